@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * http.h - omnictl's transport to the control API: one libcurl request over
+ * the daemon's UNIX socket (http://localhost/v1/...), with a timeout, no
+ * redirects, HTTP only and a response size cap. Owns nothing across calls;
+ * never interprets the documents it carries beyond the error object.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stddef.h>
+#include "cmd.h"
+#include "util.h"
+
+#define HTTP_TIMEOUT_MS 5000
+
+struct http_resp {
+	long status; /* HTTP status code */
+	char *body;  /* NUL-terminated, owned: http_resp_free() */
+	size_t len;
+};
+
+/**
+ * http_request() - send @method @path (e.g. "/v1/status") with an optional
+ * JSON @body to the daemon at @socket_path.
+ * Return: 0 with @out filled (any HTTP status), or -1 with a one-line reason
+ * in @err (connection refused, timeout, response over API_RESPONSE_MAX...).
+ */
+int http_request(const char *socket_path, const char *method, const char *path, const char *body,
+		 size_t body_len, struct http_resp *out, char *err, size_t errlen) WUR;
+void http_resp_free(struct http_resp *r);
+
+/**
+ * http_call_json() - http_request() plus the CLI's error policy: prints a
+ * message to stderr and returns CLI_EXIT_FAIL if the daemon cannot be
+ * reached at o->socket or the answer is not JSON, CLI_EXIT_DAEMON with the
+ * daemon's message for a non-2xx answer, or CLI_EXIT_OK with *@out a new
+ * JSON reference (json_decref()) and *@raw (if not NULL) the response
+ * (http_resp_free()).
+ */
+int http_call_json(const struct cli_opts *o, const char *method, const char *path, const char *body,
+		   size_t body_len, json_t **out, struct http_resp *raw);

@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: MIT
+/*
+ * api_schema.c - jansson encoders and decoders for the control API. Scalar
+ * members are described once in field tables (name, kind, offset, limits)
+ * that drive both directions, so a member added later needs one table row.
+ * Owns nothing beyond the documents it builds and the arrays a decoder
+ * allocates; never performs I/O and never trusts a length it did not check.
+ */
+#include "api_schema.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum field_kind { FK_STR, FK_U32, FK_U64, FK_I64, FK_INT };
+
+struct field {
+	const char *key;
+	enum field_kind kind;
+	size_t off;
+	size_t cap; /* FK_STR: size of the char array, NUL included */
+	int64_t min, max;
+};
+
+/* clang-format off */
+#define F_STR(T, m) { #m, FK_STR, offsetof(T, m), sizeof(((T *)0)->m), 0, 0 }
+#define F_NUM(T, m, k, lo, hi) { #m, k, offsetof(T, m), 0, lo, hi }
+/* clang-format on */
+
+static const struct field status_fields[] = {
+    F_STR(struct api_status, node),
+    F_STR(struct api_status, version),
+    F_STR(struct api_status, public_key),
+    F_STR(struct api_status, tun),
+    F_NUM(struct api_status, mtu, FK_U32, 0, UINT32_MAX),
+    F_STR(struct api_status, oal_addr),
+    F_NUM(struct api_status, uptime_s, FK_U64, 0, INT64_MAX),
+    F_NUM(struct api_status, pid, FK_INT, 0, INT_MAX),
+};
+
+static const struct field peer_fields[] = {
+    F_STR(struct api_peer_status, name),
+    F_STR(struct api_peer_status, public_key),
+    F_STR(struct api_peer_status, endpoint),
+    F_STR(struct api_peer_status, oal_addr),
+    F_STR(struct api_peer_status, state),
+    F_NUM(struct api_peer_status, last_handshake, FK_I64, 0, INT64_MAX),
+    F_NUM(struct api_peer_status, last_rx_ms_ago, FK_I64, -1, INT64_MAX),
+    F_NUM(struct api_peer_status, rx_packets, FK_U64, 0, INT64_MAX),
+    F_NUM(struct api_peer_status, rx_bytes, FK_U64, 0, INT64_MAX),
+    F_NUM(struct api_peer_status, tx_packets, FK_U64, 0, INT64_MAX),
+    F_NUM(struct api_peer_status, tx_bytes, FK_U64, 0, INT64_MAX),
+};
+
+/* Decoder error sink: "<ctx><key>: <message>". */
+struct derr {
+	char *buf;
+	size_t len;
+};
+
+PRINTF(4, 5)
+static int fail(struct derr *e, const char *ctx, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!e->buf || !e->len)
+		return -EBADMSG;
+	n = snprintf(e->buf, e->len, "%s%s%s", ctx, key, key[0] ? ": " : "");
+	if (n >= 0 && (size_t)n < e->len) {
+		va_start(ap, fmt);
+		vsnprintf(e->buf + n, e->len - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -EBADMSG;
+}
+
+static void set_new(json_t *obj, const char *key, json_t *v)
+{
+	OMNI_ASSERT(v != NULL);
+	OMNI_ASSERT(json_object_set_new(obj, key, v) == 0);
+}
+
+static void append_new(json_t *arr, json_t *v)
+{
+	OMNI_ASSERT(v != NULL);
+	OMNI_ASSERT(json_array_append_new(arr, v) == 0);
+}
+
+/* A JSON string of at most @cap octets of @s; invalid UTF-8 octets become '?'. */
+static json_t *enc_str(const char *s, size_t cap)
+{
+	size_t n = s ? strnlen(s, cap) : 0;
+	json_t *j = json_stringn(s ? s : "", n);
+	char *tmp;
+
+	if (j)
+		return j;
+	tmp = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+	j = json_stringn(tmp, n);
+	free(tmp);
+	OMNI_ASSERT(j != NULL);
+	return j;
+}
+
+static json_t *enc_u64(uint64_t v)
+{
+	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static void encode_fields(json_t *obj, const struct field *f, size_t n, const void *base)
+{
+	const char *p = base;
+
+	for (size_t i = 0; i < n; i++) {
+		const void *m = p + f[i].off;
+		json_t *v = NULL;
+
+		switch (f[i].kind) {
+		case FK_STR:
+			v = enc_str(m, f[i].cap);
+			break;
+		case FK_U32:
+			v = json_integer(*(const uint32_t *)m);
+			break;
+		case FK_U64:
+			v = enc_u64(*(const uint64_t *)m);
+			break;
+		case FK_I64:
+			v = json_integer(*(const int64_t *)m);
+			break;
+		case FK_INT:
+			v = json_integer(*(const int *)m);
+			break;
+		}
+		set_new(obj, f[i].key, v);
+	}
+}
+
+static json_t *enc_counters(const struct api_counter *c, size_t n)
+{
+	json_t *obj = json_object();
+
+	OMNI_ASSERT(obj != NULL);
+	for (size_t i = 0; i < n; i++)
+		set_new(obj, c[i].name, enc_u64(c[i].value));
+	return obj;
+}
+
+static json_t *enc_strlist(char *const *s, size_t n)
+{
+	json_t *arr = json_array();
+
+	OMNI_ASSERT(arr != NULL);
+	for (size_t i = 0; i < n; i++)
+		append_new(arr, enc_str(s[i], SIZE_MAX));
+	return arr;
+}
+
+json_t *api_status_encode(const struct api_status *s)
+{
+	json_t *obj = json_object(), *peers;
+
+	OMNI_ASSERT(obj != NULL);
+	encode_fields(obj, status_fields, ARRAY_SIZE(status_fields), s);
+	set_new(obj, "counters", enc_counters(s->counters, s->n_counters));
+	set_new(obj, "underlays", enc_strlist(s->underlays, s->n_underlays));
+	peers = json_array();
+	OMNI_ASSERT(peers != NULL);
+	for (size_t i = 0; i < s->n_peers; i++) {
+		const struct api_peer_status *p = &s->peers[i];
+		json_t *po = json_object();
+
+		OMNI_ASSERT(po != NULL);
+		encode_fields(po, peer_fields, ARRAY_SIZE(peer_fields), p);
+		set_new(po, "prefixes", enc_strlist(p->prefixes, p->n_prefixes));
+		set_new(po, "counters", enc_counters(p->counters, p->n_counters));
+		append_new(peers, po);
+	}
+	set_new(obj, "peers", peers);
+	return obj;
+}
+
+/* Copy a JSON string into @dst[@cap]; too long (no room for the NUL) or embedded NUL fails. */
+static int dec_str(const json_t *v, char *dst, size_t cap, struct derr *e, const char *ctx,
+		   const char *key)
+{
+	const char *s;
+	size_t n;
+
+	if (!json_is_string(v))
+		return fail(e, ctx, key, "expected a string");
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n >= cap)
+		return fail(e, ctx, key, "string too long (%zu octets, max %zu)", n, cap - 1);
+	if (memchr(s, '\0', n))
+		return fail(e, ctx, key, "string contains NUL");
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+static int dec_int(const json_t *v, int64_t min, int64_t max, int64_t *out, struct derr *e,
+		   const char *ctx, const char *key)
+{
+	json_int_t x;
+
+	if (!json_is_integer(v))
+		return fail(e, ctx, key, "expected an integer");
+	x = json_integer_value(v);
+	if (x < min || x > max)
+		return fail(e, ctx, key, "%lld out of range [%" PRId64 ", %" PRId64 "]",
+			    (long long)x, min, max);
+	*out = x;
+	return 0;
+}
+
+static int decode_fields(const json_t *obj, const struct field *f, size_t n, void *base,
+			 struct derr *e, const char *ctx)
+{
+	char *p = base;
+
+	for (size_t i = 0; i < n; i++) {
+		const json_t *v = json_object_get(obj, f[i].key);
+		void *m = p + f[i].off;
+		int64_t x = 0;
+		int ret;
+
+		if (!v)
+			return fail(e, ctx, f[i].key, "missing");
+		if (f[i].kind == FK_STR) {
+			ret = dec_str(v, m, f[i].cap, e, ctx, f[i].key);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		ret = dec_int(v, f[i].min, f[i].max, &x, e, ctx, f[i].key);
+		if (ret < 0)
+			return ret;
+		switch (f[i].kind) {
+		case FK_U32:
+			*(uint32_t *)m = (uint32_t)x;
+			break;
+		case FK_U64:
+			*(uint64_t *)m = (uint64_t)x;
+			break;
+		case FK_I64:
+			*(int64_t *)m = x;
+			break;
+		case FK_INT:
+			*(int *)m = (int)x;
+			break;
+		case FK_STR:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Allocates *@out and sets *@n before filling, so a partial result is freeable. */
+static int dec_counters(const json_t *obj, struct api_counter **out, size_t *n, struct derr *e,
+			const char *ctx)
+{
+	const json_t *v = json_object_get(obj, "counters");
+	size_t i = 0, cnt, klen;
+	const char *key;
+	json_t *val;
+
+	if (!v)
+		return fail(e, ctx, "counters", "missing");
+	if (!json_is_object(v))
+		return fail(e, ctx, "counters", "expected an object");
+	cnt = json_object_size(v);
+	if (cnt > API_MAX_COUNTERS)
+		return fail(e, ctx, "counters", "too many (%zu, max %d)", cnt, API_MAX_COUNTERS);
+	*out = cnt ? xcalloc(cnt, sizeof(**out)) : NULL;
+	*n = cnt;
+	json_object_keylen_foreach((json_t *)(uintptr_t)v, key, klen, val)
+	{
+		int64_t x = 0;
+		int ret;
+
+		if (i >= cnt)
+			break;
+		if (klen == 0 || klen >= API_COUNTER_NAME_MAX || strlen(key) != klen)
+			return fail(e, ctx, "counters",
+				    "bad counter name (empty, NUL or over %d octets)",
+				    API_COUNTER_NAME_MAX - 1);
+		ret = dec_int(val, 0, INT64_MAX, &x, e, ctx, "counters");
+		if (ret < 0)
+			return ret;
+		(*out)[i].name = xstrdup(key);
+		(*out)[i].value = (uint64_t)x;
+		i++;
+	}
+	return 0;
+}
+
+static int dec_strlist(const json_t *obj, const char *key, size_t max, char ***out, size_t *n,
+		       struct derr *e, const char *ctx)
+{
+	const json_t *v = json_object_get(obj, key);
+	char item[API_LIST_STRING_MAX];
+	char ikey[64];
+	size_t cnt;
+
+	if (!v)
+		return fail(e, ctx, key, "missing");
+	if (!json_is_array(v))
+		return fail(e, ctx, key, "expected an array");
+	cnt = json_array_size(v);
+	if (cnt > max)
+		return fail(e, ctx, key, "too many elements (%zu, max %zu)", cnt, max);
+	*out = cnt ? xcalloc(cnt, sizeof(**out)) : NULL;
+	*n = cnt;
+	for (size_t i = 0; i < cnt; i++) {
+		int ret;
+
+		snprintf(ikey, sizeof(ikey), "%s[%zu]", key, i);
+		ret = dec_str(json_array_get(v, i), item, sizeof(item), e, ctx, ikey);
+		if (ret < 0)
+			return ret;
+		(*out)[i] = xstrdup(item);
+	}
+	return 0;
+}
+
+static int dec_peer(const json_t *v, struct api_peer_status *p, struct derr *e, const char *ctx)
+{
+	int ret;
+
+	if (!json_is_object(v))
+		return fail(e, ctx, "", "expected an object");
+	ret = decode_fields(v, peer_fields, ARRAY_SIZE(peer_fields), p, e, ctx);
+	if (ret == 0)
+		ret = dec_strlist(v, "prefixes", API_MAX_PREFIXES, &p->prefixes, &p->n_prefixes, e,
+				  ctx);
+	if (ret == 0)
+		ret = dec_counters(v, &p->counters, &p->n_counters, e, ctx);
+	return ret;
+}
+
+int api_status_decode(const json_t *j, struct api_status *out, char *err, size_t errlen)
+{
+	struct derr e = {err, errlen};
+	const json_t *peers;
+	char ctx[48];
+	size_t cnt;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (err && errlen)
+		err[0] = '\0';
+	if (!json_is_object(j))
+		return fail(&e, "", "", "status: expected an object");
+	ret = decode_fields(j, status_fields, ARRAY_SIZE(status_fields), out, &e, "");
+	if (ret == 0)
+		ret = dec_counters(j, &out->counters, &out->n_counters, &e, "");
+	if (ret == 0)
+		ret = dec_strlist(j, "underlays", API_MAX_UNDERLAYS, &out->underlays,
+				  &out->n_underlays, &e, "");
+	if (ret < 0)
+		goto fail;
+
+	peers = json_object_get(j, "peers");
+	if (!peers) {
+		ret = fail(&e, "", "peers", "missing");
+		goto fail;
+	}
+	if (!json_is_array(peers)) {
+		ret = fail(&e, "", "peers", "expected an array");
+		goto fail;
+	}
+	cnt = json_array_size(peers);
+	if (cnt > API_MAX_PEERS) {
+		ret = fail(&e, "", "peers", "too many (%zu, max %d)", cnt, API_MAX_PEERS);
+		goto fail;
+	}
+	out->peers = cnt ? xcalloc(cnt, sizeof(*out->peers)) : NULL;
+	out->n_peers = cnt;
+	for (size_t i = 0; i < cnt; i++) {
+		snprintf(ctx, sizeof(ctx), "peers[%zu].", i);
+		ret = dec_peer(json_array_get(peers, i), &out->peers[i], &e, ctx);
+		if (ret < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	api_status_free(out);
+	return ret;
+}
+
+static void free_counters(struct api_counter *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((void *)(uintptr_t)c[i].name);
+	free(c);
+}
+
+static void free_strlist(char **s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+void api_status_free(struct api_status *s)
+{
+	free_counters(s->counters, s->n_counters);
+	free_strlist(s->underlays, s->n_underlays);
+	for (size_t i = 0; i < s->n_peers; i++) {
+		free_counters(s->peers[i].counters, s->peers[i].n_counters);
+		free_strlist(s->peers[i].prefixes, s->peers[i].n_prefixes);
+	}
+	free(s->peers);
+	memset(s, 0, sizeof(*s));
+}
+
+json_t *api_error_encode(const char *code, const char *message, int err)
+{
+	json_t *obj = json_object(), *inner = json_object();
+
+	OMNI_ASSERT(obj != NULL && inner != NULL);
+	set_new(inner, "code", enc_str(code, SIZE_MAX));
+	set_new(inner, "message", enc_str(message ? message : "", SIZE_MAX));
+	set_new(inner, "errno", json_integer(err < 0 ? -(json_int_t)err : err));
+	set_new(obj, "error", inner);
+	return obj;
+}
+
+int api_error_decode(const json_t *j, char *code, size_t codelen, char *msg, size_t msglen)
+{
+	const json_t *inner = json_object_get(j, "error"), *c, *m;
+	struct derr e = {NULL, 0};
+
+	if (!json_is_object(inner))
+		return -EBADMSG;
+	c = json_object_get(inner, "code");
+	if (!codelen || dec_str(c, code, codelen, &e, "", "code") < 0 || !code[0])
+		return -EBADMSG;
+	m = json_object_get(inner, "message");
+	if (msglen) {
+		msg[0] = '\0';
+		if (json_is_string(m))
+			snprintf(msg, msglen, "%s", json_string_value(m));
+		else if (m)
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+/* True if @j nests more than @budget containers deep. */
+static bool too_deep(const json_t *j, int budget)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (!json_is_object(j) && !json_is_array(j))
+		return false;
+	if (budget == 0)
+		return true;
+	if (json_is_object(j)) {
+		json_object_foreach((json_t *)(uintptr_t)j, k, v)
+		{
+			if (too_deep(v, budget - 1))
+				return true;
+		}
+		return false;
+	}
+	json_array_foreach(j, i, v)
+	{
+		if (too_deep(v, budget - 1))
+			return true;
+	}
+	return false;
+}
+
+int api_json_parse(const char *buf, size_t len, json_t **out, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *j;
+
+	*out = NULL;
+	if (len > API_RESPONSE_MAX) {
+		if (err && errlen)
+			snprintf(err, errlen, "document too large (%zu octets)", len);
+		return -EMSGSIZE;
+	}
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j) {
+		if (err && errlen)
+			snprintf(err, errlen, "invalid JSON at line %d column %d: %s", jerr.line,
+				 jerr.column, jerr.text);
+		return -EBADMSG;
+	}
+	if (too_deep(j, API_JSON_MAX_DEPTH)) {
+		json_decref(j);
+		if (err && errlen)
+			snprintf(err, errlen, "JSON nested deeper than %d levels",
+				 API_JSON_MAX_DEPTH);
+		return -EBADMSG;
+	}
+	*out = j;
+	return 0;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * api_schema.h - the control API's JSON documents (STYLE.md §7), shared by
+ * omnid (encodes responses, decodes requests) and omnictl (the reverse), and
+ * by the fuzzers. Each endpoint gets a plain C struct and encode/decode
+ * functions here; rendering for humans lives in cli/, transport in
+ * daemon/api.c and cli/http.c. Pure jansson code: no I/O, no globals.
+ *
+ * Decoding responses is tolerant of unknown members (a newer daemon may add
+ * some within /v1/) but strict about the members it knows: a wrong JSON type,
+ * an over-long string, an out-of-range integer or too many elements is an
+ * error with a message naming the member ("peers[1].rx_bytes: ...").
+ * Encoders abort on out-of-memory like the other control-plane allocators.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+/* Paths, all under /v1/ (STYLE.md §7). */
+#define API_PATH_STATUS "/v1/status"
+
+/* Transport limits shared by both ends. */
+#define API_REQUEST_BODY_MAX (64 * 1024) /* larger request bodies get 413 */
+#define API_RESPONSE_MAX (1024 * 1024)	 /* omnictl refuses larger responses */
+#define API_JSON_MAX_DEPTH 32		 /* nesting accepted by api_json_parse() */
+
+/* Element and length caps enforced by the decoders. */
+#define API_MAX_COUNTERS 1024
+#define API_MAX_PEERS 16384
+#define API_MAX_PREFIXES 4096 /* per peer */
+#define API_MAX_UNDERLAYS 256
+#define API_COUNTER_NAME_MAX 64 /* including the NUL */
+#define API_LIST_STRING_MAX 128 /* prefixes[] and underlays[] items, including the NUL */
+#define API_ERROR_CODE_MAX 64
+
+/* Error codes of the {"error": {...}} object (STYLE.md §7, spec/agentic-jwt.md B.8.3). */
+#define API_ERR_INVALID_REQUEST "invalid_request"	   /* 400 */
+#define API_ERR_INVALID_TOKEN "invalid_token"		   /* 401 */
+#define API_ERR_INSUFFICIENT_SCOPE "insufficient_scope"	   /* 403 */
+#define API_ERR_NOT_FOUND "not_found"			   /* 404 */
+#define API_ERR_METHOD_NOT_ALLOWED "method_not_allowed"	   /* 405 */
+#define API_ERR_CONFLICT "conflict"			   /* 409 */
+#define API_ERR_TOO_LARGE "payload_too_large"		   /* 413 */
+#define API_ERR_UNSUPPORTED_MEDIA "unsupported_media_type" /* 415 */
+#define API_ERR_INTERNAL "internal_error"		   /* 500 */
+#define API_ERR_BUSY "busy"				   /* 503 */
+
+/*
+ * A named counter. On encode, @name is borrowed (normally a static string).
+ * On decode, @name points at a string allocated by the decoder and freed by
+ * api_status_free().
+ */
+struct api_counter {
+	const char *name;
+	uint64_t value; /* encoded as a JSON integer: values above INT64_MAX are clamped */
+};
+
+struct api_peer_status {
+	char name[64];
+	char public_key[45];
+	char endpoint[64];
+	char oal_addr[64];
+	char state[16];		/* "established", "handshake", "idle" */
+	int64_t last_handshake; /* unix seconds, 0 = never */
+	int64_t last_rx_ms_ago; /* -1 = never */
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	struct api_counter *counters; /* per-peer drop reasons etc. */
+	size_t n_counters;
+	char **prefixes; /* "addr/len" strings */
+	size_t n_prefixes;
+};
+
+/* GET /v1/status response. */
+struct api_status {
+	char node[64];
+	char version[32];
+	char public_key[45];
+	char tun[16];
+	uint32_t mtu;
+	char oal_addr[64];
+	uint64_t uptime_s;
+	int pid;
+	struct api_counter *counters; /* global counters */
+	size_t n_counters;
+	struct api_peer_status *peers;
+	size_t n_peers;
+	char **underlays; /* "name listen-address" strings */
+	size_t n_underlays;
+};
+
+/**
+ * api_status_encode() - build the GET /v1/status document from @s.
+ * Every pointer in @s is borrowed; the fixed-size strings need not be
+ * NUL-terminated at their full length. A string that is not valid UTF-8 is
+ * encoded with its offending octets replaced by '?'.
+ * Return: a new reference owned by the caller (json_decref()); never NULL.
+ */
+json_t *api_status_encode(const struct api_status *s);
+
+/**
+ * api_status_decode() - fill @out from a GET /v1/status document.
+ * Unknown members are ignored; the known ones are all required and checked.
+ * On success @out owns the arrays and strings it points at (counter names
+ * included) and must be released with api_status_free(). On failure @out is
+ * left zeroed with nothing allocated, and @err (if not NULL) holds a message.
+ * Return: 0 or -EBADMSG.
+ */
+int api_status_decode(const json_t *j, struct api_status *out, char *err, size_t errlen) WUR;
+
+/**
+ * api_status_free() - free what api_status_decode() allocated and zero @s.
+ * Only for decoded structs: encoder input is owned by its builder.
+ */
+void api_status_free(struct api_status *s);
+
+/**
+ * api_error_encode() - {"error": {"code": @code, "message": @message,
+ * "errno": |@err|}}. @message may be NULL (""), @err is an errno value of
+ * either sign, 0 for none. Return: a new reference; never NULL.
+ */
+json_t *api_error_encode(const char *code, const char *message, int err);
+
+/**
+ * api_error_decode() - read an error object. @code must fit @codelen
+ * (API_ERROR_CODE_MAX is enough) or -EBADMSG; @msg is truncated to @msglen
+ * if longer ("" if absent). Return: 0 or -EBADMSG (not an error object).
+ */
+int api_error_decode(const json_t *j, char *code, size_t codelen, char *msg, size_t msglen) WUR;
+
+/**
+ * api_json_parse() - strict parse of a request or response body: one JSON
+ * value, duplicate keys rejected, nesting limited to API_JSON_MAX_DEPTH,
+ * @len at most API_RESPONSE_MAX.
+ * Return: 0 with *@out a new reference, or -EBADMSG (message in @err) or
+ * -EMSGSIZE (too long).
+ */
+int api_json_parse(const char *buf, size_t len, json_t **out, char *err, size_t errlen) WUR;

@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: MIT
+/*
+ * conf.c - the configuration model: defaults, conf_apply() for one
+ * `section / key = value` at a time (table-driven, strict value parsers),
+ * and conf_finish() for the cross-key rules of spec/omni-aero.md §5.14.
+ * Knows nothing about files or inih (conf_load.c does); never logs, never
+ * reads key files, and every error is a message in struct conf_err.
+ */
+#include "conf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "keys.h"
+#include "omni_wire.h"
+
+/* Defaults of spec/omni-aero.md §5.14 not already in omni_wire.h. */
+#define DEF_PRIVATE_KEY_FILE "/etc/omnid/private.key"
+#define DEF_TUN "omni0"
+#define DEF_API_SOCKET "/run/omnid/api.sock"
+
+enum key_type {
+	K_LDH,	    /* char[64]: an LDH label */
+	K_PATH,	    /* char[size]: an absolute path */
+	K_LOGLEVEL, /* enum log_level */
+	K_IFNAME,   /* char[16]: a network device name */
+	K_UINT,	    /* uint{8,16,32,64}_t by size, strict decimal in [min, max] */
+	K_BOOL,	    /* bool */
+	K_MNP,	    /* struct prefix (IPv6, len <= 64, no host bits), bool at aux */
+	K_ULA,	    /* struct prefix: an RFC 4193 /48 */
+	K_ADDRESS,  /* list of struct prefix, host bits kept */
+	K_ROUTE,    /* list of struct prefix, no host bits */
+	K_LISTEN,   /* union sockaddr_any, bool at aux */
+	K_ENDPOINT, /* list of union sockaddr_any */
+	K_PUBKEY,   /* uint8_t[32] from base64, bool at aux */
+};
+
+struct key_def {
+	const char *name;
+	enum key_type type;
+	size_t off;  /* field offset in the section object */
+	size_t size; /* field size (strings, integers) */
+	size_t aux;  /* "has" flag (K_MNP, K_LISTEN, K_PUBKEY) or count field (lists) */
+	uint64_t min, max;
+};
+
+enum section_kind { SEC_NODE, SEC_OMNI, SEC_SECURE, SEC_API, SEC_UNDERLAY, SEC_PEER };
+
+struct section_def {
+	const char *name; /* the bare name, or the prefix before '.' of a named section */
+	enum section_kind kind;
+	bool named;
+	const struct key_def *keys;
+	size_t n_keys;
+	size_t seen_off; /* offset of the seen mask in the section object */
+};
+
+#define FSZ(type, member) sizeof(((type *)0)->member)
+/* Designators of a key in struct conf (CK), struct conf_underlay (UK), struct conf_peer (PK). */
+#define CK(n, t, m)                                                                                \
+	.name = (n), .type = (t), .off = offsetof(struct conf, m), .size = FSZ(struct conf, m)
+#define UK(n, t, m)                                                                                \
+	.name = (n), .type = (t), .off = offsetof(struct conf_underlay, m),                        \
+	.size = FSZ(struct conf_underlay, m)
+#define PK(n, t, m)                                                                                \
+	.name = (n), .type = (t), .off = offsetof(struct conf_peer, m),                            \
+	.size = FSZ(struct conf_peer, m)
+
+static const struct key_def node_keys[] = {
+    {CK("name", K_LDH, node.name)},
+    {CK("private_key_file", K_PATH, node.private_key_file)},
+    {CK("log_level", K_LOGLEVEL, node.log_level)},
+};
+
+static const struct key_def omni_keys[] = {
+    {CK("tun", K_IFNAME, omni.tun)},
+    {CK("mtu", K_UINT, omni.mtu), .min = OMNI_MTU_MIN, .max = OMNI_MTU_MAX},
+    {CK("mnp", K_MNP, omni.mnp), .aux = offsetof(struct conf, omni.has_mnp)},
+    {CK("msid", K_UINT, omni.msid), .min = 1, .max = UINT32_MAX},
+    {CK("ula_domain", K_ULA, omni.ula_domain)},
+    {CK("link_id", K_UINT, omni.link_id), .min = 0, .max = 65535},
+    {CK("address", K_ADDRESS, omni.addresses), .aux = offsetof(struct conf, omni.n_addresses)},
+    {CK("route", K_ROUTE, omni.routes), .aux = offsetof(struct conf, omni.n_routes)},
+    {CK("oal_hop_limit", K_UINT, omni.oal_hop_limit), .min = 1, .max = 255},
+    {CK("oal_checksum", K_BOOL, omni.oal_checksum)},
+    /* RFC 8200 §4.5 allows reassembly to wait 60 s at most. */
+    {CK("reassembly_timeout", K_UINT, omni.reassembly_timeout), .min = 1, .max = 60},
+    {CK("reassembly_mem_peer", K_UINT, omni.reassembly_mem_peer), .min = 65536, .max = 1ULL << 40},
+    {CK("reassembly_mem_total", K_UINT, omni.reassembly_mem_total), .min = 65536,
+     .max = 1ULL << 40},
+};
+
+static const struct key_def secure_keys[] = {
+    /* A session must rekey before it may no longer send (spec §5.13 item 3). */
+    {CK("rekey_after_time", K_UINT, secure.rekey_after_time), .min = 1,
+     .max = SESSION_REJECT_AFTER_TIME_S - 1},
+    {CK("rekey_after_packets", K_UINT, secure.rekey_after_packets), .min = 1, .max = UINT64_MAX},
+    {CK("keepalive", K_UINT, secure.keepalive), .min = 1, .max = 3600},
+    {CK("replay_window", K_UINT, secure.replay_window), .min = REPLAY_WINDOW_MIN,
+     .max = REPLAY_WINDOW_MAX},
+};
+
+static const struct key_def api_keys[] = {
+    {CK("socket", K_PATH, api.socket)},
+};
+
+static const struct key_def underlay_keys[] = {
+    {UK("listen", K_LISTEN, listen), .aux = offsetof(struct conf_underlay, has_listen)},
+    {UK("interface", K_IFNAME, interface)},
+    /* The family-specific floor is checked by conf_finish (spec §3.5). */
+    {UK("path_mtu", K_UINT, path_mtu), .min = OMNI_PMTU4_MIN, .max = OMNI_PMTU_MAX},
+    {UK("plain", K_BOOL, plain)},
+};
+
+static const struct key_def peer_keys[] = {
+    {PK("public_key", K_PUBKEY, public_key), .aux = offsetof(struct conf_peer, has_public_key)},
+    {PK("endpoint", K_ENDPOINT, endpoints), .aux = offsetof(struct conf_peer, n_endpoints)},
+    {PK("mnp", K_MNP, mnp), .aux = offsetof(struct conf_peer, has_mnp)},
+    {PK("msid", K_UINT, msid), .min = 1, .max = UINT32_MAX},
+    {PK("allowed_prefix", K_ROUTE, allowed), .aux = offsetof(struct conf_peer, n_allowed)},
+    {PK("persistent_keepalive", K_UINT, persistent_keepalive), .min = 0, .max = 65535},
+};
+
+static const struct section_def sections[] = {
+    {"node", SEC_NODE, false, node_keys, ARRAY_SIZE(node_keys), offsetof(struct conf, node.seen)},
+    {"omni", SEC_OMNI, false, omni_keys, ARRAY_SIZE(omni_keys), offsetof(struct conf, omni.seen)},
+    {"secure", SEC_SECURE, false, secure_keys, ARRAY_SIZE(secure_keys),
+     offsetof(struct conf, secure.seen)},
+    {"api", SEC_API, false, api_keys, ARRAY_SIZE(api_keys), offsetof(struct conf, api.seen)},
+    {"underlay", SEC_UNDERLAY, true, underlay_keys, ARRAY_SIZE(underlay_keys),
+     offsetof(struct conf_underlay, seen)},
+    {"peer", SEC_PEER, true, peer_keys, ARRAY_SIZE(peer_keys), offsetof(struct conf_peer, seen)},
+};
+
+static int fail(struct conf_err *err, const char *fmt, ...) PRINTF(2, 3);
+
+static int fail(struct conf_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* ---- defaults and lifetime ---- */
+
+void conf_init(struct conf *c)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->node.private_key_file, sizeof(c->node.private_key_file), "%s",
+		 DEF_PRIVATE_KEY_FILE);
+	c->node.log_level = LOG_LVL_INFO;
+	snprintf(c->omni.tun, sizeof(c->omni.tun), "%s", DEF_TUN);
+	c->omni.mtu = OMNI_MTU_DEFAULT;
+	rc = addr_parse_prefix(OMNI_ULA_DOMAIN_DEFAULT, &c->omni.ula_domain);
+	OMNI_ASSERT(rc == 0);
+	c->omni.link_id = OMNI_LINK_ID_DEFAULT;
+	c->omni.oal_hop_limit = OAL_HOP_LIMIT_DEFAULT;
+	c->omni.oal_checksum = true;
+	c->omni.reassembly_timeout = OAL_REASM_TIMEOUT_S;
+	c->omni.reassembly_mem_peer = OAL_REASM_MEM_PEER;
+	c->omni.reassembly_mem_total = OAL_REASM_MEM_TOTAL;
+	c->secure.rekey_after_time = SESSION_REKEY_AFTER_TIME_S;
+	c->secure.rekey_after_packets = SESSION_REKEY_AFTER_PACKETS;
+	c->secure.keepalive = SESSION_KEEPALIVE_S;
+	c->secure.replay_window = REPLAY_WINDOW_MIN;
+	snprintf(c->api.socket, sizeof(c->api.socket), "%s", DEF_API_SOCKET);
+}
+
+void conf_free(struct conf *c)
+{
+	free(c->omni.addresses);
+	free(c->omni.routes);
+	free(c->underlays);
+	for (size_t i = 0; i < c->n_peers; i++) {
+		free(c->peers[i].endpoints);
+		free(c->peers[i].allowed);
+	}
+	free(c->peers);
+	for (size_t i = 0; i < c->n_src_files; i++)
+		free(c->src_files[i]);
+	free(c->src_files);
+	conf_init(c);
+}
+
+/*
+ * Grow an array of @n elements so that one more fits. Capacity is implicit:
+ * 4, then each power of two, so appends are amortised O(1).
+ */
+static void *grow(void *arr, size_t n, size_t elem)
+{
+	if (n == 0)
+		return xrealloc(arr, 4 * elem);
+	if (n >= 4 && (n & (n - 1)) == 0)
+		return xrealloc(arr, 2 * n * elem);
+	return arr;
+}
+
+void conf_file_begin(struct conf *c)
+{
+	c->node.seen = c->omni.seen = c->secure.seen = c->api.seen = 0;
+	for (size_t i = 0; i < c->n_underlays; i++)
+		c->underlays[i].seen = 0;
+	for (size_t i = 0; i < c->n_peers; i++)
+		c->peers[i].seen = 0;
+}
+
+void conf_set_origin(struct conf *c, const char *file, unsigned line)
+{
+	if (file && (c->n_src_files == 0 || strcmp(c->src_files[c->cur_file], file) != 0)) {
+		size_t i;
+		for (i = 0; i < c->n_src_files; i++) {
+			if (strcmp(c->src_files[i], file) == 0)
+				break;
+		}
+		if (i == c->n_src_files) {
+			c->src_files = grow(c->src_files, c->n_src_files, sizeof(*c->src_files));
+			c->src_files[c->n_src_files++] = xstrdup(file);
+		}
+		c->cur_file = (uint32_t)i;
+	}
+	c->cur_line = line;
+}
+
+/* ---- value parsers ---- */
+
+static bool is_ldh(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CONF_NAME_MAX || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (const char *p = s; *p; p++) {
+		char ch = *p;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* The kernel's dev_valid_name() rules: 1..15 octets, not "." / "..", no '/', ':' or space. */
+static bool is_ifname(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= 16 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '/' || *p == ':' || *p <= ' ' || *p == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* Strict decimal: digits only, no sign, no leading zero, no overflow. */
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0' || (s[0] == '0' && s[1] != '\0'))
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"yes", "true", "1"}, *const no[] = {"no", "false", "0"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool has_host_bits(const struct prefix *p)
+{
+	struct prefix m = *p;
+
+	prefix_mask(&m);
+	return memcmp(m.addr, p->addr, sizeof(m.addr)) != 0;
+}
+
+static bool prefix_eq(const struct prefix *a, const struct prefix *b)
+{
+	return a->family == b->family && a->plen == b->plen &&
+	       memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
+}
+
+static bool addr_is_zero(const struct prefix *p)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(p->addr, zero, p->family == AF_INET ? 4 : 16) == 0;
+}
+
+static bool sockaddr_is_unspec(const union sockaddr_any *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return a->in4.sin_addr.s_addr == 0;
+	return IN6_IS_ADDR_UNSPECIFIED(&a->in6.sin6_addr);
+}
+
+/* ---- conf_apply ---- */
+
+static const struct section_def *find_section(const char *section, const char **name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
+		const struct section_def *sd = &sections[i];
+		size_t n = strlen(sd->name);
+
+		if (strncmp(section, sd->name, n) != 0)
+			continue;
+		if (!sd->named && section[n] == '\0') {
+			*name = NULL;
+			return sd;
+		}
+		if (sd->named && (section[n] == '.' || section[n] == '\0')) {
+			*name = section[n] == '.' ? section + n + 1 : NULL;
+			return sd;
+		}
+	}
+	return NULL;
+}
+
+static struct conf_underlay *get_underlay(struct conf *c, const char *name)
+{
+	struct conf_underlay *u;
+
+	for (size_t i = 0; i < c->n_underlays; i++) {
+		if (strcasecmp(c->underlays[i].name, name) == 0)
+			return &c->underlays[i];
+	}
+	c->underlays = grow(c->underlays, c->n_underlays, sizeof(*c->underlays));
+	u = &c->underlays[c->n_underlays++];
+	memset(u, 0, sizeof(*u));
+	snprintf(u->name, sizeof(u->name), "%s", name);
+	u->src_file = c->cur_file;
+	u->src_line = c->cur_line;
+	return u;
+}
+
+static struct conf_peer *get_peer(struct conf *c, const char *name)
+{
+	struct conf_peer *p;
+
+	for (size_t i = 0; i < c->n_peers; i++) {
+		if (strcasecmp(c->peers[i].name, name) == 0)
+			return &c->peers[i];
+	}
+	c->peers = grow(c->peers, c->n_peers, sizeof(*c->peers));
+	p = &c->peers[c->n_peers++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->src_file = c->cur_file;
+	p->src_line = c->cur_line;
+	return p;
+}
+
+static void store_uint(void *field, size_t size, uint64_t v)
+{
+	switch (size) {
+	case 1: {
+		uint8_t x = (uint8_t)v;
+		memcpy(field, &x, 1);
+		break;
+	}
+	case 2: {
+		uint16_t x = (uint16_t)v;
+		memcpy(field, &x, 2);
+		break;
+	}
+	case 4: {
+		uint32_t x = (uint32_t)v;
+		memcpy(field, &x, 4);
+		break;
+	}
+	default:
+		OMNI_ASSERT(size == 8);
+		memcpy(field, &v, 8);
+		break;
+	}
+}
+
+/* Append @elem (of @esize) to the list at @base + kd->off / kd->aux unless already present. */
+static int list_append(uint8_t *base, const struct key_def *kd, const void *elem, size_t esize,
+		       bool (*eq)(const void *, const void *))
+{
+	void **arr = (void **)(void *)(base + kd->off);
+	size_t *n = (size_t *)(void *)(base + kd->aux);
+	uint8_t *items = *arr;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (eq(items + i * esize, elem))
+			return -EEXIST;
+	}
+	items = grow(items, *n, esize);
+	memcpy(items + *n * esize, elem, esize);
+	*arr = items;
+	(*n)++;
+	return 0;
+}
+
+static bool prefix_eq_v(const void *a, const void *b)
+{
+	return prefix_eq(a, b);
+}
+
+static bool sockaddr_eq_v(const void *a, const void *b)
+{
+	return addr_equal(a, b);
+}
+
+static int apply_value(uint8_t *base, const char *sec, const struct key_def *kd, const char *value,
+		       struct conf_err *err)
+{
+	void *field = base + kd->off;
+	const char *k = kd->name;
+
+	switch (kd->type) {
+	case K_LDH:
+		if (!is_ldh(value))
+			return fail(err,
+				    "[%s] %s: '%s' is not a name of 1..63 letters, digits and '-' "
+				    "(not starting or ending with '-')",
+				    sec, k, value);
+		snprintf(field, kd->size, "%s", value);
+		return 0;
+	case K_PATH:
+		if (value[0] != '/')
+			return fail(err, "[%s] %s: '%s' is not an absolute path", sec, k, value);
+		if (strlen(value) >= kd->size)
+			return fail(err, "[%s] %s: path is longer than %zu characters", sec, k,
+				    kd->size - 1);
+		snprintf(field, kd->size, "%s", value);
+		return 0;
+	case K_LOGLEVEL: {
+		enum log_level lvl;
+		if (log_level_parse(value, &lvl) < 0)
+			return fail(err, "[%s] %s: '%s' is not one of err, warn, info, debug", sec,
+				    k, value);
+		memcpy(field, &lvl, sizeof(lvl));
+		return 0;
+	}
+	case K_IFNAME:
+		if (!is_ifname(value))
+			return fail(err, "[%s] %s: '%s' is not a device name (1..15 characters)",
+				    sec, k, value);
+		snprintf(field, kd->size, "%s", value);
+		return 0;
+	case K_UINT: {
+		uint64_t v;
+		if (!parse_u64(value, &v))
+			return fail(err, "[%s] %s: '%s' is not a decimal number", sec, k, value);
+		if (v < kd->min || v > kd->max)
+			return fail(err, "[%s] %s: %s is out of range %llu..%llu", sec, k, value,
+				    (unsigned long long)kd->min, (unsigned long long)kd->max);
+		store_uint(field, kd->size, v);
+		return 0;
+	}
+	case K_BOOL: {
+		bool b;
+		if (!parse_bool(value, &b))
+			return fail(err, "[%s] %s: '%s' is not yes, no, true, false, 1 or 0", sec,
+				    k, value);
+		memcpy(field, &b, sizeof(b));
+		return 0;
+	}
+	case K_MNP: {
+		struct prefix p;
+		bool yes = true;
+		if (addr_parse_prefix(value, &p) < 0 || p.family != AF_INET6 || !strchr(value, '/'))
+			return fail(err, "[%s] %s: '%s' is not an IPv6 prefix (address/length)",
+				    sec, k, value);
+		if (p.plen > 64)
+			return fail(err, "[%s] %s: '%s' is longer than /64", sec, k, value);
+		if (has_host_bits(&p))
+			return fail(err, "[%s] %s: '%s' has bits set beyond its length", sec, k,
+				    value);
+		memcpy(field, &p, sizeof(p));
+		memcpy(base + kd->aux, &yes, sizeof(yes));
+		return 0;
+	}
+	case K_ULA: {
+		struct prefix p;
+		/* RFC 4193 §3.1: fc00::/7, /48 per site. */
+		if (addr_parse_prefix(value, &p) < 0 || p.family != AF_INET6 || p.plen != 48 ||
+		    (p.addr[0] & 0xfe) != 0xfc || has_host_bits(&p))
+			return fail(err,
+				    "[%s] %s: '%s' is not a unique-local /48 (fdXX:XXXX:XXXX::/48)",
+				    sec, k, value);
+		memcpy(field, &p, sizeof(p));
+		return 0;
+	}
+	case K_ADDRESS:
+	case K_ROUTE: {
+		struct prefix p;
+		if (addr_parse_prefix(value, &p) < 0)
+			return fail(err, "[%s] %s: '%s' is not an IPv4 or IPv6 %s", sec, k, value,
+				    kd->type == K_ADDRESS ? "address[/length]" : "prefix");
+		if (kd->type == K_ADDRESS && addr_is_zero(&p))
+			return fail(err, "[%s] %s: '%s' is the unspecified address", sec, k, value);
+		if (kd->type == K_ROUTE && has_host_bits(&p))
+			return fail(err, "[%s] %s: '%s' has bits set beyond its length", sec, k,
+				    value);
+		if (list_append(base, kd, &p, sizeof(p), prefix_eq_v) < 0)
+			return fail(err, "[%s] %s: '%s' is listed twice", sec, k, value);
+		return 0;
+	}
+	case K_LISTEN:
+	case K_ENDPOINT: {
+		union sockaddr_any a;
+		bool yes = true;
+		if (addr_parse_endpoint(value, OMNI_UDP_PORT, &a) < 0)
+			return fail(err,
+				    "[%s] %s: '%s' is not address:port (a.b.c.d:port or "
+				    "[v6]:port)",
+				    sec, k, value);
+		if (kd->type == K_LISTEN) {
+			memcpy(field, &a, sizeof(a));
+			memcpy(base + kd->aux, &yes, sizeof(yes));
+			return 0;
+		}
+		if (sockaddr_is_unspec(&a))
+			return fail(err, "[%s] %s: '%s' is the unspecified address", sec, k, value);
+		if (list_append(base, kd, &a, sizeof(a), sockaddr_eq_v) < 0)
+			return fail(err, "[%s] %s: '%s' is listed twice", sec, k, value);
+		return 0;
+	}
+	case K_PUBKEY: {
+		bool yes = true;
+		uint8_t pk[32], x[32];
+		if (keys_b64_decode32(value, pk) < 0)
+			return fail(err, "[%s] %s: not 44 characters of base64 (omnictl pubkey)",
+				    sec, k);
+		/* The handshake needs the X25519 form; refuse a key that has none now. */
+		if (keys_ed_pk_to_x(pk, x) < 0)
+			return fail(err, "[%s] %s: '%s' is not a usable Ed25519 public key", sec, k,
+				    value);
+		memcpy(field, pk, sizeof(pk));
+		memcpy(base + kd->aux, &yes, sizeof(yes));
+		return 0;
+	}
+	}
+	return fail(err, "[%s] %s: internal error", sec, k);
+}
+
+int conf_apply(struct conf *c, const char *section, const char *key, const char *value,
+	       struct conf_err *err)
+{
+	const struct section_def *sd;
+	const char *name = NULL;
+	uint8_t *base;
+	uint32_t *seen;
+
+	if (!section)
+		section = "";
+	if (section[0] == '\0')
+		return fail(err, "'%s' is outside of any [section]", key ? key : "");
+	sd = find_section(section, &name);
+	if (!sd)
+		return fail(err, "unknown section [%.64s]", section);
+	if (sd->named && !name)
+		return fail(err, "section [%s] needs a name: [%s.NAME]", section, sd->name);
+	if (name && !is_ldh(name))
+		return fail(err,
+			    "[%.80s]: '%.64s' is not a name of 1..63 letters, digits and '-' "
+			    "(not starting or ending with '-')",
+			    section, name);
+
+	if (sd->kind == SEC_UNDERLAY)
+		base = (uint8_t *)get_underlay(c, name);
+	else if (sd->kind == SEC_PEER)
+		base = (uint8_t *)get_peer(c, name);
+	else
+		base = (uint8_t *)c;
+	if (!key)
+		return 0;
+
+	const struct key_def *kd = NULL;
+	size_t idx;
+	for (idx = 0; idx < sd->n_keys; idx++) {
+		if (strcmp(sd->keys[idx].name, key) == 0) {
+			kd = &sd->keys[idx];
+			break;
+		}
+	}
+	if (!kd)
+		return fail(err, "[%s]: unknown key '%.64s'", section, key);
+	if (!value || value[0] == '\0')
+		return fail(err, "[%s] %s: empty value", section, key);
+	if (strlen(value) > CONF_VALUE_MAX)
+		return fail(err, "[%s] %s: value longer than %d characters", section, key,
+			    CONF_VALUE_MAX);
+
+	bool is_list = kd->type == K_ADDRESS || kd->type == K_ROUTE || kd->type == K_ENDPOINT;
+	seen = (uint32_t *)(void *)(base + sd->seen_off);
+	if (!is_list) {
+		if (*seen & (1U << idx))
+			return fail(err, "[%s] %s: set more than once in this file", section, key);
+	}
+	int rc = apply_value(base, section, kd, value, err);
+	if (rc == 0 && !is_list)
+		*seen |= 1U << idx;
+	return rc;
+}
+
+/* ---- conf_finish ---- */
+
+static int fail_at(struct conf *c, struct conf_err *err, uint32_t file, unsigned line,
+		   const char *fmt, ...) PRINTF(5, 6);
+
+static int fail_at(struct conf *c, struct conf_err *err, uint32_t file, unsigned line,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (file < c->n_src_files)
+		snprintf(err->file, sizeof(err->file), "%s", c->src_files[file]);
+	err->line = line;
+	return -EINVAL;
+}
+
+static void default_node_name(struct conf *c)
+{
+	char host[256] = "";
+
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		return;
+	host[sizeof(host) - 1] = '\0';
+	char *dot = strchr(host, '.');
+	if (dot)
+		*dot = '\0';
+	for (char *p = host; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	}
+	if (is_ldh(host))
+		snprintf(c->node.name, sizeof(c->node.name), "%s", host);
+}
+
+/* The prefixes a peer owns: its mnp and its allowed_prefix list. */
+static size_t peer_prefixes(const struct conf_peer *p, const struct prefix **out, size_t i)
+{
+	if (p->has_mnp) {
+		if (i == 0) {
+			*out = &p->mnp;
+			return 1;
+		}
+		i--;
+	}
+	if (i < p->n_allowed) {
+		*out = &p->allowed[i];
+		return 1;
+	}
+	return 0;
+}
+
+static int finish_underlays(struct conf *c, struct conf_err *err)
+{
+	char buf[ADDR_STR_MAX];
+
+	for (size_t i = 0; i < c->n_underlays; i++) {
+		struct conf_underlay *u = &c->underlays[i];
+		bool v6;
+
+		if (!u->has_listen)
+			return fail_at(c, err, u->src_file, u->src_line,
+				       "[underlay.%s]: 'listen = <address>:8060' is required",
+				       u->name);
+		v6 = u->listen.sa.sa_family == AF_INET6;
+		if (u->path_mtu == 0)
+			u->path_mtu = v6 ? OMNI_PMTU6_DEFAULT : OMNI_PMTU4_DEFAULT;
+		if (v6 && u->path_mtu < OMNI_PMTU6_MIN)
+			return fail_at(c, err, u->src_file, u->src_line,
+				       "[underlay.%s] path_mtu: %u is below %u, the IPv6 minimum",
+				       u->name, u->path_mtu, OMNI_PMTU6_MIN);
+		for (size_t j = 0; j < i; j++) {
+			if (addr_equal(&c->underlays[j].listen, &u->listen))
+				return fail_at(c, err, u->src_file, u->src_line,
+					       "[underlay.%s] listen: %s is also [underlay.%s]",
+					       u->name,
+					       addr_format_endpoint(&u->listen, buf, sizeof(buf)),
+					       c->underlays[j].name);
+		}
+	}
+	return 0;
+}
+
+static bool have_underlay_family(const struct conf *c, int family)
+{
+	for (size_t i = 0; i < c->n_underlays; i++) {
+		if (c->underlays[i].listen.sa.sa_family == family)
+			return true;
+	}
+	return false;
+}
+
+static int finish_peer(struct conf *c, size_t idx, struct conf_err *err)
+{
+	struct conf_peer *p = &c->peers[idx];
+	char b1[ADDR_STR_MAX], b2[ADDR_STR_MAX];
+	const struct prefix *a, *b;
+
+	if (!p->has_public_key)
+		return fail_at(c, err, p->src_file, p->src_line,
+			       "[peer.%s]: 'public_key = <44 base64 characters>' is required",
+			       p->name);
+	if (p->has_mnp == (p->msid != 0))
+		return fail_at(c, err, p->src_file, p->src_line,
+			       p->has_mnp ? "[peer.%s]: set only one of mnp and msid"
+					  : "[peer.%s]: one of 'mnp = <prefix>' or 'msid = <n>' "
+					    "is required",
+			       p->name);
+	for (size_t i = 0; i < p->n_endpoints; i++) {
+		int fam = p->endpoints[i].sa.sa_family;
+		if (!have_underlay_family(c, fam))
+			return fail_at(c, err, p->src_file, p->src_line,
+				       "[peer.%s] endpoint: %s needs an %s [underlay.NAME]",
+				       p->name,
+				       addr_format_endpoint(&p->endpoints[i], b1, sizeof(b1)),
+				       fam == AF_INET ? "IPv4" : "IPv6");
+	}
+	if (p->msid && p->msid == c->omni.msid)
+		return fail_at(c, err, p->src_file, p->src_line,
+			       "[peer.%s] msid: %u is this node's own msid", p->name, p->msid);
+	for (size_t i = 0; peer_prefixes(p, &a, i); i++) {
+		if (c->omni.has_mnp && prefix_overlaps(a, &c->omni.mnp))
+			return fail_at(c, err, p->src_file, p->src_line,
+				       "[peer.%s]: %s overlaps this node's own mnp %s", p->name,
+				       prefix_format(a, b1, sizeof(b1)),
+				       prefix_format(&c->omni.mnp, b2, sizeof(b2)));
+	}
+	for (size_t j = 0; j < idx; j++) {
+		const struct conf_peer *q = &c->peers[j];
+
+		if (keys_equal(p->public_key, q->public_key, sizeof(p->public_key)))
+			return fail_at(c, err, p->src_file, p->src_line,
+				       "[peer.%s] public_key: the same key as [peer.%s]", p->name,
+				       q->name);
+		if (p->msid && p->msid == q->msid)
+			return fail_at(c, err, p->src_file, p->src_line,
+				       "[peer.%s] msid: %u is also [peer.%s]'s", p->name, p->msid,
+				       q->name);
+		/*
+		 * The inner-source check (spec §5.14) accepts a source inside any of
+		 * the sender's prefixes, so prefixes of different peers must be
+		 * disjoint or one peer could speak for the other.
+		 */
+		for (size_t i = 0; peer_prefixes(p, &a, i); i++) {
+			for (size_t k = 0; peer_prefixes(q, &b, k); k++) {
+				if (prefix_overlaps(a, b))
+					return fail_at(c, err, p->src_file, p->src_line,
+						       "[peer.%s]: %s overlaps %s of [peer.%s]",
+						       p->name, prefix_format(a, b1, sizeof(b1)),
+						       prefix_format(b, b2, sizeof(b2)), q->name);
+			}
+		}
+	}
+	return 0;
+}
+
+int conf_finish(struct conf *c, struct conf_err *err)
+{
+	int rc;
+
+	if (c->node.name[0] == '\0')
+		default_node_name(c);
+	if (c->node.name[0] == '\0')
+		return fail_at(
+		    c, err, 0, 0,
+		    "[node] name: the host name is not a valid name; set 'name = <label>'");
+	if (!c->omni.has_mnp && c->omni.msid == 0)
+		return fail_at(c, err, 0, 0,
+			       c->n_underlays == 0
+				   ? "this node has no identity and no underlay: add [omni] "
+				     "'mnp = <IPv6 prefix>/<len>' (or 'msid = <n>' on a server) "
+				     "and an [underlay.NAME] section with 'listen = "
+				     "<address>:8060', e.g. in conf.d/50-node.conf"
+				   : "[omni]: add 'mnp = <IPv6 prefix>/<len>' (or 'msid = <n>' "
+				     "on a server), e.g. in conf.d/50-node.conf");
+	if (c->omni.has_mnp && c->omni.msid != 0)
+		return fail_at(c, err, 0, 0, "[omni]: set only one of mnp and msid");
+	if (c->n_underlays == 0)
+		return fail_at(c, err, 0, 0,
+			       "no underlay: add an [underlay.NAME] section with 'listen = "
+			       "<address>:8060', e.g. in conf.d/50-node.conf");
+	if (c->omni.reassembly_mem_total < c->omni.reassembly_mem_peer)
+		return fail_at(
+		    c, err, 0, 0,
+		    "[omni] reassembly_mem_total: %llu is below reassembly_mem_peer %llu",
+		    (unsigned long long)c->omni.reassembly_mem_total,
+		    (unsigned long long)c->omni.reassembly_mem_peer);
+	rc = finish_underlays(c, err);
+	if (rc < 0)
+		return rc;
+
+	if (c->omni.has_mnp) {
+		bool inside = false;
+		for (size_t i = 0; i < c->omni.n_addresses; i++) {
+			const struct prefix *a = &c->omni.addresses[i];
+			if (prefix_contains(&c->omni.mnp, a->family, a->addr))
+				inside = true;
+		}
+		if (!inside) {
+			/* spec §2.5: <mnp>::1/128 (the mnp is at most /64, so the IID is free). */
+			struct prefix def = c->omni.mnp;
+			def.addr[15] |= 1;
+			def.plen = 128;
+			c->omni.addresses =
+			    grow(c->omni.addresses, c->omni.n_addresses, sizeof(def));
+			c->omni.addresses[c->omni.n_addresses++] = def;
+		}
+	}
+
+	for (size_t i = 0; i < c->n_peers; i++) {
+		rc = finish_peer(c, i, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- reload support ---- */
+
+static bool prefixes_eq(const struct prefix *a, size_t na, const struct prefix *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		if (!prefix_eq(&a[i], &b[i]))
+			return false;
+	}
+	return true;
+}
+
+bool conf_needs_restart(const struct conf *a, const struct conf *b)
+{
+	if (strcmp(a->omni.tun, b->omni.tun) != 0 || a->omni.mtu != b->omni.mtu ||
+	    a->omni.has_mnp != b->omni.has_mnp ||
+	    (a->omni.has_mnp && !prefix_eq(&a->omni.mnp, &b->omni.mnp)) ||
+	    a->omni.msid != b->omni.msid || !prefix_eq(&a->omni.ula_domain, &b->omni.ula_domain) ||
+	    a->omni.link_id != b->omni.link_id ||
+	    !prefixes_eq(a->omni.addresses, a->omni.n_addresses, b->omni.addresses,
+			 b->omni.n_addresses) ||
+	    strcmp(a->api.socket, b->api.socket) != 0 ||
+	    strcmp(a->node.private_key_file, b->node.private_key_file) != 0 ||
+	    a->n_underlays != b->n_underlays)
+		return true;
+	for (size_t i = 0; i < a->n_underlays; i++) {
+		const struct conf_underlay *x = &a->underlays[i], *y = &b->underlays[i];
+		if (strcmp(x->name, y->name) != 0 || x->has_listen != y->has_listen ||
+		    (x->has_listen && !addr_equal(&x->listen, &y->listen)) ||
+		    strcmp(x->interface, y->interface) != 0 || x->path_mtu != y->path_mtu ||
+		    x->plain != y->plain)
+			return true;
+	}
+	return false;
+}
+
+char *conf_err_format(const struct conf_err *err, char *buf, size_t len)
+{
+	if (err->file[0] && err->line)
+		snprintf(buf, len, "%s:%u: %s", err->file, err->line, err->msg);
+	else if (err->file[0])
+		snprintf(buf, len, "%s: %s", err->file, err->msg);
+	else
+		snprintf(buf, len, "%s", err->msg);
+	return buf;
+}

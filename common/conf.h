@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conf.h - the configuration model of spec/omni-aero.md §5.14 and the one
+ * entry point that fills it, conf_apply(section, key, value) (STYLE.md §8),
+ * plus the loader (conf_load.c: omnid.conf, then conf.d/ *.conf in byte
+ * order, through Debian's libinih). Everything here is pure except
+ * conf_load() (reads files) and conf_finish() (gethostname for the default
+ * node name). A struct conf owns every array it points to; conf_free()
+ * releases them. Never reads the private key file (keys.h does).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "addr.h"
+#include "log.h"
+#include "util.h"
+
+#define CONF_NAME_MAX 63   /* LDH label */
+#define CONF_VALUE_MAX 150 /* STYLE.md §8: longer values are errors */
+#define CONF_LINE_MAX 197  /* libinih INI_MAX_LINE 200 minus CR, LF, NUL */
+
+struct conf_underlay {
+	char name[CONF_NAME_MAX + 1]; /* the NAME of [underlay.NAME] */
+	union sockaddr_any listen;
+	bool has_listen;
+	char interface[16]; /* "" = not bound to a device */
+	uint32_t path_mtu;  /* 0 until conf_finish fills the family default */
+	bool plain;
+	/* bookkeeping */
+	uint32_t seen;	   /* scalar keys set in the current file */
+	uint32_t src_file; /* index into conf.src_files; where the section began */
+	unsigned src_line;
+};
+
+struct conf_peer {
+	char name[CONF_NAME_MAX + 1];
+	uint8_t public_key[32];
+	bool has_public_key;
+	union sockaddr_any *endpoints;
+	size_t n_endpoints;
+	bool has_mnp;
+	struct prefix mnp;
+	uint32_t msid; /* 0 = not set */
+	struct prefix *allowed;
+	size_t n_allowed;
+	uint32_t persistent_keepalive; /* 0 = off */
+	/* bookkeeping */
+	uint32_t seen;
+	uint32_t src_file;
+	unsigned src_line;
+};
+
+struct conf {
+	struct {
+		char name[CONF_NAME_MAX + 1]; /* "" until conf_finish fills the host name */
+		char private_key_file[4096];
+		enum log_level log_level;
+		uint32_t seen;
+	} node;
+	struct {
+		char tun[16];
+		uint32_t mtu;
+		bool has_mnp;
+		struct prefix mnp;
+		uint32_t msid; /* 0 = not set */
+		struct prefix ula_domain;
+		uint16_t link_id;
+		struct prefix *addresses; /* host bits kept: address/len as put on the TUN */
+		size_t n_addresses;
+		struct prefix *routes;
+		size_t n_routes;
+		uint8_t oal_hop_limit;
+		bool oal_checksum;
+		uint32_t reassembly_timeout;
+		uint64_t reassembly_mem_peer, reassembly_mem_total;
+		uint32_t seen;
+	} omni;
+	struct {
+		uint32_t rekey_after_time;
+		uint64_t rekey_after_packets;
+		uint32_t keepalive;
+		uint32_t replay_window;
+		uint32_t seen;
+	} secure;
+	struct conf_underlay *underlays;
+	size_t n_underlays;
+	struct {
+		char socket[108];
+		uint32_t seen;
+	} api;
+	struct conf_peer *peers;
+	size_t n_peers;
+
+	/* Loader bookkeeping: the names of the files read, for conf_finish messages. */
+	char **src_files;
+	size_t n_src_files;
+	uint32_t cur_file;
+	unsigned cur_line;
+};
+
+/** Where an error is: @file and @line (0 = not tied to a line) are set by the loader. */
+struct conf_err {
+	char file[256];
+	unsigned line;
+	char msg[256];
+};
+
+/** Fill @c with every default of §5.14 (no arrays allocated). */
+void conf_init(struct conf *c);
+/** Free every array of @c and leave it as after conf_init(). */
+void conf_free(struct conf *c);
+
+/**
+ * Apply one `key = value` of section @section (the text between the
+ * brackets, "" before any section). @key == NULL (and @value ignored) means
+ * the section header itself was seen: it is validated and a named object
+ * ([underlay.NAME], [peer.NAME]) is created, so an empty named section still
+ * counts. Scalars repeated within one section of one file are errors (see
+ * conf_file_begin); a later file overrides them; list keys (`address`,
+ * `route`, `endpoint`, `allowed_prefix`) append. The only function that
+ * writes to the model. Returns 0 or -EINVAL with @err->msg naming the
+ * section and key (@err->file/line untouched).
+ */
+int conf_apply(struct conf *c, const char *section, const char *key, const char *value,
+	       struct conf_err *err) WUR;
+/** Start a new file: reset the per-file repeated-key bookkeeping. */
+void conf_file_begin(struct conf *c);
+/**
+ * Loader bookkeeping: the next conf_apply() calls come from @file, @line
+ * (recorded as the origin of named sections for conf_finish messages).
+ * @file may be NULL to keep the current file and change only the line.
+ */
+void conf_set_origin(struct conf *c, const char *file, unsigned line);
+
+/**
+ * Cross-key validation and derived defaults after all files:
+ *  - node name defaults to the host name (first label, lowercased);
+ *  - exactly one of [omni] mnp / msid, and at least one [underlay.NAME];
+ *  - address <mnp>::1/128 is added when mnp is set and no configured address
+ *    lies inside the mnp (the daemon adds the MNP-LLA itself);
+ *  - underlay listen required, path_mtu defaults to 1400 (IPv4) / 1280 (IPv6)
+ *    and must be 576..65535 (IPv4) / 1280..65535 (IPv6); no two underlays on
+ *    the same address and port;
+ *  - each peer needs public_key and exactly one of mnp / msid; an endpoint
+ *    needs an underlay of its family; no two peers share a key, an msid, or
+ *    overlapping prefixes (mnp and allowed_prefix); no peer prefix overlaps
+ *    this node's own mnp and no peer msid equals ours;
+ *  - reassembly_mem_total >= reassembly_mem_peer.
+ * A peer key equal to our own is left to the daemon. Returns 0 or -EINVAL;
+ * @err->msg names the section/key and, where the error belongs to a named
+ * section, @err->file/line point at its header (else line 0).
+ */
+int conf_finish(struct conf *c, struct conf_err *err) WUR;
+
+/**
+ * Load @path, then every `*.conf` (not starting with '.') of the `conf.d`
+ * directory next to it, sorted with scandir + alphasort; a missing conf.d is
+ * fine. @c must be conf_init()ed by the caller; conf_finish() runs at the
+ * end. Stops at the first error: fills @err ("file:line: message") and
+ * returns -EINVAL, or -errno for I/O errors (the message says which file).
+ * On error @c holds partial data: conf_free() it.
+ */
+int conf_load(struct conf *c, const char *path, struct conf_err *err) WUR;
+/**
+ * Same for the in-memory text @text, reported as file @name; conf_finish()
+ * runs at the end. Used by tests and the fuzzer.
+ */
+int conf_load_string(struct conf *c, const char *text, const char *name, struct conf_err *err) WUR;
+/**
+ * Like conf_load_string() but without conf_finish(), so several texts can be
+ * stacked like files (each one is one "file" for the repeated-key rule).
+ */
+int conf_parse_string(struct conf *c, const char *text, const char *name, struct conf_err *err) WUR;
+
+/**
+ * True if @a and @b differ in anything that needs the TUN or an underlay
+ * socket re-created: tun, mtu, own mnp / msid, ula_domain, link_id,
+ * addresses, the underlays, [api] socket or [node] private_key_file. A
+ * reload keeps those and applies only peer and route changes.
+ */
+bool conf_needs_restart(const struct conf *a, const struct conf *b);
+
+/** Format @err as "file:line: msg" (or "file: msg" for line 0) into @buf. Returns @buf. */
+char *conf_err_format(const struct conf_err *err, char *buf, size_t len);

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: MIT
+/*
+ * datapath.c - TUN <-> OAL <-> secured carrier <-> UDP (datapath.h).
+ *
+ * Outbound: a TUN read lands in a pool buffer with headroom for the carrier
+ * and OAL headers, so an unfragmented packet is encapsulated and encrypted in
+ * place; a fragmented one is cut into fragment buffers. Sends are queued per
+ * underlay and leave in one sendmmsg per batch. Inbound: one recvmmsg per
+ * batch, decrypt in place, atomic fragments go to the TUN straight from the
+ * receive slot, others through the reassembler. Every drop is counted; peer
+ * input never allocates beyond the pools' caps and never logs unthrottled.
+ */
+#include "datapath.h"
+#include "cursor.h"
+#include "ipv6.h"
+#include "log.h"
+#include "omni_wire.h"
+#include "tun.h"
+#include "wire_carrier.h"
+#include "wire_oal.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#define TUN_BATCH 64
+#define UDP_ROUNDS 4       /* batches per wakeup before yielding to the loop */
+#define HS_RATE_PER_S 1000 /* handshake messages processed per second, globally */
+#define HS_RATE_BURST 200
+
+static struct peer *peer_of(struct hs_peer *hp)
+{
+	return hp ? container_of(hp, struct peer, hs) : NULL;
+}
+
+static void tai64n_now(uint8_t ts[NOISE_TAI64N_LEN])
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	noise_tai64n(ts, (uint64_t)t.tv_sec, (uint32_t)t.tv_nsec);
+}
+
+int datapath_underlay_for(const struct node *n, const union sockaddr_any *a)
+{
+	for (size_t i = 0; i < n->n_ul; i++)
+		if (n->ul[i].family == a->sa.sa_family)
+			return (int)i;
+	return -1;
+}
+
+static void flush_all(struct node *n)
+{
+	for (size_t i = 0; i < n->n_ul; i++) {
+		struct underlay *ul = &n->ul[i];
+		if (!ul->txq.n)
+			continue;
+		uint64_t sent = ul->txq.sent, err = ul->txq.send_errors;
+		udp_txq_flush(&ul->txq, ul->fd);
+		n->c.udp_tx_datagrams += ul->txq.sent - sent;
+		n->c.udp_tx_errors += ul->txq.send_errors - err;
+	}
+}
+
+/* Seal the OAL fragment at @b->head (CARRIER_HDR_LEN of headroom and
+ * CARRIER_TAG_LEN of tailroom available) and queue it. Consumes @b. */
+static void seal_and_queue(struct node *n, struct peer *p, struct underlay *ul, struct pbuf *b,
+			   uint64_t now)
+{
+	if (!ul->plain) {
+		size_t plain = b->len, out;
+		pbuf_push(b, CARRIER_HDR_LEN);
+		pbuf_put(b, CARRIER_TAG_LEN);
+		if (hs_seal(&p->hs, now, b->head, plain, &out) < 0) {
+			/* Checked by the caller; only a session expiring mid-batch gets here. */
+			n->c.drop_stale_session++;
+			pbuf_free(b);
+			return;
+		}
+		b->len = out;
+	}
+	udp_txq_add(&ul->txq, ul->fd, b, &p->endpoint);
+}
+
+/* Encapsulate the inner packet in @b (pool_pkt buffer) for @p. Consumes @b. */
+static void send_inner(struct node *n, struct peer *p, struct pbuf *b, uint64_t now)
+{
+	if (p->underlay < 0) {
+		p->c.drop_no_endpoint++;
+		pbuf_free(b);
+		return;
+	}
+	struct underlay *ul = &n->ul[p->underlay];
+	size_t oal_max = ul->budget - (ul->plain ? 0 : CARRIER_OVERHEAD);
+	size_t inner_len = b->len;
+	struct oal_tx tx = {
+		.src = n->oal_addr,
+		.dst = p->oal_addr,
+		.tc = ipv6_inner_tc(b->head),
+		.hop_limit = n->conf.omni.oal_hop_limit,
+		.nh = (b->head[0] >> 4) == 6 ? OAL_NH_IPV6 : OAL_NH_IPV4,
+		.id = p->oal_id++,
+		.checksum = n->conf.omni.oal_checksum,
+	};
+	uint16_t trailer = tx.checksum ? oal_fletcher16(b->head, inner_len) : 0;
+	size_t nfrag = oal_frag_count(inner_len, tx.checksum, oal_max);
+
+	if (nfrag == 0) {
+		n->c.drop_too_big++;
+		pbuf_free(b);
+		return;
+	}
+	p->tx_packets++;
+	p->tx_bytes += inner_len;
+	if (nfrag == 1) {
+		if (tx.checksum)
+			put_be16(pbuf_put(b, OAL_TRAILER_LEN), trailer);
+		struct oal_frag f = { .tc = tx.tc,
+				      .flow = tx.flow,
+				      .hop_limit = tx.hop_limit,
+				      .src = tx.src,
+				      .dst = tx.dst,
+				      .nh = tx.nh,
+				      .id = tx.id,
+				      .data_len = b->len };
+		wire_oal_encode_hdr(pbuf_push(b, OAL_HDR_LEN), &f);
+		seal_and_queue(n, p, ul, b, now);
+		return;
+	}
+	for (size_t i = 0; i < nfrag; i++) {
+		struct pbuf *f = pbuf_pool_get(n->pool_frag);
+		if (!f) {
+			n->c.drop_pool_empty++;
+			break;
+		}
+		ssize_t len = oal_frag_build(&tx, b->head, inner_len, trailer, oal_max, i, f->head,
+					     pbuf_tailroom(f) - CARRIER_TAG_LEN);
+		if (omni_fails_assert(len > 0)) {
+			pbuf_free(f);
+			break;
+		}
+		pbuf_put(f, (size_t)len);
+		seal_and_queue(n, p, ul, f, now);
+	}
+	pbuf_free(b);
+}
+
+static void send_keepalive(struct node *n, struct peer *p, uint64_t now)
+{
+	if (p->underlay < 0 || n->ul[p->underlay].plain)
+		return;
+	struct pbuf *b = pbuf_pool_get(n->pool_frag);
+	if (!b) {
+		n->c.drop_pool_empty++;
+		return;
+	}
+	p->c.keepalives_tx++;
+	seal_and_queue(n, p, &n->ul[p->underlay], b, now);
+}
+
+static bool can_send(struct peer *p, uint64_t now, const struct node *n)
+{
+	if (p->underlay >= 0 && n->ul[p->underlay].plain)
+		return true;
+	return hs_established(&p->hs, now);
+}
+
+static void flush_queue(struct node *n, struct peer *p, uint64_t now)
+{
+	struct pbuf *b;
+	while (can_send(p, now, n) && (b = peer_queue_pop(p)))
+		send_inner(n, p, b, now);
+}
+
+static void do_actions(struct node *n, struct hs_actions *act, struct underlay *via,
+		       const union sockaddr_any *to, uint64_t now)
+{
+	struct peer *p = peer_of(act->peer);
+
+	if (act->msg_len) {
+		struct underlay *ul = via;
+		const union sockaddr_any *dst = to;
+		if (!ul && p && p->has_endpoint && p->underlay >= 0) {
+			ul = &n->ul[p->underlay];
+			dst = &p->endpoint;
+		}
+		if (ul && dst) {
+			if (act->msg[0] == CARRIER_TYPE_INIT)
+				n->c.hs_init_tx++;
+			else
+				n->c.hs_resp_tx++;
+			int r = udp_send_one(ul->fd, act->msg, act->msg_len, dst);
+			if (r < 0) {
+				n->c.udp_tx_errors++;
+				log_remote(LOG_GRP_HS, "handshake send: %s", strerror(-r));
+			}
+		}
+	}
+	if (!p)
+		return;
+	if (act->flags & HS_ACT_ESTABLISHED) {
+		p->c.handshakes++;
+		log_debug(LOG_GRP_HS, "session with '%s' established", p->name);
+	}
+	if (act->flags & HS_ACT_GAVE_UP) {
+		log_remote(LOG_GRP_HS, "no handshake response from '%s' for 90 s, dropping %u queued",
+			   p->name, p->q_len);
+		p->c.drop_queue_full += p->q_len;
+		peer_queue_clear(p);
+	}
+	if (act->flags & HS_ACT_FLUSH) {
+		if (p->q_len)
+			flush_queue(n, p, now);
+		else
+			send_keepalive(n, p, now);
+	}
+	if (act->flags & HS_ACT_KEEPALIVE)
+		send_keepalive(n, p, now);
+}
+
+/* ---- outbound ---- */
+
+static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
+{
+	uint8_t nh;
+	int fam;
+	const uint8_t *dst;
+
+	if (ipv6_inner_len(b->head, b->len, &nh) < 0) {
+		n->c.drop_bad_inner++;
+		pbuf_free(b);
+		return;
+	}
+	ipv6_inner_dst(b->head, &fam, &dst);
+	struct peer *p = peer_table_lookup_addr(&n->peers, fam, dst);
+	if (!p) {
+		n->c.drop_no_route++;
+		pbuf_free(b);
+		return;
+	}
+	if (!can_send(p, now, n)) {
+		struct hs_actions act;
+		uint8_t ts[NOISE_TAI64N_LEN];
+		peer_queue_push(p, b);
+		tai64n_now(ts);
+		if (hs_want_session(&p->hs, now, ts, &act) < 0)
+			log_remote(LOG_GRP_HS, "cannot start a handshake with '%s'", p->name);
+		do_actions(n, &act, NULL, NULL, now);
+		return;
+	}
+	if (p->q_len)
+		flush_queue(n, p, now);
+	send_inner(n, p, b, now);
+}
+
+void datapath_tun_readable(struct node *n)
+{
+	uint64_t now = uv_now(n->loop);
+	size_t cap = n->conf.omni.mtu;
+
+	for (int i = 0; i < TUN_BATCH; i++) {
+		struct pbuf *b = pbuf_pool_get(n->pool_pkt);
+		if (!b) {
+			/* Drain one packet anyway: the poll is level-triggered. */
+			static uint8_t sink[OMNI_MTU_MAX];
+			if (tun_read(n->tun_fd, sink, sizeof(sink)) > 0)
+				n->c.drop_pool_empty++;
+			break;
+		}
+		int r = tun_read(n->tun_fd, b->head, cap);
+		if (r <= 0) {
+			pbuf_free(b);
+			if (r < 0 && r != -EAGAIN && r != -EINTR)
+				log_remote(LOG_GRP_TUN, "read: %s", strerror(-r));
+			break;
+		}
+		b->len = (size_t)r;
+		n->c.tun_rx_packets++;
+		n->c.tun_rx_bytes += (size_t)r;
+		tun_packet(n, b, now);
+	}
+	flush_all(n);
+}
+
+/* ---- inbound ---- */
+
+static void deliver(struct node *n, struct peer *p, const uint8_t *pkt, size_t len)
+{
+	int fam;
+	const uint8_t *src;
+
+	/* Inner-source check: the sender must own the source address (§5.14). */
+	ipv6_inner_src(pkt, &fam, &src);
+	if (peer_table_lookup_addr(&n->peers, fam, src) != p) {
+		p->c.drop_inner_src++;
+		n->c.drop_inner_src++;
+		return;
+	}
+	int r = tun_write(n->tun_fd, pkt, len);
+	if (r < 0) {
+		n->c.tun_tx_errors++;
+		log_remote(LOG_GRP_TUN, "write: %s", strerror(-r));
+		return;
+	}
+	n->c.tun_tx_packets++;
+	n->c.tun_tx_bytes += len;
+	p->rx_packets++;
+	p->rx_bytes += len;
+}
+
+static void oal_input(struct node *n, struct peer *p, const uint8_t *data, size_t len,
+		      uint64_t now)
+{
+	struct oal_frag f;
+	if (wire_oal_decode(data, len, &f) < 0) {
+		n->c.drop_oal_bad++;
+		return;
+	}
+	/* Between static neighbors the OAL addresses are fixed (§3.5 reassembly). */
+	if (memcmp(&f.dst, &n->oal_addr, 16) != 0 || memcmp(&f.src, &p->oal_addr, 16) != 0) {
+		n->c.drop_oal_addr++;
+		p->c.drop_oal_addr++;
+		return;
+	}
+	if (oal_frag_is_atomic(&f)) {
+		size_t inner_len;
+		int r = oal_reasm_atomic(n->reasm, &f, &inner_len);
+		if (r < 0) {
+			if (r == -EILSEQ)
+				n->c.drop_oal_checksum++;
+			else
+				n->c.drop_oal_bad++;
+			return;
+		}
+		deliver(n, p, f.data, inner_len);
+		return;
+	}
+	struct pbuf *out = NULL;
+	if (oal_reasm_input(n->reasm, &p->reasm_acct, &f, now, &out) < 0 || !out)
+		return; /* counted by the reassembler */
+	deliver(n, p, out->head, out->len);
+	pbuf_free(out);
+}
+
+static void roam(struct node *n, struct peer *p, struct underlay *ul,
+		 const union sockaddr_any *from)
+{
+	if (p->has_endpoint && addr_equal(&p->endpoint, from))
+		return;
+	char a[ADDR_STR_MAX], b[ADDR_STR_MAX];
+	log_remote(LOG_GRP_PEER, "neighbor '%s' now at %s (was %s)", p->name,
+		   addr_format_endpoint(from, a, sizeof(a)),
+		   p->has_endpoint ? addr_format_endpoint(&p->endpoint, b, sizeof(b)) : "unknown");
+	p->endpoint = *from;
+	p->has_endpoint = true;
+	p->underlay = (int)(ul - n->ul);
+	p->c.roamed++;
+}
+
+static bool hs_rate_ok(struct node *n, uint64_t now)
+{
+	n->hs_tokens += (double)(now - n->hs_tokens_ms) * HS_RATE_PER_S / 1000.0;
+	n->hs_tokens_ms = now;
+	if (n->hs_tokens > HS_RATE_BURST)
+		n->hs_tokens = HS_RATE_BURST;
+	if (n->hs_tokens < 1) {
+		n->c.hs_rate_limited++;
+		return false;
+	}
+	n->hs_tokens -= 1;
+	return true;
+}
+
+static void handshake_input(struct node *n, struct underlay *ul, struct udp_rxslot *s,
+			    uint64_t now)
+{
+	uint8_t t = s->buf[0];
+	if ((t == CARRIER_TYPE_INIT && s->len != HS_INIT_LEN) ||
+	    (t == CARRIER_TYPE_RESP && s->len != HS_RESP_LEN)) {
+		n->c.drop_short++;
+		return;
+	}
+	if (t == CARRIER_TYPE_INIT)
+		n->c.hs_init_rx++;
+	else
+		n->c.hs_resp_rx++;
+	if (!hs_rate_ok(n, now))
+		return;
+	struct hs_actions act;
+	int r = hs_receive_handshake(&n->hs, s->buf, s->len, now, &act);
+	if (r < 0) {
+		switch (r) {
+		case -EACCES:
+			n->c.hs_bad_mac1++;
+			break;
+		case -ENOKEY:
+			n->c.hs_unknown_key++;
+			break;
+		case -EALREADY:
+			n->c.hs_replay++;
+			break;
+		case -EBUSY:
+			break; /* simultaneous initiation, ours wins */
+		default:
+			n->c.hs_failed++;
+			break;
+		}
+		char a[ADDR_STR_MAX];
+		if (r != -EBUSY)
+			log_remote(LOG_GRP_HS, "handshake from %s refused: %s",
+				   addr_format_endpoint(&s->from, a, sizeof(a)), strerror(-r));
+		return;
+	}
+	struct peer *p = peer_of(act.peer);
+	if (p) {
+		roam(n, p, ul, &s->from);
+		p->last_rx_ms = now;
+	}
+	do_actions(n, &act, ul, &s->from, now);
+}
+
+static void data_input(struct node *n, struct underlay *ul, struct udp_rxslot *s, uint64_t now)
+{
+	uint32_t idx;
+	uint64_t ctr;
+	size_t plen;
+
+	if (carrier_parse_hdr(s->buf, s->len, &idx, &ctr) < 0) {
+		n->c.drop_short++;
+		return;
+	}
+	struct peer *p = peer_index_lookup(&n->peers, idx);
+	if (!p) {
+		hs_local_note_unknown_index(&n->hs);
+		n->c.drop_unknown_index++;
+		return;
+	}
+	bool was_established = hs_established(&p->hs, now);
+	int r = hs_open(&p->hs, now, s->buf, s->len, &plen);
+	if (r < 0) {
+		switch (r) {
+		case -ENOENT:
+			n->c.drop_unknown_index++;
+			break;
+		case -ESTALE:
+			n->c.drop_stale_session++;
+			break;
+		case -EALREADY:
+			n->c.drop_replay++;
+			break;
+		default:
+			n->c.drop_bad_tag++;
+			break;
+		}
+		return;
+	}
+	roam(n, p, ul, &s->from);
+	p->last_rx_ms = now;
+	if (!was_established && p->q_len && hs_established(&p->hs, now))
+		flush_queue(n, p, now);
+	if (plen == 0) {
+		p->c.keepalives_rx++;
+		return;
+	}
+	oal_input(n, p, s->buf + CARRIER_HDR_LEN, plen, now);
+}
+
+static void datagram(struct node *n, struct underlay *ul, struct udp_rxslot *s, uint64_t now)
+{
+	n->c.udp_rx_datagrams++;
+	n->c.udp_rx_bytes += s->len;
+	if (s->truncated) {
+		n->c.drop_truncated++;
+		return;
+	}
+	if (s->len == 0) {
+		n->c.drop_short++;
+		return;
+	}
+	uint8_t t = s->buf[0];
+	if (t == CARRIER_TYPE_DATA) {
+		data_input(n, ul, s, now);
+	} else if (t == CARRIER_TYPE_INIT || t == CARRIER_TYPE_RESP) {
+		handshake_input(n, ul, s, now);
+	} else if ((t & CARRIER_PLAIN_MASK) == CARRIER_PLAIN_VAL) {
+		if (!ul->plain) {
+			n->c.drop_plain_disabled++;
+			return;
+		}
+		struct peer *p = peer_table_lookup_endpoint(&n->peers, &s->from);
+		if (!p) {
+			n->c.drop_plain_unknown_peer++;
+			return;
+		}
+		p->last_rx_ms = now;
+		oal_input(n, p, s->buf, s->len, now);
+	} else {
+		n->c.drop_unknown_type++;
+	}
+}
+
+void datapath_udp_readable(struct node *n, struct underlay *ul)
+{
+	uint64_t now = uv_now(n->loop);
+	for (int round = 0; round < UDP_ROUNDS; round++) {
+		int cnt = udp_recv_batch(ul->fd, &ul->rx);
+		if (cnt < 0) {
+			log_remote(LOG_GRP_UDP, "underlay %s: recvmmsg: %s", ul->name, strerror(-cnt));
+			break;
+		}
+		for (int i = 0; i < cnt; i++)
+			datagram(n, ul, &ul->rx.slot[i], now);
+		if (cnt < UDP_BATCH)
+			break;
+	}
+	flush_all(n);
+}
+
+/* ---- timers ---- */
+
+void datapath_tick(struct node *n, uint64_t now)
+{
+	uint8_t ts[NOISE_TAI64N_LEN];
+	bool have_ts = false;
+
+	oal_reasm_expire(n->reasm, now);
+	for (size_t i = 0; i < n->peers.n; i++) {
+		struct peer *p = n->peers.v[i];
+		if (hs_deadline(&p->hs) > now)
+			continue;
+		if (!have_ts) {
+			tai64n_now(ts);
+			have_ts = true;
+		}
+		struct hs_actions act;
+		if (hs_tick(&p->hs, now, ts, &act) < 0)
+			log_remote(LOG_GRP_HS, "cannot start a handshake with '%s'", p->name);
+		do_actions(n, &act, NULL, NULL, now);
+	}
+	flush_all(n);
+}
+
+void datapath_peer_kick(struct node *n, struct peer *p, uint64_t now)
+{
+	if (!p->has_endpoint || p->underlay < 0 || n->ul[p->underlay].plain)
+		return;
+	uint8_t ts[NOISE_TAI64N_LEN];
+	struct hs_actions act;
+	tai64n_now(ts);
+	if (hs_initiate(&p->hs, now, ts, &act) < 0)
+		log_remote(LOG_GRP_HS, "cannot start a handshake with '%s'", p->name);
+	do_actions(n, &act, NULL, NULL, now);
+	flush_all(n);
+}
+
+void datapath_peer_forget(struct node *n, struct peer *p)
+{
+	oal_reasm_flush_acct(n->reasm, &p->reasm_acct);
+}

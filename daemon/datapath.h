@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * datapath.h - the per-packet glue TUN <-> OAL <-> secured carrier <-> UDP,
+ * and the handshake / keepalive timers that feed it. Works on a struct node
+ * set up by node.c; never allocates per packet (pbuf pools), never blocks,
+ * and drops and counts anything malformed. Loop thread only.
+ */
+#pragma once
+
+#include "node.h"
+
+/** Drain the TUN device (bounded batch), encapsulate and send. */
+void datapath_tun_readable(struct node *n);
+/** Drain one underlay socket (bounded batch) and deliver what authenticates. */
+void datapath_udp_readable(struct node *n, struct underlay *ul);
+/** Periodic work: handshake retransmits, rekeys, keepalives, reassembly expiry. */
+void datapath_tick(struct node *n, uint64_t now_ms);
+/** Start a handshake with @p now if it has an endpoint (start-up, reload, new peer). */
+void datapath_peer_kick(struct node *n, struct peer *p, uint64_t now_ms);
+/** Forget @p's receiver indices and pending reassembly before it is freed. */
+void datapath_peer_forget(struct node *n, struct peer *p);
+/** The underlay used to reach @a (first of the same family), or -1. */
+int datapath_underlay_for(const struct node *n, const union sockaddr_any *a);

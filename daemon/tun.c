@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tun.c - /dev/net/tun open, TUNSETIFF and the read/write wrappers. Owns no
+ * state beyond the fd it returns; must never block (the fd is non-blocking)
+ * and never touch interface configuration.
+ */
+#include "tun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+
+#include "log.h"
+
+#define TUN_DEV_PATH "/dev/net/tun"
+
+int tun_open_flags(const char *name, unsigned int flags, char actual[IFNAMSIZ])
+{
+	struct ifreq ifr;
+	int fd, ret;
+
+	if (flags & ~(TUN_F_VNET_HDR | TUN_F_MULTI_QUEUE))
+		return -EINVAL;
+	if (name && strlen(name) >= IFNAMSIZ)
+		return -EINVAL;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	if (flags & TUN_F_VNET_HDR)
+		ifr.ifr_flags |= IFF_VNET_HDR;
+	if (flags & TUN_F_MULTI_QUEUE)
+		ifr.ifr_flags |= IFF_MULTI_QUEUE;
+	if (name && name[0])
+		memcpy(ifr.ifr_name, name, strlen(name));
+
+	fd = open(TUN_DEV_PATH, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		log_errno(LOG_GRP_TUN, "open %s", TUN_DEV_PATH);
+		return ret;
+	}
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		ret = -errno;
+		log_errno(LOG_GRP_TUN, "TUNSETIFF '%s'", name && name[0] ? name : "tun%d");
+		close(fd);
+		return ret;
+	}
+	memcpy(actual, ifr.ifr_name, IFNAMSIZ);
+	actual[IFNAMSIZ - 1] = '\0';
+	log_debug(LOG_GRP_TUN, "opened TUN %s (fd %d)", actual, fd);
+	return fd;
+}
+
+int tun_open(const char *name, char actual[IFNAMSIZ])
+{
+	return tun_open_flags(name, 0, actual);
+}
+
+int tun_read(int fd, uint8_t *buf, size_t cap)
+{
+	ssize_t n;
+
+	do {
+		n = read(fd, buf, cap);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (n == 0)
+		return -EAGAIN;
+	return (int)n;
+}
+
+int tun_write(int fd, const uint8_t *buf, size_t len)
+{
+	ssize_t n;
+
+	do {
+		n = write(fd, buf, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return (int)n;
+}

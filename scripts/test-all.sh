@@ -1,0 +1,84 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# scripts/test-all.sh - the whole test suite (called by `scripts/run test`).
+#  1. release-like build: unit + fuzz-corpus replay + netns suites (meson test);
+#  2. ASan+UBSan build: unit + fuzz-corpus replay suites;
+#  3. the netns suite once more as an unprivileged user (nobody), from a
+#     copy of the binaries in a 0755 temp directory (STYLE.md §11);
+# then one line "N passed, N failed, N skipped" over all of it.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=${BUILD:-build}
+JOBS=${JOBS:-2}
+RESULTS=$(mktemp)
+trap 'rm -f "$RESULTS"' EXIT
+rc=0
+
+setup() { # DIR ARGS...
+	d=$1
+	shift
+	if [ -f "$d/build.ninja" ]; then
+		meson setup --reconfigure "$d" "$@" >/dev/null
+	else
+		meson setup "$d" "$@" >/dev/null
+	fi || return 1
+	ninja -C "$d" -j "$JOBS" >/dev/null || ninja -C "$d" -j 1
+}
+
+collect() { # testlog.json -> RESULTS lines "OK|FAIL|SKIP name"
+	[ -f "$1" ] || return 0
+	jq -r '"\(.result) \(.name)"' "$1" >>"$RESULTS"
+}
+
+echo "== build ($BUILD)"
+setup "$BUILD" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+echo "== unit, fuzz replay and netns suites"
+meson test -C "$BUILD" --print-errorlogs --num-processes "$JOBS" || rc=1
+collect "$BUILD/meson-logs/testlog.json"
+
+if [ -z "${SKIP_ASAN:-}" ]; then
+	echo "== ASan+UBSan build: unit and fuzz replay suites"
+	if setup build-asan -Db_sanitize=address,undefined -Dhardening=false; then
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			meson test -C build-asan --suite unit --suite fuzz --print-errorlogs \
+			--num-processes "$JOBS" || rc=1
+		sed 's/"name": "/"name": "asan:/' build-asan/meson-logs/testlog.json >build-asan/testlog.renamed.json
+		collect build-asan/testlog.renamed.json
+	else
+		echo "FAIL asan:build" >>"$RESULTS"
+		rc=1
+	fi
+fi
+
+if [ -z "${SKIP_UNPRIV:-}" ] && [ "$(id -u)" = 0 ]; then
+	echo "== netns suite as user nobody (unshare -Urn)"
+	U=$(mktemp -d /tmp/omnid-unpriv.XXXXXX)
+	mkdir -p "$U/build/daemon" "$U/build/cli" "$U/test"
+	cp "$BUILD/daemon/omnid" "$U/build/daemon/"
+	cp "$BUILD/cli/omnictl" "$U/build/cli/"
+	cp -r test/netns "$U/test/"
+	chmod -R a+rX "$U"
+	for t in "$U"/test/netns/t_*.sh; do
+		name="unpriv:$(basename "$t" .sh)"
+		out=$(cd /tmp && setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			env -i PATH="$PATH" HOME=/tmp TMPDIR=/tmp \
+			OMNID="$U/build/daemon/omnid" OMNICTL="$U/build/cli/omnictl" \
+			timeout 300 sh "$t" 2>&1)
+		r=$?
+		case $r in
+		0) echo "OK $name" >>"$RESULTS"; echo "ok   $name" ;;
+		77) echo "SKIP $name" >>"$RESULTS"; echo "skip $name" ;;
+		*) echo "FAIL $name" >>"$RESULTS"; echo "FAIL $name (exit $r)"; echo "$out" | tail -40; rc=1 ;;
+		esac
+	done
+	rm -rf "$U"
+fi
+
+pass=$(grep -c '^OK ' "$RESULTS")
+fail=$(grep -Ec '^(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS) ' "$RESULTS")
+skip=$(grep -c '^SKIP ' "$RESULTS")
+grep -E '^(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS) ' "$RESULTS" | sed 's/^/failed: /'
+[ "$fail" -gt 0 ] && rc=1
+echo "$pass passed, $fail failed, $skip skipped"
+exit $rc

@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_api_schema.c - common/api_schema: GET /v1/status encode/decode round
+ * trips (through text), the exact JSON shape, tolerance of unknown members,
+ * and rejection of every known member with a wrong type, a missing member,
+ * over-long strings, out-of-range integers and too many elements; the error
+ * object; and api_json_parse()'s strictness (duplicates, depth, size).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_schema.h"
+
+static const char *const top_strings[] = {"node", "version", "public_key", "tun", "oal_addr"};
+static const size_t top_caps[] = {64, 32, 45, 16, 64};
+static const char *const top_ints[] = {"mtu", "uptime_s", "pid"};
+static const char *const peer_strings[] = {"name", "public_key", "endpoint", "oal_addr", "state"};
+static const size_t peer_caps[] = {64, 45, 64, 64, 16};
+static const char *const peer_ints[] = {"last_handshake", "last_rx_ms_ago", "rx_packets",
+					"rx_bytes",	  "tx_packets",	    "tx_bytes"};
+
+static struct api_counter g_ctr[] = {
+    {"rx_packets", 12},
+    {"drop_no_route", 0},
+    {"big", (uint64_t)INT64_MAX},
+};
+static struct api_counter p0_ctr[] = {{"drop_bad_source", 3}, {"drop_replay", 1}};
+static char *p0_pfx[] = {"2001:db8:1000:3000::/56", "10.9.1.0/24"};
+static char *underlays[] = {"eth0 0.0.0.0:8060", "wlan0 [::]:8060"};
+
+static void fill_sample(struct api_status *s, struct api_peer_status peers[2])
+{
+	memset(s, 0, sizeof(*s));
+	memset(peers, 0, 2 * sizeof(*peers));
+	strcpy(s->node, "alpha");
+	strcpy(s->version, "0.1.0");
+	strcpy(s->public_key, "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqo=");
+	strcpy(s->tun, "omni0");
+	s->mtu = 9180;
+	strcpy(s->oal_addr, "fd00:6f6d:6e69:1:2001:db8:1000:2000");
+	s->uptime_s = 86461;
+	s->pid = 4242;
+	s->counters = g_ctr;
+	s->n_counters = ARRAY_SIZE(g_ctr);
+	s->underlays = underlays;
+	s->n_underlays = ARRAY_SIZE(underlays);
+
+	strcpy(peers[0].name, "beta");
+	strcpy(peers[0].public_key, "Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI=");
+	strcpy(peers[0].endpoint, "192.0.2.20:8060");
+	strcpy(peers[0].oal_addr, "fd00:6f6d:6e69:1:2001:db8:1000:3000");
+	strcpy(peers[0].state, "established");
+	peers[0].last_handshake = 1767225600;
+	peers[0].last_rx_ms_ago = 120;
+	peers[0].rx_packets = 10;
+	peers[0].rx_bytes = 1234;
+	peers[0].tx_packets = 12;
+	peers[0].tx_bytes = 3456;
+	peers[0].counters = p0_ctr;
+	peers[0].n_counters = ARRAY_SIZE(p0_ctr);
+	peers[0].prefixes = p0_pfx;
+	peers[0].n_prefixes = ARRAY_SIZE(p0_pfx);
+
+	strcpy(peers[1].name, "gamma");
+	strcpy(peers[1].state, "idle");
+	peers[1].last_handshake = 0;
+	peers[1].last_rx_ms_ago = -1;
+	s->peers = peers;
+	s->n_peers = 2;
+}
+
+static void assert_counters_eq(const struct api_counter *a, size_t na, const struct api_counter *b,
+			       size_t nb)
+{
+	cr_assert_eq(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		cr_assert_str_eq(a[i].name, b[i].name);
+		cr_assert_eq(a[i].value, b[i].value);
+	}
+}
+
+static void assert_strlist_eq(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	cr_assert_eq(na, nb);
+	for (size_t i = 0; i < na; i++)
+		cr_assert_str_eq(a[i], b[i]);
+}
+
+static void assert_status_eq(const struct api_status *a, const struct api_status *b)
+{
+	cr_assert_str_eq(a->node, b->node);
+	cr_assert_str_eq(a->version, b->version);
+	cr_assert_str_eq(a->public_key, b->public_key);
+	cr_assert_str_eq(a->tun, b->tun);
+	cr_assert_eq(a->mtu, b->mtu);
+	cr_assert_str_eq(a->oal_addr, b->oal_addr);
+	cr_assert_eq(a->uptime_s, b->uptime_s);
+	cr_assert_eq(a->pid, b->pid);
+	assert_counters_eq(a->counters, a->n_counters, b->counters, b->n_counters);
+	assert_strlist_eq(a->underlays, a->n_underlays, b->underlays, b->n_underlays);
+	cr_assert_eq(a->n_peers, b->n_peers);
+	for (size_t i = 0; i < a->n_peers; i++) {
+		const struct api_peer_status *p = &a->peers[i], *q = &b->peers[i];
+
+		cr_assert_str_eq(p->name, q->name);
+		cr_assert_str_eq(p->public_key, q->public_key);
+		cr_assert_str_eq(p->endpoint, q->endpoint);
+		cr_assert_str_eq(p->oal_addr, q->oal_addr);
+		cr_assert_str_eq(p->state, q->state);
+		cr_assert_eq(p->last_handshake, q->last_handshake);
+		cr_assert_eq(p->last_rx_ms_ago, q->last_rx_ms_ago);
+		cr_assert_eq(p->rx_packets, q->rx_packets);
+		cr_assert_eq(p->rx_bytes, q->rx_bytes);
+		cr_assert_eq(p->tx_packets, q->tx_packets);
+		cr_assert_eq(p->tx_bytes, q->tx_bytes);
+		assert_counters_eq(p->counters, p->n_counters, q->counters, q->n_counters);
+		assert_strlist_eq(p->prefixes, p->n_prefixes, q->prefixes, q->n_prefixes);
+	}
+}
+
+static void assert_zeroed(const struct api_status *s)
+{
+	static const struct api_status zero;
+
+	cr_assert(memcmp(s, &zero, sizeof(zero)) == 0, "decode output not zeroed on failure");
+}
+
+/* Encode the sample and parse it back from text, as omnictl sees it. */
+static json_t *sample_json(void)
+{
+	struct api_peer_status peers[2];
+	struct api_status s;
+	char err[128];
+	json_t *j, *back;
+	char *text;
+
+	fill_sample(&s, peers);
+	j = api_status_encode(&s);
+	cr_assert_not_null(j);
+	text = json_dumps(j, 0);
+	cr_assert_not_null(text);
+	json_decref(j);
+	cr_assert_eq(api_json_parse(text, strlen(text), &back, err, sizeof(err)), 0, "%s", err);
+	free(text);
+	return back;
+}
+
+/* Decode @j (consumed) and expect -EBADMSG with @needle in the message. */
+static void expect_reject(json_t *j, const char *needle)
+{
+	struct api_status out;
+	char err[256] = "";
+
+	cr_assert_eq(api_status_decode(j, &out, err, sizeof(err)), -EBADMSG,
+		     "accepted although '%s' was broken", needle);
+	cr_assert_not_null(strstr(err, needle), "error '%s' does not mention '%s'", err, needle);
+	assert_zeroed(&out);
+	json_decref(j);
+}
+
+static json_t *peer0(json_t *doc)
+{
+	return json_array_get(json_object_get(doc, "peers"), 0);
+}
+
+Test(api_schema, round_trip)
+{
+	struct api_peer_status peers[2];
+	struct api_status s, out;
+	char err[128];
+	json_t *j = sample_json();
+
+	fill_sample(&s, peers);
+	cr_assert_eq(api_status_decode(j, &out, err, sizeof(err)), 0, "%s", err);
+	assert_status_eq(&s, &out);
+	api_status_free(&out);
+	assert_zeroed(&out);
+	json_decref(j);
+}
+
+Test(api_schema, round_trip_empty)
+{
+	struct api_status s = {.mtu = 1280}, out;
+	json_t *j = api_status_encode(&s);
+	char err[128];
+
+	cr_assert_eq(api_status_decode(j, &out, err, sizeof(err)), 0, "%s", err);
+	assert_status_eq(&s, &out);
+	cr_assert_null(out.peers);
+	cr_assert_null(out.counters);
+	cr_assert_null(out.underlays);
+	api_status_free(&out);
+	json_decref(j);
+}
+
+Test(api_schema, round_trip_extremes)
+{
+	struct api_peer_status peers[2];
+	struct api_status s, out;
+	char err[128];
+	json_t *j;
+
+	fill_sample(&s, peers);
+	s.mtu = UINT32_MAX;
+	s.pid = INT_MAX;
+	s.uptime_s = (uint64_t)INT64_MAX;
+	peers[0].last_handshake = INT64_MAX;
+	peers[0].rx_bytes = (uint64_t)INT64_MAX;
+	memset(s.node, 'n', sizeof(s.node) - 1); /* exactly the longest name */
+	memset(s.version, 'v', sizeof(s.version) - 1);
+	j = api_status_encode(&s);
+	cr_assert_eq(api_status_decode(j, &out, err, sizeof(err)), 0, "%s", err);
+	assert_status_eq(&s, &out);
+	api_status_free(&out);
+	json_decref(j);
+}
+
+Test(api_schema, encode_shape)
+{
+	json_t *j = sample_json(), *p, *c;
+
+	cr_assert_str_eq(json_string_value(json_object_get(j, "node")), "alpha");
+	cr_assert_eq(json_integer_value(json_object_get(j, "mtu")), 9180);
+	cr_assert_eq(json_integer_value(json_object_get(j, "pid")), 4242);
+	c = json_object_get(j, "counters");
+	cr_assert(json_is_object(c));
+	cr_assert_eq(json_object_size(c), 3);
+	cr_assert_eq(json_integer_value(json_object_get(c, "rx_packets")), 12);
+	cr_assert_eq(json_integer_value(json_object_get(c, "drop_no_route")), 0);
+	cr_assert(json_is_array(json_object_get(j, "underlays")));
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(j, "underlays"), 1)),
+			 "wlan0 [::]:8060");
+	cr_assert_eq(json_array_size(json_object_get(j, "peers")), 2);
+	p = peer0(j);
+	cr_assert_str_eq(json_string_value(json_object_get(p, "state")), "established");
+	cr_assert_eq(json_integer_value(json_object_get(p, "last_rx_ms_ago")), 120);
+	cr_assert_eq(
+	    json_integer_value(json_object_get(json_object_get(p, "counters"), "drop_bad_source")),
+	    3);
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(p, "prefixes"), 1)),
+			 "10.9.1.0/24");
+	cr_assert_eq(json_integer_value(json_object_get(
+			 json_array_get(json_object_get(j, "peers"), 1), "last_rx_ms_ago")),
+		     -1);
+	/* 8 scalars + counters, underlays, peers at the top; 11 + prefixes, counters per peer. */
+	cr_assert_eq(json_object_size(j), 11);
+	cr_assert_eq(json_object_size(p), 13);
+	json_decref(j);
+}
+
+Test(api_schema, encode_clamps_and_sanitises)
+{
+	struct api_counter c[] = {{"huge", UINT64_MAX}};
+	struct api_status s = {.counters = c, .n_counters = 1};
+	json_t *j;
+
+	strcpy(s.node, "ab\xff\xfe"
+		       "c");
+	memset(s.tun, 'x', sizeof(s.tun)); /* not NUL-terminated: bounded by the array */
+	j = api_status_encode(&s);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "counters"), "huge")),
+		     INT64_MAX);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "node")), "ab??c");
+	cr_assert_eq(json_string_length(json_object_get(j, "tun")), sizeof(s.tun));
+	json_decref(j);
+}
+
+Test(api_schema, tolerant_of_unknown_members)
+{
+	struct api_peer_status peers[2];
+	struct api_status s, out;
+	json_t *j = sample_json();
+	char err[128];
+
+	json_object_set_new(j, "future_member", json_pack("{s:[i,i]}", "x", 1, 2));
+	json_object_set_new(j, "another", json_null());
+	json_object_set_new(peer0(j), "rtt_ms", json_real(1.5));
+	json_object_set_new(peer0(j), "paths", json_array());
+	fill_sample(&s, peers);
+	cr_assert_eq(api_status_decode(j, &out, err, sizeof(err)), 0, "%s", err);
+	assert_status_eq(&s, &out);
+	api_status_free(&out);
+	json_decref(j);
+}
+
+Test(api_schema, rejects_non_object)
+{
+	expect_reject(json_array(), "expected an object");
+	expect_reject(json_string("status"), "expected an object");
+}
+
+Test(api_schema, rejects_wrong_types_top)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(top_strings); i++) {
+		json_t *j = sample_json();
+
+		json_object_set_new(j, top_strings[i], json_integer(1));
+		expect_reject(j, top_strings[i]);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(top_ints); i++) {
+		json_t *j = sample_json();
+
+		json_object_set_new(j, top_ints[i], json_string("1"));
+		expect_reject(j, top_ints[i]);
+		j = sample_json();
+		json_object_set_new(j, top_ints[i], json_real(1.0));
+		expect_reject(j, top_ints[i]);
+		j = sample_json();
+		json_object_set_new(j, top_ints[i], json_true());
+		expect_reject(j, top_ints[i]);
+	}
+	{
+		json_t *j = sample_json();
+
+		json_object_set_new(j, "counters", json_array());
+		expect_reject(j, "counters");
+		j = sample_json();
+		json_object_set_new(j, "underlays", json_object());
+		expect_reject(j, "underlays");
+		j = sample_json();
+		json_object_set_new(j, "peers", json_object());
+		expect_reject(j, "peers");
+		j = sample_json();
+		json_object_set_new(j, "counters", json_pack("{s:s}", "rx", "12"));
+		expect_reject(j, "counters");
+		j = sample_json();
+		json_array_set_new(json_object_get(j, "underlays"), 0, json_integer(3));
+		expect_reject(j, "underlays[0]");
+		j = sample_json();
+		json_array_set_new(json_object_get(j, "peers"), 1, json_string("gamma"));
+		expect_reject(j, "peers[1]");
+	}
+}
+
+Test(api_schema, rejects_wrong_types_peer)
+{
+	char needle[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(peer_strings); i++) {
+		json_t *j = sample_json();
+
+		json_object_set_new(peer0(j), peer_strings[i], json_false());
+		snprintf(needle, sizeof(needle), "peers[0].%s", peer_strings[i]);
+		expect_reject(j, needle);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(peer_ints); i++) {
+		json_t *j = sample_json();
+
+		json_object_set_new(peer0(j), peer_ints[i], json_string("5"));
+		snprintf(needle, sizeof(needle), "peers[0].%s", peer_ints[i]);
+		expect_reject(j, needle);
+	}
+	{
+		json_t *j = sample_json();
+
+		json_object_set_new(peer0(j), "prefixes", json_string("10.0.0.0/8"));
+		expect_reject(j, "peers[0].prefixes");
+		j = sample_json();
+		json_object_set_new(peer0(j), "counters", json_integer(0));
+		expect_reject(j, "peers[0].counters");
+	}
+}
+
+Test(api_schema, rejects_missing_members)
+{
+	static const char *const top_all[] = {"node",	  "version",   "public_key", "tun",
+					      "mtu",	  "oal_addr",  "uptime_s",   "pid",
+					      "counters", "underlays", "peers"};
+	static const char *const peer_all[] = {
+	    "name",	      "public_key",	"endpoint",   "oal_addr", "state",
+	    "last_handshake", "last_rx_ms_ago", "rx_packets", "rx_bytes", "tx_packets",
+	    "tx_bytes",	      "prefixes",	"counters",
+	};
+	char needle[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(top_all); i++) {
+		json_t *j = sample_json();
+
+		json_object_del(j, top_all[i]);
+		snprintf(needle, sizeof(needle), "%s: missing", top_all[i]);
+		expect_reject(j, needle);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(peer_all); i++) {
+		json_t *j = sample_json();
+
+		/* The second peer, so the first one's allocations must be freed. */
+		json_object_del(json_array_get(json_object_get(j, "peers"), 1), peer_all[i]);
+		snprintf(needle, sizeof(needle), "peers[1].%s: missing", peer_all[i]);
+		expect_reject(j, needle);
+	}
+}
+
+Test(api_schema, string_length_limits)
+{
+	char buf[256], needle[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(top_strings); i++) {
+		struct api_status out;
+		json_t *j = sample_json();
+		char err[128];
+
+		memset(buf, 'a', top_caps[i] - 1);
+		buf[top_caps[i] - 1] = '\0';
+		json_object_set_new(j, top_strings[i], json_string(buf));
+		cr_assert_eq(api_status_decode(j, &out, err, sizeof(err)), 0, "%s", err);
+		{
+			json_t *re = api_status_encode(&out);
+
+			cr_assert_str_eq(json_string_value(json_object_get(re, top_strings[i])),
+					 buf);
+			json_decref(re);
+		}
+		api_status_free(&out);
+		buf[top_caps[i] - 1] = 'a';
+		buf[top_caps[i]] = '\0';
+		json_object_set_new(j, top_strings[i], json_string(buf));
+		snprintf(needle, sizeof(needle), "%s: string too long", top_strings[i]);
+		expect_reject(j, needle);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(peer_strings); i++) {
+		json_t *j = sample_json();
+
+		memset(buf, 'b', peer_caps[i]);
+		buf[peer_caps[i]] = '\0';
+		json_object_set_new(peer0(j), peer_strings[i], json_string(buf));
+		snprintf(needle, sizeof(needle), "peers[0].%s: string too long", peer_strings[i]);
+		expect_reject(j, needle);
+	}
+	{
+		json_t *j = sample_json();
+
+		memset(buf, 'c', API_LIST_STRING_MAX);
+		buf[API_LIST_STRING_MAX] = '\0';
+		json_array_append_new(json_object_get(peer0(j), "prefixes"), json_string(buf));
+		expect_reject(j, "peers[0].prefixes[2]: string too long");
+		j = sample_json();
+		json_object_set_new(j, "node", json_stringn("al\0pha", 6));
+		expect_reject(j, "node: string contains NUL");
+		j = sample_json();
+		memset(buf, 'k', API_COUNTER_NAME_MAX);
+		buf[API_COUNTER_NAME_MAX] = '\0';
+		json_object_set_new(json_object_get(j, "counters"), buf, json_integer(1));
+		expect_reject(j, "bad counter name");
+		j = sample_json();
+		json_object_set_new(json_object_get(j, "counters"), "", json_integer(1));
+		expect_reject(j, "bad counter name");
+	}
+}
+
+Test(api_schema, integer_ranges)
+{
+	static const struct {
+		bool peer;
+		const char *key;
+		json_int_t bad, good;
+	} cases[] = {
+	    {false, "mtu", (json_int_t)UINT32_MAX + 1, UINT32_MAX},
+	    {false, "mtu", -1, 0},
+	    {false, "pid", -1, 1},
+	    {false, "pid", (json_int_t)INT_MAX + 1, INT_MAX},
+	    {false, "uptime_s", -1, 0},
+	    {true, "last_handshake", -1, 0},
+	    {true, "last_rx_ms_ago", -2, -1},
+	    {true, "rx_packets", -1, INT64_MAX},
+	    {true, "rx_bytes", -1, 0},
+	    {true, "tx_packets", INT64_MIN, 0},
+	    {true, "tx_bytes", -5, 5},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct api_status out;
+		json_t *j = sample_json();
+		json_t *o = cases[i].peer ? peer0(j) : j;
+		char err[128];
+
+		json_object_set_new(o, cases[i].key, json_integer(cases[i].good));
+		cr_assert_eq(api_status_decode(j, &out, err, sizeof(err)), 0, "%s: %s",
+			     cases[i].key, err);
+		api_status_free(&out);
+		json_object_set_new(o, cases[i].key, json_integer(cases[i].bad));
+		expect_reject(j, cases[i].key);
+	}
+}
+
+Test(api_schema, negative_counters)
+{
+	json_t *j = sample_json();
+
+	json_object_set_new(json_object_get(j, "counters"), "rx_packets", json_integer(-1));
+	expect_reject(j, "counters");
+	j = sample_json();
+	json_object_set_new(json_object_get(peer0(j), "counters"), "drop_replay", json_integer(-7));
+	expect_reject(j, "peers[0].counters");
+}
+
+Test(api_schema, element_limits)
+{
+	json_t *j = sample_json(), *c = json_object_get(j, "counters");
+	struct api_status out;
+	char name[32], err[128];
+
+	json_object_clear(c);
+	for (int i = 0; i < API_MAX_COUNTERS; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		json_object_set_new(c, name, json_integer(i));
+	}
+	cr_assert_eq(api_status_decode(j, &out, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(out.n_counters, API_MAX_COUNTERS);
+	cr_assert_str_eq(out.counters[API_MAX_COUNTERS - 1].name, "c1023");
+	cr_assert_eq(out.counters[API_MAX_COUNTERS - 1].value, 1023);
+	api_status_free(&out);
+	json_object_set_new(c, "one_more", json_integer(1));
+	expect_reject(j, "counters: too many");
+
+	j = sample_json();
+	for (int i = 0; i < API_MAX_UNDERLAYS; i++)
+		json_array_append_new(json_object_get(j, "underlays"), json_string("x 1.2.3.4:1"));
+	expect_reject(j, "underlays: too many");
+}
+
+Test(api_schema, error_object)
+{
+	char code[API_ERROR_CODE_MAX], msg[16];
+	json_t *j = api_error_encode(API_ERR_NOT_FOUND, "no such endpoint at all", -ENOENT);
+	json_t *e = json_object_get(j, "error");
+
+	cr_assert_str_eq(json_string_value(json_object_get(e, "code")), "not_found");
+	cr_assert_eq(json_integer_value(json_object_get(e, "errno")), ENOENT);
+	cr_assert_eq(api_error_decode(j, code, sizeof(code), msg, sizeof(msg)), 0);
+	cr_assert_str_eq(code, "not_found");
+	cr_assert_str_eq(msg, "no such endpoin"); /* truncated to the buffer */
+	json_decref(j);
+
+	j = api_error_encode(API_ERR_INTERNAL, NULL, EIO);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "error"), "errno")),
+		     EIO);
+	cr_assert_eq(api_error_decode(j, code, sizeof(code), msg, sizeof(msg)), 0);
+	cr_assert_str_eq(msg, "");
+	json_decref(j);
+
+	j = json_pack("{s:{s:s}}", "error", "code", "busy");
+	cr_assert_eq(api_error_decode(j, code, sizeof(code), msg, sizeof(msg)), 0);
+	cr_assert_str_eq(code, "busy");
+	json_decref(j);
+
+	j = sample_json();
+	cr_assert_eq(api_error_decode(j, code, sizeof(code), msg, sizeof(msg)), -EBADMSG);
+	json_decref(j);
+	j = json_pack("{s:{s:i}}", "error", "code", 1);
+	cr_assert_eq(api_error_decode(j, code, sizeof(code), msg, sizeof(msg)), -EBADMSG);
+	json_decref(j);
+	j = json_pack("{s:{s:s}}", "error", "code", "");
+	cr_assert_eq(api_error_decode(j, code, sizeof(code), msg, sizeof(msg)), -EBADMSG);
+	json_decref(j);
+	j = json_pack("{s:{s:s, s:i}}", "error", "code", "x", "message", 3);
+	cr_assert_eq(api_error_decode(j, code, sizeof(code), msg, sizeof(msg)), -EBADMSG);
+	json_decref(j);
+	j = json_pack("{s:{s:s}}", "error", "code", "a_code_longer_than_eight");
+	cr_assert_eq(api_error_decode(j, code, 8, msg, sizeof(msg)), -EBADMSG);
+	json_decref(j);
+	j = json_pack("{s:s}", "error", "not_found");
+	cr_assert_eq(api_error_decode(j, code, sizeof(code), msg, sizeof(msg)), -EBADMSG);
+	json_decref(j);
+}
+
+static int parse(const char *s, json_t **out)
+{
+	char err[128];
+
+	return api_json_parse(s, strlen(s), out, err, sizeof(err));
+}
+
+Test(api_schema, json_parse_strict)
+{
+	char deep[2 * (API_JSON_MAX_DEPTH + 1) + 1];
+	json_t *j;
+	char *big;
+
+	cr_assert_eq(parse("{\"a\":1}", &j), 0);
+	json_decref(j);
+	cr_assert_eq(parse("{\"a\":1,\"a\":2}", &j), -EBADMSG);
+	cr_assert_null(j);
+	cr_assert_eq(parse("{\"a\":1} x", &j), -EBADMSG);
+	cr_assert_eq(parse("{\"a\":", &j), -EBADMSG);
+	cr_assert_eq(parse("", &j), -EBADMSG);
+	cr_assert_eq(parse("{\"a\":\"\\u0000\"}", &j), -EBADMSG);
+
+	/* API_JSON_MAX_DEPTH nested arrays pass, one more fails. */
+	memset(deep, '[', API_JSON_MAX_DEPTH);
+	memset(deep + API_JSON_MAX_DEPTH, ']', API_JSON_MAX_DEPTH);
+	deep[2 * API_JSON_MAX_DEPTH] = '\0';
+	cr_assert_eq(parse(deep, &j), 0);
+	json_decref(j);
+	memset(deep, '[', API_JSON_MAX_DEPTH + 1);
+	memset(deep + API_JSON_MAX_DEPTH + 1, ']', API_JSON_MAX_DEPTH + 1);
+	deep[2 * (API_JSON_MAX_DEPTH + 1)] = '\0';
+	cr_assert_eq(parse(deep, &j), -EBADMSG);
+	cr_assert_null(j);
+
+	big = calloc(1, API_RESPONSE_MAX + 2);
+	cr_assert_not_null(big);
+	memset(big, ' ', API_RESPONSE_MAX + 1);
+	big[0] = '[';
+	big[API_RESPONSE_MAX] = ']';
+	cr_assert_eq(api_json_parse(big, API_RESPONSE_MAX + 1, &j, NULL, 0), -EMSGSIZE);
+	cr_assert_eq(api_json_parse(big, API_RESPONSE_MAX, &j, NULL, 0), -EBADMSG); /* no ']' */
+	big[API_RESPONSE_MAX - 1] = ']';
+	cr_assert_eq(api_json_parse(big, API_RESPONSE_MAX, &j, NULL, 0), 0);
+	json_decref(j);
+	free(big);
+}
+
+/* Every truncation of a valid document is either rejected by the parser or by the decoder. */
+Test(api_schema, truncated_documents)
+{
+	json_t *j = sample_json();
+	char *text = json_dumps(j, JSON_COMPACT);
+	size_t len = strlen(text);
+
+	json_decref(j);
+	for (size_t n = 0; n < len; n++) {
+		struct api_status out;
+		json_t *t;
+
+		if (api_json_parse(text, n, &t, NULL, 0) < 0)
+			continue;
+		cr_assert_eq(api_status_decode(t, &out, NULL, 0), -EBADMSG, "prefix %zu decoded",
+			     n);
+		json_decref(t);
+	}
+	free(text);
+}

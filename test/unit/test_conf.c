@@ -1,0 +1,1192 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_conf.c - conf.[ch] and conf_load.c: defaults, every key's accepted
+ * and rejected values (range edges), the libinih traps closed by the loader
+ * (indentation, trailing comments, long lines, truncated section names),
+ * file:line error reporting, the repeated-key and override rules across
+ * files, conf.d ordering, conf_finish's cross-key rules, the shipped
+ * conf.d/omnid.conf plus a drop-in, reload classification, and truncation /
+ * bit-flip sweeps over a full config.
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "keys.h"
+
+#define CONF_DATA TEST_DATA_DIR "/conf"
+#define SHIPPED TEST_DATA_DIR "/../../../conf.d/omnid.conf"
+#define EXAMPLE TEST_DATA_DIR "/../../../conf.d/50-peer-example.conf.example"
+
+#define PK_A "FlXiZeHiJ57vAoWscy9Xxp2VW+zlVIvNLN/ni4+2Q1I="
+#define PK_S "2A9PW+ux9vmJaJPKLSQx3+QkEv371X/fuXMAsUNzLT4="
+#define PK_B "+gnJmb23DOLeCntVXtVJT8yRXrBCjBQvshC1A/MMwws="
+
+/* The minimal node of spec §5.14. */
+#define MINIMAL                                                                                    \
+	"[node]\n"                                                                                 \
+	"name = alpha\n"                                                                           \
+	"private_key_file = /etc/omnid/private.key\n"                                              \
+	"\n"                                                                                       \
+	"[omni]\n"                                                                                 \
+	"mnp = 2001:db8:1000:2000::/56\n"                                                          \
+	"\n"                                                                                       \
+	"[underlay.eth0]\n"                                                                        \
+	"listen = 0.0.0.0:8060\n"                                                                  \
+	"\n"                                                                                       \
+	"[peer.beta]\n"                                                                            \
+	"public_key = " PK_B "\n"                                                                  \
+	"endpoint = 192.0.2.20:8060\n"                                                             \
+	"mnp = 2001:db8:1000:3000::/56\n"
+
+/* Identity and underlay only, to prepend to texts that test one thing. */
+#define NODE "[omni]\nmnp = 2001:db8:a::/48\n[underlay.u]\nlisten = 192.0.2.1:8060\n"
+
+static struct conf c;
+static struct conf_err err;
+
+static void setup(void)
+{
+	conf_init(&c);
+	memset(&err, 0, sizeof(err));
+}
+
+static void teardown(void)
+{
+	conf_free(&c);
+}
+
+TestSuite(conf, .init = setup, .fini = teardown);
+
+static int load(const char *text)
+{
+	conf_free(&c);
+	conf_init(&c);
+	memset(&err, 0, sizeof(err));
+	return conf_load_string(&c, text, "test.conf", &err);
+}
+
+static void expect_ok(const char *text)
+{
+	int rc = load(text);
+	cr_assert_eq(rc, 0, "unexpected error: %s:%u: %s\n--- text:\n%s", err.file, err.line,
+		     err.msg, text);
+}
+
+/* Expect an error at @line whose message contains @needle. */
+static void expect_err(const char *text, unsigned line, const char *needle)
+{
+	int rc = load(text);
+	cr_assert_eq(rc, -EINVAL, "accepted:\n%s", text);
+	cr_assert_eq(err.line, line, "line %u, want %u (%s)\n--- text:\n%s", err.line, line,
+		     err.msg, text);
+	cr_assert_not_null(strstr(err.msg, needle), "message '%s' lacks '%s'", err.msg, needle);
+	cr_assert_str_eq(err.file, "test.conf");
+}
+
+static struct prefix P(const char *s)
+{
+	struct prefix p;
+	cr_assert_eq(addr_parse_prefix(s, &p), 0);
+	return p;
+}
+
+static bool prefix_is(const struct prefix *p, const char *s)
+{
+	struct prefix q = P(s);
+	return p->family == q.family && p->plen == q.plen && memcmp(p->addr, q.addr, 16) == 0;
+}
+
+static bool endpoint_is(const union sockaddr_any *a, const char *s)
+{
+	char buf[ADDR_STR_MAX];
+	return strcmp(addr_format_endpoint(a, buf, sizeof(buf)), s) == 0;
+}
+
+static void key32(const char *b64, uint8_t out[32])
+{
+	cr_assert_eq(keys_b64_decode32(b64, out), 0);
+}
+
+/* ---- defaults ---- */
+
+Test(conf, defaults)
+{
+	cr_assert_str_eq(c.node.name, "");
+	cr_assert_str_eq(c.node.private_key_file, "/etc/omnid/private.key");
+	cr_assert_eq(c.node.log_level, LOG_LVL_INFO);
+	cr_assert_str_eq(c.omni.tun, "omni0");
+	cr_assert_eq(c.omni.mtu, 9180);
+	cr_assert_not(c.omni.has_mnp);
+	cr_assert_eq(c.omni.msid, 0);
+	cr_assert(prefix_is(&c.omni.ula_domain, "fd00:6f6d:6e69::/48"));
+	cr_assert_eq(c.omni.link_id, 1);
+	cr_assert_eq(c.omni.n_addresses, 0);
+	cr_assert_eq(c.omni.n_routes, 0);
+	cr_assert_eq(c.omni.oal_hop_limit, 16);
+	cr_assert(c.omni.oal_checksum);
+	cr_assert_eq(c.omni.reassembly_timeout, 10);
+	cr_assert_eq(c.omni.reassembly_mem_peer, 4194304);
+	cr_assert_eq(c.omni.reassembly_mem_total, 67108864);
+	cr_assert_eq(c.secure.rekey_after_time, 120);
+	cr_assert_eq(c.secure.rekey_after_packets, 1ULL << 60);
+	cr_assert_eq(c.secure.keepalive, 10);
+	cr_assert_eq(c.secure.replay_window, 2048);
+	cr_assert_str_eq(c.api.socket, "/run/omnid/api.sock");
+	cr_assert_eq(c.n_underlays, 0);
+	cr_assert_eq(c.n_peers, 0);
+}
+
+/* ---- whole configs ---- */
+
+Test(conf, spec_minimal_node)
+{
+	uint8_t pk[32];
+
+	expect_ok(MINIMAL);
+	cr_assert_str_eq(c.node.name, "alpha");
+	cr_assert(c.omni.has_mnp);
+	cr_assert(prefix_is(&c.omni.mnp, "2001:db8:1000:2000::/56"));
+	/* Derived: <mnp>::1/128 and the IPv4 underlay's path MTU. */
+	cr_assert_eq(c.omni.n_addresses, 1);
+	cr_assert(prefix_is(&c.omni.addresses[0], "2001:db8:1000:2000::1/128"));
+	cr_assert_eq(c.n_underlays, 1);
+	cr_assert_str_eq(c.underlays[0].name, "eth0");
+	cr_assert(endpoint_is(&c.underlays[0].listen, "0.0.0.0:8060"));
+	cr_assert_eq(c.underlays[0].path_mtu, 1400);
+	cr_assert_not(c.underlays[0].plain);
+	cr_assert_str_eq(c.underlays[0].interface, "");
+	cr_assert_eq(c.n_peers, 1);
+	cr_assert_str_eq(c.peers[0].name, "beta");
+	key32(PK_B, pk);
+	cr_assert_arr_eq(c.peers[0].public_key, pk, 32);
+	cr_assert_eq(c.peers[0].n_endpoints, 1);
+	cr_assert(endpoint_is(&c.peers[0].endpoints[0], "192.0.2.20:8060"));
+	cr_assert(c.peers[0].has_mnp);
+	cr_assert(prefix_is(&c.peers[0].mnp, "2001:db8:1000:3000::/56"));
+	cr_assert_eq(c.peers[0].msid, 0);
+	cr_assert_eq(c.peers[0].n_allowed, 0);
+	cr_assert_eq(c.peers[0].persistent_keepalive, 0);
+}
+
+Test(conf, full_file_every_key)
+{
+	uint8_t pk[32];
+
+	cr_assert_eq(conf_load(&c, CONF_DATA "/full.conf", &err), 0, "%s:%u: %s", err.file,
+		     err.line, err.msg);
+	cr_assert_str_eq(c.node.name, "gamma-1");
+	cr_assert_str_eq(c.node.private_key_file, "/var/lib/omnid/key");
+	cr_assert_eq(c.node.log_level, LOG_LVL_DEBUG);
+	cr_assert_str_eq(c.omni.tun, "ovl7");
+	cr_assert_eq(c.omni.mtu, 1500);
+	cr_assert(prefix_is(&c.omni.mnp, "2001:db8:1000:2000::/56"));
+	cr_assert(prefix_is(&c.omni.ula_domain, "fd12:3456:789a::/48"));
+	cr_assert_eq(c.omni.link_id, 65535);
+	/* An address inside the mnp is configured, so no default is added. */
+	cr_assert_eq(c.omni.n_addresses, 2);
+	cr_assert(prefix_is(&c.omni.addresses[0], "2001:db8:1000:2000::7/64"));
+	cr_assert(prefix_is(&c.omni.addresses[1], "10.77.0.1/24"));
+	cr_assert_eq(c.omni.n_routes, 2);
+	cr_assert(prefix_is(&c.omni.routes[0], "2001:db8:ffff::/48"));
+	cr_assert(prefix_is(&c.omni.routes[1], "198.51.100.0/24"));
+	cr_assert_eq(c.omni.oal_hop_limit, 255);
+	cr_assert_not(c.omni.oal_checksum);
+	cr_assert_eq(c.omni.reassembly_timeout, 60);
+	cr_assert_eq(c.omni.reassembly_mem_peer, 65536);
+	cr_assert_eq(c.omni.reassembly_mem_total, 1ULL << 40);
+	cr_assert_eq(c.secure.rekey_after_time, 5);
+	cr_assert_eq(c.secure.rekey_after_packets, UINT64_MAX);
+	cr_assert_eq(c.secure.keepalive, 1);
+	cr_assert_eq(c.secure.replay_window, 65536);
+	cr_assert_str_eq(c.api.socket, "/tmp/omnid-test/api.sock");
+
+	cr_assert_eq(c.n_underlays, 2);
+	cr_assert_str_eq(c.underlays[0].name, "wan4");
+	cr_assert(endpoint_is(&c.underlays[0].listen, "192.0.2.1:4500"));
+	cr_assert_str_eq(c.underlays[0].interface, "eth1");
+	cr_assert_eq(c.underlays[0].path_mtu, 576);
+	cr_assert(c.underlays[0].plain);
+	cr_assert_str_eq(c.underlays[1].name, "wan6");
+	cr_assert(endpoint_is(&c.underlays[1].listen, "[2001:db8::1]:8060"));
+	cr_assert_eq(c.underlays[1].path_mtu, 9000);
+	cr_assert_not(c.underlays[1].plain);
+
+	cr_assert_eq(c.n_peers, 2);
+	const struct conf_peer *b = &c.peers[0], *s = &c.peers[1];
+	cr_assert_str_eq(b->name, "beta");
+	key32(PK_B, pk);
+	cr_assert_arr_eq(b->public_key, pk, 32);
+	cr_assert_eq(b->n_endpoints, 2);
+	cr_assert(endpoint_is(&b->endpoints[0], "192.0.2.20:8061"));
+	cr_assert(endpoint_is(&b->endpoints[1], "[2001:db8::20]:8060"));
+	cr_assert(prefix_is(&b->mnp, "2001:db8:1000:3000::/56"));
+	cr_assert_eq(b->n_allowed, 2);
+	cr_assert(prefix_is(&b->allowed[0], "10.77.0.2/32"));
+	cr_assert(prefix_is(&b->allowed[1], "2001:db8:beef::/48"));
+	cr_assert_eq(b->persistent_keepalive, 25);
+	cr_assert_str_eq(s->name, "server-1");
+	key32(PK_S, pk);
+	cr_assert_arr_eq(s->public_key, pk, 32);
+	cr_assert_not(s->has_mnp);
+	cr_assert_eq(s->msid, 4294967295U);
+	cr_assert(endpoint_is(&s->endpoints[0], "198.51.100.7:8060"));
+}
+
+/* ---- each key: accepted and rejected values ---- */
+
+struct kv_case {
+	const char *section, *key, *value;
+	bool ok;
+};
+
+static const struct kv_case kv_cases[] = {
+	{ "node", "name", "a", true },
+	{ "node", "name", "a-b-9", true },
+	{ "node", "name", "Alpha", true },
+	{ "node", "name", "-a", false },
+	{ "node", "name", "a-", false },
+	{ "node", "name", "a_b", false },
+	{ "node", "name", "a.b", false },
+	{ "node", "private_key_file", "/k", true },
+	{ "node", "private_key_file", "k", false },
+	{ "node", "private_key_file", "./k", false },
+	{ "node", "log_level", "err", true },
+	{ "node", "log_level", "warn", true },
+	{ "node", "log_level", "info", true },
+	{ "node", "log_level", "debug", true },
+	{ "node", "log_level", "trace", false },
+	{ "node", "log_level", "INFO", false },
+	{ "omni", "tun", "omni0", true },
+	{ "omni", "tun", "abcdefghijklmno", true },
+	{ "omni", "tun", "abcdefghijklmnop", false },
+	{ "omni", "tun", "a/b", false },
+	{ "omni", "tun", "a:b", false },
+	{ "omni", "tun", "a b", false },
+	{ "omni", "tun", ".", false },
+	{ "omni", "tun", "..", false },
+	{ "omni", "mtu", "1280", true },
+	{ "omni", "mtu", "65535", true },
+	{ "omni", "mtu", "1279", false },
+	{ "omni", "mtu", "65536", false },
+	{ "omni", "mtu", "09180", false },
+	{ "omni", "mtu", "+9180", false },
+	{ "omni", "mtu", "-1", false },
+	{ "omni", "mtu", "9180 ", false },
+	{ "omni", "mtu", "0x23dc", false },
+	{ "omni", "mtu", "9e3", false },
+	{ "omni", "mtu", "99999999999999999999999", false },
+	{ "omni", "mnp", "2001:db8::/64", true },
+	{ "omni", "mnp", "8000::/1", true },
+	{ "omni", "mnp", "::/0", true },
+	{ "omni", "mnp", "2001:db8::/65", false },
+	{ "omni", "mnp", "2001:db8::1/64", false },
+	{ "omni", "mnp", "2001:db8::", false },
+	{ "omni", "mnp", "10.0.0.0/8", false },
+	{ "omni", "mnp", "2001:db8::/", false },
+	{ "omni", "mnp", "2001:db8::/129", false },
+	{ "omni", "mnp", "junk", false },
+	{ "omni", "msid", "1", true },
+	{ "omni", "msid", "4294967295", true },
+	{ "omni", "msid", "0", false },
+	{ "omni", "msid", "4294967296", false },
+	{ "omni", "ula_domain", "fd00:1:2::/48", true },
+	{ "omni", "ula_domain", "fc00:1:2::/48", true },
+	{ "omni", "ula_domain", "fe00:1:2::/48", false },
+	{ "omni", "ula_domain", "2001:db8:1::/48", false },
+	{ "omni", "ula_domain", "fd00:1::/32", false },
+	{ "omni", "ula_domain", "fd00:1:2::/64", false },
+	{ "omni", "ula_domain", "fd00:1:2::1/48", false },
+	{ "omni", "link_id", "0", true },
+	{ "omni", "link_id", "65535", true },
+	{ "omni", "link_id", "65536", false },
+	{ "omni", "address", "2001:db8::1", true },
+	{ "omni", "address", "2001:db8::1/64", true },
+	{ "omni", "address", "10.0.0.1/24", true },
+	{ "omni", "address", "10.0.0.1", true },
+	{ "omni", "address", "::", false },
+	{ "omni", "address", "0.0.0.0/0", false },
+	{ "omni", "address", "10.0.0.1/33", false },
+	{ "omni", "address", "host.example", false },
+	{ "omni", "route", "10.0.0.0/8", true },
+	{ "omni", "route", "::/0", true },
+	{ "omni", "route", "0.0.0.0/0", true },
+	{ "omni", "route", "10.0.0.1/8", false },
+	{ "omni", "route", "2001:db8::/129", false },
+	{ "omni", "oal_hop_limit", "1", true },
+	{ "omni", "oal_hop_limit", "255", true },
+	{ "omni", "oal_hop_limit", "0", false },
+	{ "omni", "oal_hop_limit", "256", false },
+	{ "omni", "oal_checksum", "yes", true },
+	{ "omni", "oal_checksum", "no", true },
+	{ "omni", "oal_checksum", "true", true },
+	{ "omni", "oal_checksum", "false", true },
+	{ "omni", "oal_checksum", "1", true },
+	{ "omni", "oal_checksum", "0", true },
+	{ "omni", "oal_checksum", "Yes", true },
+	{ "omni", "oal_checksum", "on", false },
+	{ "omni", "oal_checksum", "2", false },
+	{ "omni", "reassembly_timeout", "1", true },
+	{ "omni", "reassembly_timeout", "60", true },
+	{ "omni", "reassembly_timeout", "0", false },
+	{ "omni", "reassembly_timeout", "61", false },
+	{ "omni", "reassembly_mem_peer", "65536", true },
+	{ "omni", "reassembly_mem_peer", "65535", false },
+	{ "omni", "reassembly_mem_total", "1099511627776", true },
+	{ "omni", "reassembly_mem_total", "1099511627777", false },
+	{ "secure", "rekey_after_time", "1", true },
+	{ "secure", "rekey_after_time", "179", true },
+	{ "secure", "rekey_after_time", "0", false },
+	{ "secure", "rekey_after_time", "180", false },
+	{ "secure", "rekey_after_packets", "1", true },
+	{ "secure", "rekey_after_packets", "18446744073709551615", true },
+	{ "secure", "rekey_after_packets", "18446744073709551616", false },
+	{ "secure", "rekey_after_packets", "0", false },
+	{ "secure", "keepalive", "1", true },
+	{ "secure", "keepalive", "0", false },
+	{ "secure", "replay_window", "2048", true },
+	{ "secure", "replay_window", "65536", true },
+	{ "secure", "replay_window", "2047", false },
+	{ "secure", "replay_window", "65537", false },
+	{ "api", "socket", "/run/x.sock", true },
+	{ "api", "socket", "api.sock", false },
+	{ "underlay.u", "listen", "0.0.0.0:8060", true },
+	{ "underlay.u", "listen", "192.0.2.1", true },
+	{ "underlay.u", "listen", "[::]:8060", true },
+	{ "underlay.u", "listen", "[2001:db8::1]", true },
+	{ "underlay.u", "listen", "192.0.2.1:0", false },
+	{ "underlay.u", "listen", "192.0.2.1:65536", false },
+	{ "underlay.u", "listen", "192.0.2.1:", false },
+	{ "underlay.u", "listen", "localhost:8060", false },
+	{ "underlay.u", "listen", "[::1:8060", false },
+	{ "underlay.u", "interface", "eth0", true },
+	{ "underlay.u", "interface", "abcdefghijklmnop", false },
+	{ "underlay.u", "path_mtu", "576", true },
+	{ "underlay.u", "path_mtu", "65535", true },
+	{ "underlay.u", "path_mtu", "575", false },
+	{ "underlay.u", "path_mtu", "65536", false },
+	{ "underlay.u", "plain", "yes", true },
+	{ "underlay.u", "plain", "maybe", false },
+	{ "peer.p", "public_key", PK_A, true },
+	{ "peer.p", "public_key", "FlXiZeHiJ57vAoWscy9Xxp2VW+zlVIvNLN/ni4+2Q1I", false },
+	{ "peer.p", "public_key", "FlXiZeHiJ57vAoWscy9Xxp2VW-zlVIvNLN_ni4-2Q1I=", false },
+	/* The small-order neutral element (y = 1) decodes but has no usable X25519 form. */
+	{ "peer.p", "public_key", "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", false },
+	{ "peer.p", "endpoint", "192.0.2.1:1", true },
+	{ "peer.p", "endpoint", "[2001:db8::1]:8060", true },
+	{ "peer.p", "endpoint", "0.0.0.0:8060", false },
+	{ "peer.p", "endpoint", "[::]:8060", false },
+	{ "peer.p", "endpoint", "192.0.2.1:x", false },
+	{ "peer.p", "mnp", "2001:db8::/48", true },
+	{ "peer.p", "mnp", "2001:db8::/96", false },
+	{ "peer.p", "msid", "7", true },
+	{ "peer.p", "msid", "0", false },
+	{ "peer.p", "allowed_prefix", "10.0.0.0/8", true },
+	{ "peer.p", "allowed_prefix", "10.0.0.1/8", false },
+	{ "peer.p", "persistent_keepalive", "0", true },
+	{ "peer.p", "persistent_keepalive", "65535", true },
+	{ "peer.p", "persistent_keepalive", "65536", false },
+};
+
+Test(conf, every_key_accepts_and_rejects)
+{
+	for (size_t i = 0; i < sizeof(kv_cases) / sizeof(kv_cases[0]); i++) {
+		const struct kv_case *k = &kv_cases[i];
+		struct conf t;
+		struct conf_err e = { .line = 0 };
+
+		conf_init(&t);
+		int rc = conf_apply(&t, k->section, k->key, k->value, &e);
+		if (k->ok) {
+			cr_assert_eq(rc, 0, "[%s] %s = '%s': %s", k->section, k->key, k->value,
+				     e.msg);
+		} else {
+			cr_assert_eq(rc, -EINVAL, "[%s] %s = '%s' accepted", k->section, k->key,
+				     k->value);
+			/* The message names the key. */
+			cr_assert_not_null(strstr(e.msg, k->key), "%s", e.msg);
+		}
+		conf_free(&t);
+	}
+}
+
+Test(conf, length_limits_of_names_and_socket)
+{
+	char v[200];
+
+	memset(v, 'a', sizeof(v));
+	v[63] = '\0';
+	cr_assert_eq(conf_apply(&c, "node", "name", v, &err), 0, "%s", err.msg);
+	cr_assert_eq(strlen(c.node.name), 63);
+	v[63] = 'a';
+	v[64] = '\0';
+	cr_assert_eq(conf_apply(&c, "node", "name", v, &err), -EINVAL);
+	/* sun_path holds 108 octets including the NUL. */
+	memset(v, 'a', sizeof(v));
+	v[0] = '/';
+	v[107] = '\0';
+	cr_assert_eq(conf_apply(&c, "api", "socket", v, &err), 0, "%s", err.msg);
+	cr_assert_eq(strlen(c.api.socket), 107);
+	v[107] = 'a';
+	v[108] = '\0';
+	conf_file_begin(&c);
+	cr_assert_eq(conf_apply(&c, "api", "socket", v, &err), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "longer than 107"), "%s", err.msg);
+	cr_assert_eq(strlen(c.api.socket), 107, "unchanged on error");
+}
+
+Test(conf, apply_direct_errors)
+{
+	cr_assert_eq(conf_apply(&c, "", "mtu", "1500", &err), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "outside"));
+	cr_assert_eq(conf_apply(&c, NULL, "mtu", "1500", &err), -EINVAL);
+	cr_assert_eq(conf_apply(&c, "omni", "mtu", "", &err), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "empty"));
+	cr_assert_eq(conf_apply(&c, "omni", "mtu", NULL, &err), -EINVAL);
+	cr_assert_eq(conf_apply(&c, "omni", "nope", "1", &err), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "unknown key 'nope'"));
+	cr_assert_eq(conf_apply(&c, "omni", "MTU", "1500", &err), -EINVAL);
+	cr_assert_eq(conf_apply(&c, "Omni", "mtu", "1500", &err), -EINVAL);
+	cr_assert_eq(conf_apply(&c, "omni.x", "mtu", "1500", &err), -EINVAL);
+	cr_assert_eq(conf_apply(&c, "peer", "mnp", "2001:db8::/48", &err), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "[peer.NAME]"));
+	cr_assert_eq(conf_apply(&c, "peer.", "mnp", "2001:db8::/48", &err), -EINVAL);
+	cr_assert_eq(conf_apply(&c, "peers.x", "mnp", "2001:db8::/48", &err), -EINVAL);
+	cr_assert_eq(conf_apply(&c, "dns", NULL, NULL, &err), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "unknown section [dns]"));
+	/* Value length limit, also for direct callers. */
+	char v[160];
+	memset(v, 'a', sizeof(v));
+	v[0] = '/';
+	v[151] = '\0';
+	cr_assert_eq(conf_apply(&c, "node", "private_key_file", v, &err), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "150"));
+	v[150] = '\0';
+	cr_assert_eq(conf_apply(&c, "node", "private_key_file", v, &err), 0, "%s", err.msg);
+	cr_assert_eq(c.n_peers, 0);
+	/* A section header alone creates the named object. */
+	cr_assert_eq(conf_apply(&c, "peer.x", NULL, NULL, &err), 0);
+	cr_assert_eq(c.n_peers, 1);
+	cr_assert_eq(conf_apply(&c, "peer.X", NULL, NULL, &err), 0);
+	cr_assert_eq(c.n_peers, 1, "names compare case-insensitively");
+}
+
+/* ---- repeated keys, overrides and lists ---- */
+
+Test(conf, scalar_repeated_in_one_file)
+{
+	expect_err(NODE "[omni]\nmtu = 1500\nmtu = 1600\n", 7, "mtu: set more than once");
+	/* Even when the section is reopened later in the same file. */
+	expect_err(NODE "[omni]\nmtu = 1500\n[node]\nname = x\n[omni]\nmtu = 1600\n", 10,
+		   "more than once");
+	expect_err(NODE "[peer.a]\npublic_key = " PK_A "\npublic_key = " PK_A "\n", 7,
+		   "public_key: set more than once");
+	expect_err(NODE "[underlay.u]\nlisten = 192.0.2.1:8061\n", 6, "listen: set more than once");
+	/* Different named sections are different objects. */
+	expect_ok(NODE "[peer.a]\npublic_key = " PK_A "\nmnp = 2001:db8:1::/48\n"
+		       "[peer.b]\npublic_key = " PK_B "\nmnp = 2001:db8:2::/48\n");
+}
+
+Test(conf, later_file_overrides_scalars_and_appends_lists)
+{
+	cr_assert_eq(conf_parse_string(&c,
+				       NODE "[omni]\nmtu = 1500\naddress = 10.0.0.1/24\n"
+					    "[peer.a]\npublic_key = " PK_A "\n"
+					    "endpoint = 192.0.2.9\nmnp = 2001:db8:1::/48\n",
+				       "a.conf", &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(conf_parse_string(&c,
+				       "[omni]\nmtu = 1600\naddress = 10.0.1.1/24\n"
+				       "[peer.a]\npublic_key = " PK_B "\nendpoint = 192.0.2.10\n",
+				       "b.conf", &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(conf_finish(&c, &err), 0, "%s", err.msg);
+	uint8_t pk[32];
+	key32(PK_B, pk);
+	cr_assert_eq(c.omni.mtu, 1600);
+	/* Two IPv4 addresses and the default <mnp>::1/128. */
+	cr_assert_eq(c.omni.n_addresses, 3);
+	cr_assert(prefix_is(&c.omni.addresses[2], "2001:db8:a::1/128"));
+	cr_assert_eq(c.n_peers, 1);
+	cr_assert_arr_eq(c.peers[0].public_key, pk, 32);
+	cr_assert_eq(c.peers[0].n_endpoints, 2);
+}
+
+Test(conf, list_duplicates_rejected)
+{
+	expect_err(NODE "[omni]\naddress = 10.0.0.1/24\naddress = 10.0.0.1/24\n", 7,
+		   "listed twice");
+	expect_err(NODE "[omni]\nroute = 10.0.0.0/8\nroute = 10.0.0.0/8\n", 7, "listed twice");
+	expect_err(NODE "[peer.a]\nendpoint = 192.0.2.2\nendpoint = 192.0.2.2:8060\n", 7,
+		   "listed twice");
+	expect_err(NODE "[peer.a]\nallowed_prefix = 10.0.0.0/8\nallowed_prefix = 10.0.0.0/8\n",
+		   7, "listed twice");
+}
+
+Test(conf, many_list_entries_grow)
+{
+	char *text = malloc(200000);
+	size_t n = 0;
+
+	n += (size_t)sprintf(text + n, NODE "[peer.a]\npublic_key = " PK_A
+					    "\nmnp = 2001:db8:1::/48\n");
+	for (int i = 0; i < 3000; i++)
+		n += (size_t)sprintf(text + n, "allowed_prefix = 10.%d.%d.0/24\n", i / 256,
+				     i % 256);
+	expect_ok(text);
+	cr_assert_eq(c.peers[0].n_allowed, 3000);
+	cr_assert(prefix_is(&c.peers[0].allowed[2999], "10.11.183.0/24"));
+	free(text);
+}
+
+/* ---- line-level rules (libinih traps) ---- */
+
+Test(conf, indented_lines_rejected)
+{
+	expect_err(NODE "[peer.a]\npublic_key = " PK_A "\n  allowed_prefix = 10.0.0.1/32\n", 7,
+		   "indented");
+	expect_err(NODE "\t[omni]\n", 5, "indented");
+	expect_err(NODE "  # indented comment\n", 5, "indented");
+	/* Whitespace-only lines are blank lines. */
+	expect_ok(NODE "   \n\t\n \t \n");
+}
+
+Test(conf, trailing_comments_rejected)
+{
+	expect_err(NODE "[omni]\nmtu = 1500 ; the MTU\n", 6, "comment after a value");
+	expect_err(NODE "[omni]\nmtu = 1500 # the MTU\n", 6, "comment after a value");
+	expect_err(NODE "[omni]\nmtu = 1500\t# x\n", 6, "comment after a value");
+	expect_err(NODE "[omni]\nmtu = ;x\n", 6, "comment after a value");
+	expect_err(NODE "[omni] # the omni section\n", 5, "text after a section header");
+	/* Comments on their own line, either character. */
+	expect_ok("# c\n; c\n" NODE "#[omni]\n;mtu = 1\n");
+	/* '#' inside a value without a blank before it is part of the value. */
+	expect_err(NODE "[omni]\nmtu = 1500#x\n", 6, "not a decimal number");
+}
+
+Test(conf, line_and_value_length)
+{
+	char text[1024], comment[300];
+
+	/* A 197-character comment line is fine, 198 is not. */
+	memset(comment, 'x', sizeof(comment));
+	comment[0] = '#';
+	comment[197] = '\0';
+	snprintf(text, sizeof(text), NODE "%s\n", comment);
+	expect_ok(text);
+	snprintf(text, sizeof(text), NODE "%s\r\n", comment);
+	expect_ok(text);
+	comment[197] = 'x';
+	comment[198] = '\0';
+	snprintf(text, sizeof(text), NODE "%s\n", comment);
+	expect_err(text, 5, "line longer than 197");
+	/* Very long, so that libinih would have truncated it. */
+	memset(comment, 'x', 299);
+	comment[299] = '\0';
+	snprintf(text, sizeof(text), NODE "[omni]\nmtu = 1500\n%s\n", comment);
+	expect_err(text, 7, "line longer");
+
+	/* Values: 150 characters fine, 151 not. */
+	char v[200];
+	memset(v, 'a', sizeof(v));
+	v[0] = '/';
+	v[150] = '\0';
+	snprintf(text, sizeof(text), NODE "[node]\nprivate_key_file = %s\n", v);
+	expect_ok(text);
+	cr_assert_eq(strlen(c.node.private_key_file), 150);
+	v[150] = 'a';
+	v[151] = '\0';
+	snprintf(text, sizeof(text), NODE "[node]\nprivate_key_file = %s\n", v);
+	expect_err(text, 6, "value longer than 150");
+}
+
+Test(conf, syntax_errors)
+{
+	expect_err(NODE "[omni]\nmtu 1500\n", 6, "expected 'key = value'");
+	expect_err(NODE "[omni]\nmtu: 1500\n", 6, "expected 'key = value'");
+	expect_err(NODE "[omni]\n= 1500\n", 6, "expected 'key = value'");
+	expect_err(NODE "[omni\n", 5, "malformed section header");
+	expect_err(NODE "[]\n", 5, "malformed section header");
+	expect_err(NODE "[om ni]\n", 5, "malformed section header");
+	expect_err(NODE "[omni]]\n", 5, "text after a section header");
+	expect_err("mtu = 1500\n", 1, "outside of any [section]");
+	expect_err(NODE "[omni]\nmtu = 15\x01" "00\n", 6, "control character 0x01");
+	expect_err(NODE "[omni]\nmtu = 1500\r\r\n", 6, "control character 0x0d");
+	expect_err(NODE "[omni]\nmtu = 1500\x7f\n", 6, "control character 0x7f");
+	expect_err(NODE "[omni]\nmtu =\n", 6, "empty value");
+}
+
+Test(conf, unknown_sections_and_keys)
+{
+	expect_err(NODE "[dns]\nlisten = 1\n", 5, "unknown section [dns]");
+	expect_err(NODE "[server.x]\n", 5, "unknown section [server.x]");
+	expect_err(NODE "[Omni]\n", 5, "unknown section");
+	expect_err(NODE "[omni]\nmtuu = 1500\n", 6, "unknown key 'mtuu'");
+	expect_err(NODE "[omni]\nprivate_key_file = /x\n", 6, "[omni]: unknown key");
+	expect_err(NODE "[peer]\n", 5, "needs a name");
+	expect_err(NODE "[underlay]\n", 5, "needs a name");
+	expect_err(NODE "[peer.a_b]\n", 5, "not a name");
+	expect_err(NODE "[peer.-a]\n", 5, "not a name");
+	expect_err(NODE "[peer.a.b]\n", 5, "not a name");
+}
+
+Test(conf, long_section_names_are_not_truncated)
+{
+	/*
+	 * libinih keeps only 49 characters of a section name; two 63-character
+	 * names that differ only at the end must stay two peers.
+	 */
+	char n1[64], n2[64], text[1024];
+
+	memset(n1, 'a', 63);
+	n1[62] = '1';
+	n1[63] = '\0';
+	memcpy(n2, n1, 64);
+	n2[62] = '2';
+
+	snprintf(text, sizeof(text),
+		 NODE "[peer.%s]\npublic_key = " PK_A "\nmnp = 2001:db8:1::/48\n"
+		      "[peer.%s]\npublic_key = " PK_B "\nmnp = 2001:db8:2::/48\n",
+		 n1, n2);
+	expect_ok(text);
+	cr_assert_eq(c.n_peers, 2);
+	cr_assert_str_eq(c.peers[0].name, n1);
+	cr_assert_str_eq(c.peers[1].name, n2);
+	snprintf(text, sizeof(text), NODE "[peer.%sa]\n", n1);
+	expect_err(text, 5, "not a name");
+}
+
+Test(conf, bom_and_crlf)
+{
+	expect_ok("\xef\xbb\xbf[omni]\r\nmnp = 2001:db8:a::/48\r\n[underlay.u]\r\n"
+		  "listen = 192.0.2.1:8060\r\n[omni]\r\nmtu = 1500\r\n");
+	cr_assert_eq(c.omni.mtu, 1500);
+	/* A BOM anywhere else is not whitespace. */
+	expect_err(NODE "\xef\xbb\xbf[omni]\n", 5, "expected");
+	/* No final newline. */
+	expect_ok(NODE "[omni]\nmtu = 1500");
+	cr_assert_eq(c.omni.mtu, 1500);
+	/* Blanks around '=' and the value are not part of it. */
+	expect_ok(NODE "[omni]\nmtu\t=\t1500 \t\n");
+	cr_assert_eq(c.omni.mtu, 1500);
+}
+
+Test(conf, error_lines_are_exact)
+{
+	expect_err("# 1\n\n[omni]\n# 4\nmnp = 2001:db8:a::/48\n\n\nmtu = 1\n", 8, "mtu");
+	/* The line of the first error is reported, parsing stops there. */
+	expect_err("[omni]\nmtu = 1\nmtu = x\n", 2, "out of range");
+}
+
+/* ---- conf_finish ---- */
+
+Test(conf, finish_identity_and_underlay)
+{
+	int rc = load("[node]\nname = a\n");
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "mnp"), "%s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "[underlay.NAME]"), "%s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "listen"), "%s", err.msg);
+	cr_assert_eq(err.line, 0);
+
+	rc = load("[omni]\nmnp = 2001:db8:a::/48\n");
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "no underlay"), "%s", err.msg);
+
+	rc = load("[underlay.u]\nlisten = 192.0.2.1\n");
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "[omni]: add 'mnp"), "%s", err.msg);
+
+	rc = load(NODE "[omni]\nmsid = 5\n");
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "only one of mnp and msid"), "%s", err.msg);
+
+	/* A server: msid and no address default. */
+	expect_ok("[omni]\nmsid = 5\n[underlay.u]\nlisten = 192.0.2.1\n");
+	cr_assert_eq(c.omni.msid, 5);
+	cr_assert_eq(c.omni.n_addresses, 0);
+}
+
+Test(conf, finish_default_address)
+{
+	/* Only an IPv4 address given: <mnp>::1/128 is still added (the demo relies on it). */
+	expect_ok(NODE "[omni]\naddress = 10.77.0.1/24\n");
+	cr_assert_eq(c.omni.n_addresses, 2);
+	cr_assert(prefix_is(&c.omni.addresses[1], "2001:db8:a::1/128"));
+	/* An address outside the mnp does not count either. */
+	expect_ok(NODE "[omni]\naddress = 2001:db8:ffff::1/128\n");
+	cr_assert_eq(c.omni.n_addresses, 2);
+	/* An address inside the mnp replaces the default. */
+	expect_ok(NODE "[omni]\naddress = 2001:db8:a:1::5/64\n");
+	cr_assert_eq(c.omni.n_addresses, 1);
+	/* conf_finish twice does not add it twice. */
+	expect_ok(NODE);
+	cr_assert_eq(conf_finish(&c, &err), 0);
+	cr_assert_eq(c.omni.n_addresses, 1);
+}
+
+Test(conf, finish_underlays)
+{
+	int rc = load(NODE "[underlay.v]\ninterface = eth0\n");
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "[underlay.v]: 'listen"), "%s", err.msg);
+	cr_assert_eq(err.line, 5, "points at the section header");
+
+	expect_ok(NODE "[underlay.v]\nlisten = [::]:8060\n");
+	cr_assert_eq(c.underlays[1].path_mtu, 1280);
+	expect_ok(NODE "[underlay.v]\nlisten = [::]:8060\npath_mtu = 1280\n");
+	rc = load(NODE "[underlay.v]\nlisten = [::]:8060\npath_mtu = 1279\n");
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "path_mtu: 1279 is below 1280"), "%s", err.msg);
+	expect_ok(NODE "[underlay.v]\nlisten = 192.0.2.9\npath_mtu = 576\n");
+
+	rc = load(NODE "[underlay.v]\nlisten = 192.0.2.1:8060\n");
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "also [underlay.u]"), "%s", err.msg);
+	/* Same address, other port: fine. */
+	expect_ok(NODE "[underlay.v]\nlisten = 192.0.2.1:8061\n");
+}
+
+static void expect_finish_err(const char *text, const char *needle)
+{
+	int rc = load(text);
+	cr_assert_eq(rc, -EINVAL, "accepted:\n%s", text);
+	cr_assert_not_null(strstr(err.msg, needle), "'%s' lacks '%s'", err.msg, needle);
+}
+
+Test(conf, finish_peers)
+{
+	expect_finish_err(NODE "[peer.a]\nmnp = 2001:db8:1::/48\n",
+			  "[peer.a]: 'public_key = <44 base64 characters>' is required");
+	cr_assert_eq(err.line, 5);
+	expect_finish_err(NODE "[peer.a]\npublic_key = " PK_A "\n",
+			  "[peer.a]: one of 'mnp = <prefix>' or 'msid = <n>' is required");
+	expect_finish_err(NODE "[peer.a]\npublic_key = " PK_A "\nmnp = 2001:db8:1::/48\nmsid = 3\n",
+			  "only one of mnp and msid");
+	expect_finish_err(NODE "[peer.a]\npublic_key = " PK_A "\nmnp = 2001:db8:1::/48\n"
+			       "[peer.b]\npublic_key = " PK_A "\nmnp = 2001:db8:2::/48\n",
+			  "[peer.b] public_key: the same key as [peer.a]");
+	cr_assert_eq(err.line, 8);
+	expect_finish_err(NODE "[peer.a]\npublic_key = " PK_A "\nmsid = 9\n"
+			       "[peer.b]\npublic_key = " PK_B "\nmsid = 9\n",
+			  "msid: 9 is also [peer.a]'s");
+	expect_finish_err("[omni]\nmsid = 9\n[underlay.u]\nlisten = 192.0.2.1\n"
+			  "[peer.b]\npublic_key = " PK_B "\nmsid = 9\n",
+			  "this node's own msid");
+	/* Prefix overlaps between peers, in every combination of mnp / allowed_prefix. */
+	expect_finish_err(NODE "[peer.a]\npublic_key = " PK_A "\nmnp = 2001:db8:1::/48\n"
+			       "[peer.b]\npublic_key = " PK_B "\nmnp = 2001:db8:1:2::/64\n",
+			  "2001:db8:1:2::/64 overlaps 2001:db8:1::/48 of [peer.a]");
+	expect_finish_err(NODE "[peer.a]\npublic_key = " PK_A "\nmnp = 2001:db8:1::/48\n"
+			       "allowed_prefix = 10.0.0.0/8\n"
+			       "[peer.b]\npublic_key = " PK_B "\nmnp = 2001:db8:2::/48\n"
+			       "allowed_prefix = 10.1.0.0/16\n",
+			  "10.1.0.0/16 overlaps 10.0.0.0/8 of [peer.a]");
+	expect_finish_err("[omni]\nmsid = 7\n[underlay.u]\nlisten = 192.0.2.1\n"
+			  "[peer.a]\npublic_key = " PK_A "\nmsid = 1\n"
+			  "allowed_prefix = ::/0\n"
+			  "[peer.b]\npublic_key = " PK_B "\nmnp = 2001:db8:2::/48\n",
+			  "2001:db8:2::/48 overlaps ::/0 of [peer.a]");
+	/* A peer prefix that overlaps our own mnp. */
+	expect_finish_err(NODE "[peer.a]\npublic_key = " PK_A "\nmnp = 2001:db8:a:1::/64\n",
+			  "overlaps this node's own mnp 2001:db8:a::/48");
+	expect_finish_err(NODE "[peer.a]\npublic_key = " PK_A "\nmsid = 1\nallowed_prefix = ::/0\n",
+			  "::/0 overlaps this node's own mnp");
+	/* Disjoint peers with IPv4 and IPv6 prefixes are fine. */
+	expect_ok(NODE "[peer.a]\npublic_key = " PK_A "\nmnp = 2001:db8:1::/48\n"
+		       "allowed_prefix = 10.0.0.0/24\n"
+		       "[peer.b]\npublic_key = " PK_B "\nmnp = 2001:db8:2::/48\n"
+		       "allowed_prefix = 10.0.1.0/24\n");
+	/* An endpoint needs an underlay of its family. */
+	expect_finish_err(NODE "[peer.a]\npublic_key = " PK_A "\nmnp = 2001:db8:1::/48\n"
+			       "endpoint = [2001:db8::1]:8060\n",
+			  "[peer.a] endpoint: [2001:db8::1]:8060 needs an IPv6 [underlay.NAME]");
+	/* A peer without endpoints (it calls us) is fine. */
+	expect_ok(NODE "[peer.a]\npublic_key = " PK_A "\nmnp = 2001:db8:1::/48\n");
+}
+
+Test(conf, finish_reassembly_memory)
+{
+	expect_finish_err(NODE "[omni]\nreassembly_mem_peer = 1048576\n"
+			       "reassembly_mem_total = 524288\n",
+			  "reassembly_mem_total: 524288 is below reassembly_mem_peer 1048576");
+	expect_ok(NODE "[omni]\nreassembly_mem_peer = 524288\nreassembly_mem_total = 524288\n");
+}
+
+Test(conf, finish_node_name_defaults_to_host_name)
+{
+	char host[256];
+
+	expect_ok(NODE);
+	cr_assert_eq(gethostname(host, sizeof(host)), 0);
+	/* The first label, lowercased, if it is a valid name. */
+	char *dot = strchr(host, '.');
+	if (dot)
+		*dot = '\0';
+	for (char *p = host; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	cr_assert_str_eq(c.node.name, host);
+}
+
+/* ---- files and conf.d ---- */
+
+Test(conf, load_conf_d_order_and_filter)
+{
+	cr_assert_eq(conf_load(&c, CONF_DATA "/order/omnid.conf", &err), 0, "%s:%u: %s", err.file,
+		     err.line, err.msg);
+	cr_assert_str_eq(c.node.name, "base");
+	cr_assert_eq(c.node.log_level, LOG_LVL_DEBUG, "20-override wins over the main file");
+	cr_assert_eq(c.omni.mtu, 2000, "20-override wins over 10-underlay");
+	cr_assert_eq(c.omni.n_addresses, 3);
+	cr_assert(prefix_is(&c.omni.addresses[0], "2001:db8:a::1/128"));
+	cr_assert(prefix_is(&c.omni.addresses[1], "10.0.0.1/24"));
+	cr_assert(prefix_is(&c.omni.addresses[2], "10.0.1.1/24"));
+	cr_assert_eq(c.n_peers, 1);
+	cr_assert_eq(c.peers[0].n_endpoints, 2);
+	cr_assert(endpoint_is(&c.peers[0].endpoints[0], "192.0.2.2:8060"));
+	cr_assert(endpoint_is(&c.peers[0].endpoints[1], "192.0.2.3:8060"));
+	cr_assert_eq(c.peers[0].persistent_keepalive, 5);
+}
+
+Test(conf, load_error_names_the_drop_in)
+{
+	cr_assert_eq(conf_load(&c, CONF_DATA "/bad/omnid.conf", &err), -EINVAL);
+	cr_assert_str_eq(err.file, CONF_DATA "/bad/conf.d/40-bad.conf");
+	cr_assert_eq(err.line, 3);
+	cr_assert_not_null(strstr(err.msg, "path_mtu: 70000 is out of range 576..65535"), "%s",
+			   err.msg);
+	char buf[600];
+	conf_err_format(&err, buf, sizeof(buf));
+	cr_assert_str_eq(buf, CONF_DATA "/bad/conf.d/40-bad.conf:3: [underlay.u0] path_mtu: 70000 "
+				       "is out of range 576..65535");
+}
+
+Test(conf, load_missing_file_and_finish_error_location)
+{
+	cr_assert_eq(conf_load(&c, CONF_DATA "/nonexistent.conf", &err), -ENOENT);
+	cr_assert_str_eq(err.file, CONF_DATA "/nonexistent.conf");
+	cr_assert_neq(err.msg[0], '\0');
+	/* Not an INI file: the first line is reported. */
+	conf_free(&c);
+	conf_init(&c);
+	cr_assert_eq(conf_load(&c, CONF_DATA "/order/conf.d/README", &err), -EINVAL);
+	cr_assert_eq(err.line, 1);
+}
+
+static char tmpdir[] = "/tmp/omnid-conf-XXXXXX";
+
+static void mk_tmpdir(void)
+{
+	setup();
+	cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void rm_tmpdir(void)
+{
+	char cmd[256];
+
+	teardown();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static void write_file(const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	cr_assert_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+	fclose(f);
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = malloc(65536);
+	size_t n;
+
+	cr_assert_not_null(f, "%s", path);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int load_tmp(void)
+{
+	char path[512];
+
+	conf_free(&c);
+	conf_init(&c);
+	snprintf(path, sizeof(path), "%s/omnid.conf", tmpdir);
+	return conf_load(&c, path, &err);
+}
+
+Test(conf, conf_d_not_a_regular_file, .init = mk_tmpdir, .fini = rm_tmpdir)
+{
+	char path[512];
+
+	write_file("omnid.conf", NODE);
+	snprintf(path, sizeof(path), "%s/conf.d", tmpdir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	cr_assert_eq(load_tmp(), 0, "%s", err.msg);
+	snprintf(path, sizeof(path), "%s/conf.d/10-dir.conf", tmpdir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	cr_assert_eq(load_tmp(), -EINVAL);
+	cr_assert_str_eq(err.file, path);
+	cr_assert_not_null(strstr(err.msg, "not a regular file"));
+	rmdir(path);
+	/* A FIFO must not hang the loader. */
+	snprintf(path, sizeof(path), "%s/conf.d/10-fifo.conf", tmpdir);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	cr_assert_eq(load_tmp(), -EINVAL);
+	unlink(path);
+	/* Embedded NUL bytes in a file. */
+	snprintf(path, sizeof(path), "%s/conf.d/10-nul.conf", tmpdir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	static const char nul[] = "[omni]\nmtu = 15\0" "00\n";
+	cr_assert_eq(fwrite(nul, 1, sizeof(nul) - 1, f), sizeof(nul) - 1);
+	fclose(f);
+	cr_assert_eq(load_tmp(), -EINVAL);
+	cr_assert_eq(err.line, 2);
+	cr_assert_not_null(strstr(err.msg, "control character 0x00"), "%s", err.msg);
+	/* conf.d is a file, not a directory. */
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/conf.d", tmpdir);
+	cr_assert_eq(rmdir(path), 0);
+	write_file("conf.d", "x");
+	cr_assert_eq(load_tmp(), -ENOTDIR);
+}
+
+Test(conf, shipped_file_plus_drop_in, .init = mk_tmpdir, .fini = rm_tmpdir)
+{
+	char path[512];
+	char *shipped = read_all(SHIPPED);
+
+	write_file("omnid.conf", shipped);
+	free(shipped);
+	/* Alone, the shipped file only lacks identity and underlay, and says so. */
+	cr_assert_eq(load_tmp(), -EINVAL);
+	cr_assert_eq(err.line, 0);
+	cr_assert_not_null(strstr(err.file, "omnid.conf"));
+	cr_assert_not_null(strstr(err.msg, "'mnp = "), "%s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "[underlay.NAME]"), "%s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "listen = "), "%s", err.msg);
+
+	snprintf(path, sizeof(path), "%s/conf.d", tmpdir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	write_file("conf.d/50-node.conf", "[node]\n"
+					  "name = alpha\n"
+					  "[omni]\n"
+					  "mnp = 2001:db8:a::/48\n"
+					  "address = 10.77.0.1/24\n"
+					  "[underlay.x]\n"
+					  "listen = 192.0.2.1:8060\n"
+					  "[api]\n"
+					  "socket = /tmp/a/api.sock\n"
+					  "[peer.y]\n"
+					  "public_key = " PK_B "\n"
+					  "endpoint = 192.0.2.2:8060\n"
+					  "mnp = 2001:db8:b::/48\n"
+					  "allowed_prefix = 10.77.0.2/32\n");
+	cr_assert_eq(load_tmp(), 0, "%s:%u: %s", err.file, err.line, err.msg);
+	cr_assert_str_eq(c.node.name, "alpha");
+	cr_assert_str_eq(c.node.private_key_file, "/etc/omnid/private.key");
+	cr_assert_str_eq(c.omni.tun, "omni0");
+	cr_assert_eq(c.omni.mtu, 9180);
+	cr_assert(prefix_is(&c.omni.mnp, "2001:db8:a::/48"));
+	cr_assert_eq(c.omni.n_addresses, 2);
+	cr_assert(prefix_is(&c.omni.addresses[0], "10.77.0.1/24"));
+	cr_assert(prefix_is(&c.omni.addresses[1], "2001:db8:a::1/128"));
+	cr_assert_eq(c.n_underlays, 1);
+	cr_assert_eq(c.underlays[0].path_mtu, 1400);
+	cr_assert_str_eq(c.api.socket, "/tmp/a/api.sock");
+	cr_assert_eq(c.n_peers, 1);
+	cr_assert_str_eq(c.peers[0].name, "y");
+	cr_assert(prefix_is(&c.peers[0].allowed[0], "10.77.0.2/32"));
+	cr_assert_eq(c.secure.rekey_after_time, 120);
+}
+
+Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir)
+{
+	/*
+	 * Uncomment every "#key = value" of the shipped file's [node], [omni],
+	 * [secure] and [api] (except the keys without a default) and check that
+	 * the result equals conf_init().
+	 */
+	static const char *skip[] = { "name", "mnp", "msid", "address", "route" };
+	char *shipped = read_all(SHIPPED), *out = malloc(65536);
+	struct conf d;
+	size_t n = 0;
+	int uncommented = 0;
+	bool in_named = false;
+
+	for (char *line = strtok(shipped, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strncmp(line, "#[", 2) == 0)
+			in_named = true;
+		bool key_line = line[0] == '#' && line[1] >= 'a' && line[1] <= 'z' &&
+				strstr(line, " = ") && !in_named;
+		for (size_t i = 0; key_line && i < sizeof(skip) / sizeof(skip[0]); i++) {
+			size_t k = strlen(skip[i]);
+			if (strncmp(line + 1, skip[i], k) == 0 && line[1 + k] == ' ')
+				key_line = false;
+		}
+		if (key_line)
+			uncommented++;
+		n += (size_t)sprintf(out + n, "%s\n", key_line ? line + 1 : line);
+	}
+	cr_assert_eq(uncommented, 16, "keys with defaults found: %d", uncommented);
+	write_file("omnid.conf", out);
+	free(shipped);
+	free(out);
+	cr_assert_eq(load_tmp(), -EINVAL); /* no mnp / underlay: conf_finish */
+	conf_init(&d);
+	d.src_files = c.src_files;
+	d.n_src_files = c.n_src_files;
+	d.cur_file = c.cur_file;
+	d.cur_line = c.cur_line;
+	d.node.seen = c.node.seen;
+	/* conf_finish filled in the host name before it failed. */
+	memcpy(d.node.name, c.node.name, sizeof(d.node.name));
+	d.omni.seen = c.omni.seen;
+	d.secure.seen = c.secure.seen;
+	d.api.seen = c.api.seen;
+	cr_assert(memcmp(&c.node, &d.node, sizeof(d.node)) == 0);
+	cr_assert(memcmp(&c.omni, &d.omni, sizeof(d.omni)) == 0);
+	cr_assert(memcmp(&c.secure, &d.secure, sizeof(d.secure)) == 0);
+	cr_assert(memcmp(&c.api, &d.api, sizeof(d.api)) == 0);
+	/* And they were really parsed: every scalar was set once. */
+	cr_assert_eq(c.omni.seen != 0 && c.secure.seen == 0xf && c.api.seen == 1, 1);
+}
+
+Test(conf, peer_example_with_a_real_key, .init = mk_tmpdir, .fini = rm_tmpdir)
+{
+	char path[512];
+	char *shipped = read_all(SHIPPED), *example = read_all(EXAMPLE);
+	const char *ph = "REPLACE+WITH+BETAS+PUBLIC+KEY+FROM+omnictl+pubkey=";
+	char *at = strstr(example, ph);
+
+	write_file("omnid.conf", shipped);
+	snprintf(path, sizeof(path), "%s/conf.d", tmpdir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	/* As shipped, the placeholder is refused. */
+	write_file("conf.d/50-node.conf", example);
+	cr_assert_eq(load_tmp(), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "public_key"), "%s", err.msg);
+	cr_assert_not_null(strstr(err.file, "50-node.conf"));
+	/* With a key, it is a working node. */
+	cr_assert_not_null(at);
+	memmove(at + 44, at + strlen(ph), strlen(at + strlen(ph)) + 1);
+	memcpy(at, PK_B, 44);
+	write_file("conf.d/50-node.conf", example);
+	cr_assert_eq(load_tmp(), 0, "%s:%u: %s", err.file, err.line, err.msg);
+	cr_assert_str_eq(c.node.name, "alpha");
+	cr_assert_str_eq(c.peers[0].name, "beta");
+	free(shipped);
+	free(example);
+}
+
+/* ---- reload ---- */
+
+Test(conf, needs_restart)
+{
+	static const struct {
+		const char *extra;
+		bool restart;
+	} cases[] = {
+		{ "", false },
+		{ "[peer.c]\npublic_key = " PK_A "\nmnp = 2001:db8:c::/48\n", false },
+		{ "[omni]\nroute = 10.9.0.0/16\n", false },
+		{ "[secure]\nkeepalive = 3\n", false },
+		{ "[node]\nlog_level = debug\n", false },
+		{ "[omni]\ntun = other\n", true },
+		{ "[omni]\nmtu = 1500\n", true },
+		{ "[omni]\nula_domain = fd01:2:3::/48\n", true },
+		{ "[omni]\nlink_id = 2\n", true },
+		{ "[omni]\naddress = 10.1.1.1/24\n", true },
+		{ "[underlay.v]\nlisten = 192.0.2.5\n", true },
+		{ "[underlay.u]\npath_mtu = 1300\n", true },
+		{ "[underlay.u]\nplain = yes\n", true },
+		{ "[underlay.u]\ninterface = eth9\n", true },
+		{ "[api]\nsocket = /tmp/x.sock\n", true },
+		{ "[node]\nprivate_key_file = /tmp/k\n", true },
+	};
+	struct conf base;
+	struct conf_err e;
+
+	conf_init(&base);
+	cr_assert_eq(conf_load_string(&base, NODE, "base", &e), 0, "%s", e.msg);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct conf n;
+		conf_init(&n);
+		cr_assert_eq(conf_parse_string(&n, NODE, "base", &e), 0);
+		cr_assert_eq(conf_load_string(&n, cases[i].extra, "extra", &e), 0, "%s", e.msg);
+		cr_assert_eq(conf_needs_restart(&base, &n), cases[i].restart, "case %zu: %s", i,
+			     cases[i].extra);
+		cr_assert_eq(conf_needs_restart(&n, &base), cases[i].restart);
+		conf_free(&n);
+	}
+	/* mnp vs msid. */
+	struct conf s;
+	conf_init(&s);
+	cr_assert_eq(conf_load_string(&s, "[omni]\nmsid = 1\n[underlay.u]\nlisten = 192.0.2.1\n",
+				      "s", &e),
+		     0);
+	cr_assert(conf_needs_restart(&base, &s));
+	conf_free(&s);
+	conf_free(&base);
+}
+
+/* ---- robustness: truncation and bit flips never crash or leak ---- */
+
+Test(conf, truncation_at_every_offset)
+{
+	char *full = read_all(CONF_DATA "/full.conf");
+	size_t len = strlen(full);
+
+	for (size_t cut = 0; cut <= len; cut++) {
+		char saved = full[cut];
+		full[cut] = '\0';
+		int rc = load(full);
+		cr_assert(rc == 0 || rc == -EINVAL, "cut %zu: rc %d", cut, rc);
+		if (rc < 0)
+			cr_assert_neq(err.msg[0], '\0', "cut %zu", cut);
+		full[cut] = saved;
+	}
+	cr_assert_eq(load(full), 0);
+	free(full);
+}
+
+Test(conf, bit_flips, .timeout = 60)
+{
+	char *full = read_all(CONF_DATA "/full.conf");
+	size_t len = strlen(full);
+	int accepted = 0;
+
+	for (size_t pos = 0; pos < len; pos++) {
+		for (int bit = 0; bit < 7; bit++) {
+			full[pos] ^= (char)(1 << bit);
+			int rc = load(full);
+			cr_assert(rc == 0 || rc == -EINVAL, "pos %zu bit %d: rc %d", pos, bit, rc);
+			if (rc < 0)
+				cr_assert_neq(err.msg[0], '\0');
+			else
+				accepted++;
+			full[pos] ^= (char)(1 << bit);
+		}
+	}
+	/* Most flips in keys, section names and numbers must be caught. */
+	cr_assert_lt(accepted, (int)(len * 7 / 2));
+	free(full);
+}
