@@ -96,8 +96,9 @@ static bool enabled(enum log_level lvl, enum log_grp grp)
 	return lvl <= L.level;
 }
 
-static void vemit(enum log_level lvl, enum log_grp grp, const char *suffix, const char *fmt,
-		  va_list ap)
+__attribute__((format(printf, 4, 0))) static void vemit(enum log_level lvl, enum log_grp grp,
+							  const char *suffix, const char *fmt,
+							  va_list ap)
 {
 	char buf[1024];
 	int n = 0;

@@ -5,7 +5,9 @@
 # plus a per-node drop-in, a ping across the overlay (IPv6 and IPv4 inner),
 # and `omnictl status` of each node. Cleans up everything it started.
 # Runs as root (ip netns) or unprivileged (inside unshare -Urnm).
-. "$(dirname "$0")/../test/netns/lib.sh"
+SRC_ROOT=${SRC_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+export SRC_ROOT
+. "$SRC_ROOT/test/netns/lib.sh"
 
 add_ns alpha
 add_ns beta

@@ -26,7 +26,7 @@ fi
 command -v ip >/dev/null || skip "iproute2 (ip) missing"
 [ -c /dev/net/tun ] || skip "/dev/net/tun missing"
 
-SRC_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SRC_ROOT=${SRC_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 OMNID=${OMNID:-$SRC_ROOT/build/daemon/omnid}
 OMNICTL=${OMNICTL:-$SRC_ROOT/build/cli/omnictl}
 [ -x "$OMNID" ] || fail "omnid binary not found at $OMNID"
