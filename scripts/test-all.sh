@@ -53,6 +53,10 @@ fi
 
 if [ -z "${SKIP_UNPRIV:-}" ] && [ "$(id -u)" = 0 ]; then
 	echo "== netns suite as user nobody (unshare -Urn)"
+	# Debian's udev rules make /dev/net/tun mode 0666; some images ship it 0600,
+	# which would make every unprivileged test skip. Open it up for this pass only.
+	tun_mode=$(stat -c %a /dev/net/tun 2>/dev/null || echo "")
+	[ -n "$tun_mode" ] && [ "$tun_mode" != 666 ] && chmod 0666 /dev/net/tun
 	U=$(mktemp -d /tmp/omnid-unpriv.XXXXXX)
 	mkdir -p "$U/build/daemon" "$U/build/cli" "$U/test"
 	cp "$BUILD/daemon/omnid" "$U/build/daemon/"
@@ -73,6 +77,7 @@ if [ -z "${SKIP_UNPRIV:-}" ] && [ "$(id -u)" = 0 ]; then
 		esac
 	done
 	rm -rf "$U"
+	[ -n "$tun_mode" ] && [ "$tun_mode" != 666 ] && chmod "$tun_mode" /dev/net/tun
 fi
 
 pass=$(grep -c '^OK ' "$RESULTS")

@@ -25,6 +25,7 @@ fi
 
 command -v ip >/dev/null || skip "iproute2 (ip) missing"
 [ -c /dev/net/tun ] || skip "/dev/net/tun missing"
+[ -r /dev/net/tun ] && [ -w /dev/net/tun ] || skip "/dev/net/tun not accessible to uid $(id -u) (Debian's udev default is mode 0666)"
 
 SRC_ROOT=${SRC_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 OMNID=${OMNID:-$SRC_ROOT/build/daemon/omnid}
@@ -78,8 +79,9 @@ link() {
 	va="v${a}${b}$T_ID" vb="v${b}${a}$T_ID"
 	va=$(echo "$va" | cut -c1-15) vb=$(echo "$vb" | cut -c1-15)
 	ip link add "$va" netns "$(ns "$a")" type veth peer name "$vb" netns "$(ns "$b")"
-	ip -n "$(ns "$a")" addr add "$3/$5" dev "$va"
-	ip -n "$(ns "$b")" addr add "$4/$5" dev "$vb"
+	case $3 in *:*) nodad=nodad ;; *) nodad= ;; esac
+	ip -n "$(ns "$a")" addr add "$3/$5" dev "$va" $nodad
+	ip -n "$(ns "$b")" addr add "$4/$5" dev "$vb" $nodad
 	if [ -n "${6:-}" ]; then
 		ip -n "$(ns "$a")" link set "$va" mtu "$6"
 		ip -n "$(ns "$b")" link set "$vb" mtu "$6"
