@@ -113,6 +113,7 @@ static const struct key_def underlay_keys[] = {
     /* The family-specific floor is checked by conf_finish (spec §3.5). */
     {UK("path_mtu", K_UINT, path_mtu), .min = OMNI_PMTU4_MIN, .max = OMNI_PMTU_MAX},
     {UK("plain", K_BOOL, plain)},
+    {UK("offload", K_BOOL, offload)},
 };
 
 static const struct key_def peer_keys[] = {
@@ -360,6 +361,7 @@ static struct conf_underlay *get_underlay(struct conf *c, const char *name)
 	u = &c->underlays[c->n_underlays++];
 	memset(u, 0, sizeof(*u));
 	snprintf(u->name, sizeof(u->name), "%s", name);
+	u->offload = true;
 	u->src_file = c->cur_file;
 	u->src_line = c->cur_line;
 	return u;
@@ -882,7 +884,7 @@ bool conf_needs_restart(const struct conf *a, const struct conf *b)
 		if (strcmp(x->name, y->name) != 0 || x->has_listen != y->has_listen ||
 		    (x->has_listen && !addr_equal(&x->listen, &y->listen)) ||
 		    strcmp(x->interface, y->interface) != 0 || x->path_mtu != y->path_mtu ||
-		    x->plain != y->plain)
+		    x->plain != y->plain || x->offload != y->offload)
 			return true;
 	}
 	return false;

@@ -28,6 +28,7 @@ struct conf_underlay {
 	char interface[16]; /* "" = not bound to a device */
 	uint32_t path_mtu;  /* 0 until conf_finish fills the family default */
 	bool plain;
+	bool offload;                 /* UDP GSO/GRO when the kernel has them (default yes) */
 	/* bookkeeping */
 	uint32_t seen;	   /* scalar keys set in the current file */
 	uint32_t src_file; /* index into conf.src_files; where the section began */

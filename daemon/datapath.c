@@ -28,6 +28,15 @@
 #define UDP_ROUNDS 4       /* batches per wakeup before yielding to the loop */
 #define HS_RATE_PER_S 1000 /* handshake messages processed per second, globally */
 #define HS_RATE_BURST 200
+#define UDP_GSO_MAX_SEGS 64     /* UDP_MAX_SEGMENTS of older kernels */
+#define UDP_GSO_MAX_BYTES 60000 /* stay under the 64 KiB IP datagram limit */
+
+/* One received datagram (a GRO buffer is cut into these). */
+struct dgram {
+	uint8_t *buf;
+	size_t len;
+	const union sockaddr_any *from;
+};
 
 static struct peer *peer_of(struct hs_peer *hp)
 {
@@ -127,20 +136,38 @@ static void send_inner(struct node *n, struct peer *p, struct pbuf *b, uint64_t 
 		seal_and_queue(n, p, ul, b, now);
 		return;
 	}
-	for (size_t i = 0; i < nfrag; i++) {
-		struct pbuf *f = pbuf_pool_get(n->pool_frag);
-		if (!f) {
+	/*
+	 * Fragments go out as runs of equal-sized datagrams in one buffer: one
+	 * UDP_SEGMENT message per run where the kernel offers GSO, else one
+	 * sendmmsg entry per datagram pointing into the same buffer.
+	 */
+	size_t seg = CARRIER_HDR_LEN + OAL_HDR_LEN + oal_frag_data_max(oal_max) +
+		     (ul->plain ? 0 : CARRIER_TAG_LEN);
+	if (ul->plain)
+		seg -= CARRIER_HDR_LEN;
+	size_t per_run = MIN((size_t)UDP_GSO_MAX_SEGS, UDP_GSO_MAX_BYTES / seg);
+	for (size_t first = 0; first < nfrag; first += per_run) {
+		struct pbuf *g = pbuf_pool_get(n->pool_gso);
+		if (!g) {
 			n->c.drop_pool_empty++;
 			break;
 		}
-		ssize_t len = oal_frag_build(&tx, b->head, inner_len, trailer, oal_max, i, f->head,
-					     pbuf_tailroom(f) - CARRIER_TAG_LEN);
-		if (omni_fails_assert(len > 0)) {
-			pbuf_free(f);
-			break;
+		size_t last = MIN(first + per_run, nfrag);
+		for (size_t i = first; i < last; i++) {
+			size_t off = (i - first) * seg, hdr = ul->plain ? 0 : CARRIER_HDR_LEN;
+			uint8_t *frag = g->head + off + hdr;
+			ssize_t len = oal_frag_build(&tx, b->head, inner_len, trailer, oal_max, i, frag,
+						     seg - hdr - (ul->plain ? 0 : CARRIER_TAG_LEN));
+			if (omni_fails_assert(len > 0))
+				break;
+			size_t out = (size_t)len;
+			if (!ul->plain && hs_seal(&p->hs, now, g->head + off, (size_t)len, &out) < 0) {
+				n->c.drop_stale_session++;
+				break;
+			}
+			g->len = off + out;
 		}
-		pbuf_put(f, (size_t)len);
-		seal_and_queue(n, p, ul, f, now);
+		udp_txq_add_segs(&ul->txq, ul->fd, g, &p->endpoint, (uint16_t)seg);
 	}
 	pbuf_free(b);
 }
@@ -371,8 +398,7 @@ static bool hs_rate_ok(struct node *n, uint64_t now)
 	return true;
 }
 
-static void handshake_input(struct node *n, struct underlay *ul, struct udp_rxslot *s,
-			    uint64_t now)
+static void handshake_input(struct node *n, struct underlay *ul, struct dgram *s, uint64_t now)
 {
 	uint8_t t = s->buf[0];
 	if ((t == CARRIER_TYPE_INIT && s->len != HS_INIT_LEN) ||
@@ -408,18 +434,18 @@ static void handshake_input(struct node *n, struct underlay *ul, struct udp_rxsl
 		char a[ADDR_STR_MAX];
 		if (r != -EBUSY)
 			log_remote(LOG_GRP_HS, "handshake from %s refused: %s",
-				   addr_format_endpoint(&s->from, a, sizeof(a)), strerror(-r));
+				   addr_format_endpoint(s->from, a, sizeof(a)), strerror(-r));
 		return;
 	}
 	struct peer *p = peer_of(act.peer);
 	if (p) {
-		roam(n, p, ul, &s->from);
+		roam(n, p, ul, s->from);
 		p->last_rx_ms = now;
 	}
-	do_actions(n, &act, ul, &s->from, now);
+	do_actions(n, &act, ul, s->from, now);
 }
 
-static void data_input(struct node *n, struct underlay *ul, struct udp_rxslot *s, uint64_t now)
+static void data_input(struct node *n, struct underlay *ul, struct dgram *s, uint64_t now)
 {
 	uint32_t idx;
 	uint64_t ctr;
@@ -454,7 +480,7 @@ static void data_input(struct node *n, struct underlay *ul, struct udp_rxslot *s
 		}
 		return;
 	}
-	roam(n, p, ul, &s->from);
+	roam(n, p, ul, s->from);
 	p->last_rx_ms = now;
 	if (!was_established && p->q_len && hs_established(&p->hs, now))
 		flush_queue(n, p, now);
@@ -465,14 +491,10 @@ static void data_input(struct node *n, struct underlay *ul, struct udp_rxslot *s
 	oal_input(n, p, s->buf + CARRIER_HDR_LEN, plen, now);
 }
 
-static void datagram(struct node *n, struct underlay *ul, struct udp_rxslot *s, uint64_t now)
+static void datagram(struct node *n, struct underlay *ul, struct dgram *s, uint64_t now)
 {
 	n->c.udp_rx_datagrams++;
 	n->c.udp_rx_bytes += s->len;
-	if (s->truncated) {
-		n->c.drop_truncated++;
-		return;
-	}
 	if (s->len == 0) {
 		n->c.drop_short++;
 		return;
@@ -487,7 +509,7 @@ static void datagram(struct node *n, struct underlay *ul, struct udp_rxslot *s, 
 			n->c.drop_plain_disabled++;
 			return;
 		}
-		struct peer *p = peer_table_lookup_endpoint(&n->peers, &s->from);
+		struct peer *p = peer_table_lookup_endpoint(&n->peers, s->from);
 		if (!p) {
 			n->c.drop_plain_unknown_peer++;
 			return;
@@ -508,8 +530,23 @@ void datapath_udp_readable(struct node *n, struct underlay *ul)
 			log_remote(LOG_GRP_UDP, "underlay %s: recvmmsg: %s", ul->name, strerror(-cnt));
 			break;
 		}
-		for (int i = 0; i < cnt; i++)
-			datagram(n, ul, &ul->rx.slot[i], now);
+		for (int i = 0; i < cnt; i++) {
+			struct udp_rxslot *slot = &ul->rx.slot[i];
+			if (slot->truncated) {
+				n->c.drop_truncated++;
+				continue;
+			}
+			/* A UDP_GRO buffer holds several datagrams of slot->seg bytes. */
+			size_t seg = slot->seg ? slot->seg : slot->len;
+			size_t off = 0;
+			do {
+				struct dgram d = { .buf = slot->buf + off,
+						   .len = MIN(seg, slot->len - off),
+						   .from = &slot->from };
+				datagram(n, ul, &d, now);
+				off += seg;
+			} while (off < slot->len);
+		}
 		if (cnt < UDP_BATCH)
 			break;
 	}

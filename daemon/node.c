@@ -28,6 +28,7 @@
 #define PKT_TAILROOM (OAL_TRAILER_LEN + CARRIER_TAG_LEN)
 #define POOL_PKT_BASE 2048
 #define POOL_FRAG_MAX 8192
+#define POOL_GSO_MAX 512
 #define UDP_SLOT_SIZE 65536
 #define TICK_MS 50
 
@@ -164,12 +165,15 @@ static int setup_underlays(struct node *n)
 		n->n_ul = i + 1;
 		udp_rx_init(&ul->rx, UDP_SLOT_SIZE);
 		udp_txq_init(&ul->txq);
+		unsigned off = cu->offload ? udp_offload_probe(fd, UDP_OFF_GSO | UDP_OFF_GRO) : 0;
+		ul->txq.gso = (off & UDP_OFF_GSO) != 0;
 		uv_poll_init(n->loop, &ul->poll, fd);
 		ul->poll.data = ul;
 		ul->poll_active = true;
 		uv_poll_start(&ul->poll, UV_READABLE, on_udp);
-		log_info(LOG_GRP_UDP, "underlay %s listening on %s (path MTU %u)", cu->name,
-			 addr_format_endpoint(&cu->listen, buf, sizeof(buf)), cu->path_mtu);
+		log_info(LOG_GRP_UDP, "underlay %s listening on %s (path MTU %u, GSO %s, GRO %s)",
+			 cu->name, addr_format_endpoint(&cu->listen, buf, sizeof(buf)), cu->path_mtu,
+			 off & UDP_OFF_GSO ? "on" : "off", off & UDP_OFF_GRO ? "on" : "off");
 	}
 	return 0;
 }
@@ -285,6 +289,7 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 	n->pool_pkt = pbuf_pool_new(pkt_size, PKT_HEADROOM,
 				    POOL_PKT_BASE + c->omni.reassembly_mem_total / pkt_size + 1);
 	n->pool_frag = pbuf_pool_new(max_budget + 64, CARRIER_HDR_LEN, POOL_FRAG_MAX);
+	n->pool_gso = pbuf_pool_new(UDP_SLOT_SIZE, 0, POOL_GSO_MAX);
 	struct oal_reasm_cfg rc = { .mtu = c->omni.mtu,
 				    .checksum = c->omni.oal_checksum,
 				    .timeout_ms = c->omni.reassembly_timeout * 1000,
@@ -500,6 +505,7 @@ void node_free(struct node *n)
 	if (n->hs_ready)
 		hs_local_deinit(&n->hs);
 	pbuf_pool_free(n->pool_frag);
+	pbuf_pool_free(n->pool_gso);
 	pbuf_pool_free(n->pool_pkt);
 	keys_identity_free(&n->id);
 	conf_free(&n->conf);

@@ -94,7 +94,8 @@ struct node {
 	struct peer_table peers;
 	struct oal_reasm *reasm;
 	struct pbuf_pool *pool_pkt;  /* TUN reads and reassembled packets */
-	struct pbuf_pool *pool_frag; /* outgoing fragments and control messages */
+	struct pbuf_pool *pool_frag; /* keepalives and control messages */
+	struct pbuf_pool *pool_gso;  /* runs of outgoing fragments, one buffer per run */
 	struct hs_local hs;
 	struct hs_ops hs_ops;
 	bool hs_ready;

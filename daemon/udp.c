@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,6 +57,20 @@ fail:
 	return err;
 }
 
+unsigned udp_offload_probe(int fd, unsigned want)
+{
+	unsigned on = 0;
+	int v = 0;
+	socklen_t len = sizeof(v);
+	/* Reading UDP_SEGMENT succeeds only on kernels that implement it (4.18+). */
+	if ((want & UDP_OFF_GSO) && getsockopt(fd, SOL_UDP, UDP_SEGMENT, &v, &len) == 0)
+		on |= UDP_OFF_GSO;
+	v = 1;
+	if ((want & UDP_OFF_GRO) && setsockopt(fd, SOL_UDP, UDP_GRO, &v, sizeof(v)) == 0)
+		on |= UDP_OFF_GRO;
+	return on;
+}
+
 void udp_rx_init(struct udp_rx *rx, size_t slot_size)
 {
 	memset(rx, 0, sizeof(*rx));
@@ -78,14 +93,27 @@ int udp_recv_batch(int fd, struct udp_rx *rx)
 		rx->msg[i].msg_hdr = (struct msghdr){ .msg_name = &rx->slot[i].from,
 						      .msg_namelen = sizeof(rx->slot[i].from),
 						      .msg_iov = &rx->iov[i],
-						      .msg_iovlen = 1 };
+						      .msg_iovlen = 1,
+						      .msg_control = rx->slot[i].cmsg,
+						      .msg_controllen = UDP_CMSG_SPACE };
 	}
 	int n = recvmmsg(fd, rx->msg, UDP_BATCH, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
 	for (int i = 0; i < n; i++) {
+		struct msghdr *h = &rx->msg[i].msg_hdr;
 		rx->slot[i].len = rx->msg[i].msg_len;
-		rx->slot[i].truncated = (rx->msg[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+		rx->slot[i].truncated = (h->msg_flags & MSG_TRUNC) != 0;
+		rx->slot[i].seg = 0;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+			if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+			    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+				int seg;
+				memcpy(&seg, CMSG_DATA(c), sizeof(seg));
+				if (seg > 0 && (size_t)seg < rx->slot[i].len)
+					rx->slot[i].seg = (size_t)seg;
+			}
+		}
 	}
 	return n;
 }
@@ -95,18 +123,69 @@ void udp_txq_init(struct udp_txq *q)
 	memset(q, 0, sizeof(*q));
 }
 
-void udp_txq_add(struct udp_txq *q, int fd, struct pbuf *b, const union sockaddr_any *dst)
+/* Queue one message: @len bytes at @p (one datagram, or @seg-sized datagrams
+ * for UDP_SEGMENT). @owner (may be NULL) is freed once the message is sent. */
+static void add(struct udp_txq *q, int fd, struct pbuf *owner, uint8_t *p, size_t len,
+		const union sockaddr_any *dst, uint16_t seg)
 {
 	if (q->n == UDP_BATCH)
 		udp_txq_flush(q, fd);
 	unsigned i = q->n++;
-	q->buf[i] = b;
+	q->buf[i] = owner;
 	q->dst[i] = *dst;
-	q->iov[i] = (struct iovec){ b->head, b->len };
+	q->seg[i] = seg;
+	q->iov[i] = (struct iovec){ p, len };
 	q->msg[i].msg_hdr = (struct msghdr){ .msg_name = &q->dst[i],
 					     .msg_namelen = addr_len(dst),
 					     .msg_iov = &q->iov[i],
 					     .msg_iovlen = 1 };
+	if (seg) {
+		struct msghdr *h = &q->msg[i].msg_hdr;
+		h->msg_control = q->cmsg[i];
+		h->msg_controllen = CMSG_SPACE(sizeof(uint16_t));
+		struct cmsghdr *c = CMSG_FIRSTHDR(h);
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+		memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+	}
+}
+
+void udp_txq_add(struct udp_txq *q, int fd, struct pbuf *b, const union sockaddr_any *dst)
+{
+	add(q, fd, b, b->head, b->len, dst, 0);
+}
+
+void udp_txq_add_segs(struct udp_txq *q, int fd, struct pbuf *b, const union sockaddr_any *dst,
+		      uint16_t seg)
+{
+	if (seg == 0 || b->len <= seg) {
+		add(q, fd, b, b->head, b->len, dst, 0);
+	} else if (q->gso) {
+		add(q, fd, b, b->head, b->len, dst, seg);
+	} else {
+		/* One message per datagram, all pointing into @b; the last one owns it. */
+		for (size_t off = 0; off < b->len; off += seg) {
+			size_t n = MIN((size_t)seg, b->len - off);
+			add(q, fd, off + n == b->len ? b : NULL, b->head + off, n, dst, 0);
+		}
+	}
+}
+
+/* Send GSO message @i datagram by datagram, after the kernel refused the offload. */
+static void send_split(struct udp_txq *q, int fd, unsigned i)
+{
+	const uint8_t *p = q->iov[i].iov_base;
+	size_t left = q->iov[i].iov_len, seg = q->seg[i];
+	while (left) {
+		size_t n = MIN(seg, left);
+		if (sendto(fd, p, n, MSG_DONTWAIT, &q->dst[i].sa, addr_len(&q->dst[i])) < 0)
+			q->send_errors++;
+		else
+			q->sent++;
+		p += n;
+		left -= n;
+	}
 }
 
 void udp_txq_flush(struct udp_txq *q, int fd)
@@ -117,13 +196,25 @@ void udp_txq_flush(struct udp_txq *q, int fd)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			/* Skip the datagram the kernel refused (e.g. EMSGSIZE, no route). */
-			q->send_errors++;
-			log_remote(LOG_GRP_UDP, "sendmmsg: %s", strerror(errno));
+			if (q->seg[done] && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT)) {
+				/* The path refused segmentation offload: stop using it. */
+				q->gso = false;
+				q->gso_fallbacks++;
+				log_warn(LOG_GRP_UDP, "UDP GSO refused (%s): sending datagrams one by one",
+					 strerror(errno));
+				send_split(q, fd, done);
+			} else {
+				/* Skip the message the kernel refused (e.g. EMSGSIZE, no route). */
+				q->send_errors++;
+				log_remote(LOG_GRP_UDP, "sendmmsg: %s", strerror(errno));
+			}
 			done++;
 			continue;
 		}
-		q->sent += (unsigned)r;
+		for (int i = 0; i < r; i++) {
+			unsigned m = done + (unsigned)i;
+			q->sent += q->seg[m] ? (q->iov[m].iov_len + q->seg[m] - 1) / q->seg[m] : 1;
+		}
 		done += (unsigned)r;
 	}
 	for (unsigned i = 0; i < q->n; i++)

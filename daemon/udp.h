@@ -15,11 +15,15 @@
 
 #define UDP_BATCH 64
 
+#define UDP_CMSG_SPACE 64
+
 struct udp_rxslot {
 	uint8_t *buf;
 	size_t len; /* bytes received (valid after udp_recv_batch) */
+	size_t seg; /* UDP_GRO: the datagrams are seg bytes each (last may be shorter); 0: one */
 	union sockaddr_any from;
 	bool truncated;
+	uint8_t cmsg[UDP_CMSG_SPACE];
 };
 
 struct udp_rx {
@@ -35,9 +39,16 @@ struct udp_txq {
 	struct iovec iov[UDP_BATCH];
 	struct pbuf *buf[UDP_BATCH];
 	union sockaddr_any dst[UDP_BATCH];
+	uint16_t seg[UDP_BATCH]; /* UDP_SEGMENT size, 0 = a single datagram */
+	uint8_t cmsg[UDP_BATCH][UDP_CMSG_SPACE];
 	unsigned n;
-	uint64_t sent, send_errors;
+	bool gso;                /* the socket accepts UDP_SEGMENT */
+	uint64_t sent, send_errors, gso_fallbacks;
 };
+
+/* Offload capabilities of a socket, probed by udp_offload_probe(). */
+#define UDP_OFF_GSO (1U << 0)
+#define UDP_OFF_GRO (1U << 1)
 
 /**
  * Open a non-blocking UDP socket bound to @listen (optionally to device
@@ -45,6 +56,13 @@ struct udp_txq {
  * socket buffers. Returns the fd or -errno.
  */
 int udp_open(const union sockaddr_any *listen, const char *ifname) WUR;
+
+/**
+ * Probe and enable UDP GSO (UDP_SEGMENT, sends) and GRO (UDP_GRO, receives)
+ * on @fd, as far as @want (UDP_OFF_*) asks and the kernel allows. Returns the
+ * UDP_OFF_* bits that are on.
+ */
+unsigned udp_offload_probe(int fd, unsigned want);
 
 /** Allocate receive slots of @slot_size bytes each. */
 void udp_rx_init(struct udp_rx *rx, size_t slot_size);
@@ -55,6 +73,13 @@ int udp_recv_batch(int fd, struct udp_rx *rx) WUR;
 void udp_txq_init(struct udp_txq *q);
 /** Queue @b (data = the UDP payload) for @dst; flushes when full. Consumes @b. */
 void udp_txq_add(struct udp_txq *q, int fd, struct pbuf *b, const union sockaddr_any *dst);
+/**
+ * Queue @b holding several datagrams of @seg bytes each (the last may be
+ * shorter) for @dst, sent as one UDP_SEGMENT message when q->gso is set and
+ * as separate datagrams otherwise. Consumes @b.
+ */
+void udp_txq_add_segs(struct udp_txq *q, int fd, struct pbuf *b, const union sockaddr_any *dst,
+		      uint16_t seg);
 /** Send everything queued with sendmmsg; unsent datagrams are dropped and counted. */
 void udp_txq_flush(struct udp_txq *q, int fd);
 /** Send one datagram now (control messages). Returns 0 or -errno. */
