@@ -12,6 +12,7 @@
  */
 #include "datapath.h"
 #include "cursor.h"
+#include "icmp.h"
 #include "ipv6.h"
 #include "log.h"
 #include "omni_wire.h"
@@ -28,6 +29,8 @@
 #define UDP_ROUNDS 4       /* batches per wakeup before yielding to the loop */
 #define HS_RATE_PER_S 1000 /* handshake messages processed per second, globally */
 #define HS_RATE_BURST 200
+#define ICMP_RATE_PER_S 10 /* unreachable answers per second */
+#define ICMP_RATE_BURST 10
 #define UDP_GSO_MAX_SEGS 64     /* UDP_MAX_SEGMENTS of older kernels */
 #define UDP_GSO_MAX_BYTES 60000 /* stay under the 64 KiB IP datagram limit */
 
@@ -247,6 +250,27 @@ static void do_actions(struct node *n, struct hs_actions *act, struct underlay *
 
 /* ---- outbound ---- */
 
+/* Answer a packet no neighbor's prefix covers with ICMP unreachable (§5.14), rate-limited. */
+static void unreachable(struct node *n, const struct pbuf *b, int fam, uint64_t now)
+{
+	uint8_t out[ICMP6_ERR_MAX];
+	const uint8_t *src = fam == AF_INET6 ? n->icmp_src6 : n->icmp_src4;
+	if (!(fam == AF_INET6 ? n->has_icmp_src6 : n->has_icmp_src4))
+		return;
+	n->icmp_tokens += (double)(now - n->icmp_tokens_ms) * ICMP_RATE_PER_S / 1000.0;
+	n->icmp_tokens_ms = now;
+	if (n->icmp_tokens > ICMP_RATE_BURST)
+		n->icmp_tokens = ICMP_RATE_BURST;
+	if (n->icmp_tokens < 1)
+		return;
+	int len = icmp_unreach_build(b->head, b->len, src, out, sizeof(out));
+	if (len <= 0)
+		return;
+	n->icmp_tokens -= 1;
+	if (tun_write(n->tun_fd, out, (size_t)len) >= 0)
+		n->c.icmp_unreach_tx++;
+}
+
 static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 {
 	uint8_t nh;
@@ -262,6 +286,7 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 	struct peer *p = peer_table_lookup_addr(&n->peers, fam, dst);
 	if (!p) {
 		n->c.drop_no_route++;
+		unreachable(n, b, fam, now);
 		pbuf_free(b);
 		return;
 	}

@@ -108,6 +108,11 @@ static int setup_tun(struct node *n)
 		return r;
 	}
 	for (size_t i = 0; i < c->omni.n_addresses; i++) {
+		const struct prefix *a = &c->omni.addresses[i];
+		if (a->family == AF_INET6 && !n->has_icmp_src6) {
+			memcpy(n->icmp_src6, a->addr, 16);
+			n->has_icmp_src6 = true;
+		}
 		r = nl_addr_add(n->nl, n->tun_ifindex, &c->omni.addresses[i]);
 		if (r < 0 && r != -EEXIST) {
 			log_err(LOG_GRP_NL, "address %s on %s: %s",
@@ -265,6 +270,13 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 	snprintf(n->config_path, sizeof(n->config_path), "%s", config_path);
 	peer_table_init(&n->peers);
 	n->start_ms = uv_now(loop);
+	/*
+	 * IPv4 errors come from the RFC 7600 dummy address 192.0.0.8: the kernel
+	 * drops packets from its own addresses arriving on the TUN as martians.
+	 */
+	static const uint8_t dummy4[4] = { 192, 0, 0, 8 };
+	memcpy(n->icmp_src4, dummy4, 4);
+	n->has_icmp_src4 = true;
 	struct timespec rt;
 	clock_gettime(CLOCK_REALTIME, &rt);
 	/* Fixed offset from the loop's monotonic ms to Unix ms, so reported times are stable. */

@@ -26,6 +26,7 @@
 	X(udp_tx_errors)                                                                           \
 	X(drop_bad_inner)                                                                          \
 	X(drop_no_route)                                                                           \
+	X(icmp_unreach_tx)                                                                         \
 	X(drop_too_big)                                                                            \
 	X(drop_pool_empty)                                                                         \
 	X(drop_truncated)                                                                          \
@@ -99,6 +100,10 @@ struct node {
 	struct hs_local hs;
 	struct hs_ops hs_ops;
 	bool hs_ready;
+	uint8_t icmp_src6[16], icmp_src4[4]; /* source of ICMP errors: first TUN address */
+	bool has_icmp_src6, has_icmp_src4;
+	double icmp_tokens;
+	uint64_t icmp_tokens_ms;
 	double hs_tokens; /* handshake rate limit (token bucket) */
 	uint64_t hs_tokens_ms;
 	bool timer_active;

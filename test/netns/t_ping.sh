@@ -5,7 +5,8 @@
 # per-peer counters; a source outside the sender's prefixes is dropped.
 . "$(dirname "$0")/lib.sh"
 need ping jq
-two_nodes
+OMNI_EXTRA_A="route = 2001:db8:ee::/48
+route = 10.88.0.0/16" two_nodes
 start_node a
 start_node b
 
@@ -40,4 +41,13 @@ nx a ping -q -c 3 -i 0.1 -W 1 -I 2001:db8:99::1 2001:db8:b::1 >/dev/null 2>&1 &&
 d1=$(peer_field b a 'counters.drop_inner_src // 0')
 [ $((d1 - d0)) -eq 3 ] || fail "b counted $((d1 - d0)) inner-source drops, want 3"
 info "inner-source check ok"
+# A destination routed into the TUN that no neighbor owns: ICMP unreachable.
+u0=$(counter a icmp_unreach_tx)
+out=$(nx a ping -c 1 -W 2 2001:db8:ee::1 2>&1) && fail "ping to an unowned prefix succeeded"
+echo "$out" | grep -qi "unreachable" || fail "no ICMPv6 unreachable: $out"
+out=$(nx a ping -c 1 -W 2 10.88.0.1 2>&1) && fail "ping4 to an unowned prefix succeeded"
+echo "$out" | grep -qi "unreachable" || fail "no ICMP unreachable: $out"
+[ $(( $(counter a icmp_unreach_tx) - u0 )) -eq 2 ] || fail "icmp_unreach_tx grew by $(( $(counter a icmp_unreach_tx) - u0 )), want 2"
+[ "$(counter a drop_no_route)" -ge 2 ] || fail "drop_no_route not counted"
+info "unreachable answers ok"
 echo "PASS"
