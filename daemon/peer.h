@@ -36,7 +36,7 @@ struct peer_counters {
 #undef X
 };
 
-#define PEER_QUEUE_MAX 128
+#define PEER_QUEUE_MAX 64
 
 struct peer {
 	char name[64];
