@@ -28,7 +28,17 @@ static int parse_port(const char *s, uint16_t *out)
 	return 0;
 }
 
+static int parse_endpoint(const char *s, uint16_t default_port, union sockaddr_any *out);
+
 int addr_parse_endpoint(const char *s, uint16_t default_port, union sockaddr_any *out)
+{
+	int r = parse_endpoint(s, default_port, out);
+	if (r < 0)
+		memset(out, 0, sizeof(*out));
+	return r;
+}
+
+static int parse_endpoint(const char *s, uint16_t default_port, union sockaddr_any *out)
 {
 	char host[INET6_ADDRSTRLEN + 1];
 	const char *port_s = NULL;

@@ -14,8 +14,10 @@ static const uint8_t *take(struct cur *c, size_t n)
 		return NULL;
 	}
 	const uint8_t *p = c->p;
-	c->p += n;
-	c->left -= n;
+	if (n) { /* NULL + 0 is undefined in C: a cursor over no memory stays put */
+		c->p += n;
+		c->left -= n;
+	}
 	return p;
 }
 
@@ -78,11 +80,14 @@ bool cur_le64(struct cur *c, uint64_t *out)
 bool cur_copy(struct cur *c, void *out, size_t n)
 {
 	const uint8_t *p = take(c, n);
-	if (p)
+	if (c->bad) {
+		if (n)
+			memset(out, 0, n);
+		return false;
+	}
+	if (n)
 		memcpy(out, p, n);
-	else if (n)
-		memset(out, 0, n);
-	return p != NULL;
+	return true;
 }
 
 const uint8_t *cur_bytes(struct cur *c, size_t n)
@@ -93,14 +98,15 @@ const uint8_t *cur_bytes(struct cur *c, size_t n)
 struct cur cur_sub(struct cur *c, size_t n)
 {
 	const uint8_t *p = take(c, n);
-	if (!p)
+	if (c->bad)
 		return (struct cur){ .p = NULL, .left = 0, .bad = true };
 	return cur_make(p, n);
 }
 
 bool cur_skip(struct cur *c, size_t n)
 {
-	return take(c, n) != NULL;
+	(void)take(c, n);
+	return !c->bad;
 }
 
 bool cur_peek_u8(const struct cur *c, uint8_t *out)
@@ -120,8 +126,10 @@ uint8_t *wcur_reserve(struct wcur *w, size_t n)
 		return NULL;
 	}
 	uint8_t *p = w->p;
-	w->p += n;
-	w->left -= n;
+	if (n) {
+		w->p += n;
+		w->left -= n;
+	}
 	return p;
 }
 
@@ -168,15 +176,19 @@ bool wcur_le64(struct wcur *w, uint64_t v)
 bool wcur_bytes(struct wcur *w, const void *src, size_t n)
 {
 	uint8_t *p = wcur_reserve(w, n);
-	if (p && n)
+	if (w->bad)
+		return false;
+	if (n)
 		memcpy(p, src, n);
-	return p != NULL;
+	return true;
 }
 
 bool wcur_zero(struct wcur *w, size_t n)
 {
 	uint8_t *p = wcur_reserve(w, n);
-	if (p && n)
+	if (w->bad)
+		return false;
+	if (n)
 		memset(p, 0, n);
-	return p != NULL;
+	return true;
 }

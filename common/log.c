@@ -113,7 +113,7 @@ __attribute__((format(printf, 4, 0))) static void vemit(enum log_level lvl, enum
 		      lvl_names[lvl & 7] ? lvl_names[lvl & 7] : "log");
 	if (n < (int)sizeof(buf))
 		n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
-	if (n >= (int)sizeof(buf) - 2)
+	if (n > (int)sizeof(buf) - 2 - (int)strlen(suffix))
 		n = (int)sizeof(buf) - 2 - (int)strlen(suffix);
 	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s\n", suffix);
 	fwrite(buf, 1, (size_t)n, stderr);

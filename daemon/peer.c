@@ -85,11 +85,15 @@ void peer_update(struct peer *p, const struct conf_peer *cp, const struct conf *
 	set_oal_addr(p, cp, c);
 	p->persistent_keepalive = cp->persistent_keepalive;
 	if (cp->n_endpoints > 0) {
-		/* A configured endpoint wins over a roamed one only when it changed. */
-		if (!p->has_endpoint || p->c.roamed == 0 ||
-		    !addr_equal(&p->endpoint, &cp->endpoints[0]))
+		/* A configured endpoint wins over a roamed one only when the config changed it. */
+		if (!p->has_conf_endpoint || !addr_equal(&p->conf_endpoint, &cp->endpoints[0]) ||
+		    !p->has_endpoint)
 			p->endpoint = cp->endpoints[0];
+		p->conf_endpoint = cp->endpoints[0];
+		p->has_conf_endpoint = true;
 		p->has_endpoint = true;
+	} else {
+		p->has_conf_endpoint = false;
 	}
 	p->hs.persistent_keepalive_ms = (uint64_t)cp->persistent_keepalive * 1000;
 }

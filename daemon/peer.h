@@ -46,6 +46,8 @@ struct peer {
 	size_t n_prefixes;
 	union sockaddr_any endpoint; /* where packets go: configured, then last authenticated */
 	bool has_endpoint;
+	union sockaddr_any conf_endpoint; /* the configured one, to tell a config change */
+	bool has_conf_endpoint;
 	int underlay; /* index of the underlay used to reach endpoint, -1 none */
 	uint32_t persistent_keepalive;
 	uint32_t oal_id; /* next OAL Identification towards this peer */
