@@ -486,7 +486,6 @@ static void data_input(struct node *n, struct underlay *ul, struct dgram *s, uin
 		n->c.drop_unknown_index++;
 		return;
 	}
-	bool was_established = hs_established(&p->hs, now);
 	int r = hs_open(&p->hs, now, s->buf, s->len, &plen);
 	if (r < 0) {
 		switch (r) {
@@ -507,8 +506,15 @@ static void data_input(struct node *n, struct underlay *ul, struct dgram *s, uin
 	}
 	roam(n, p, ul, s->from);
 	p->last_rx_ms = now;
-	if (!was_established && p->q_len && hs_established(&p->hs, now))
-		flush_queue(n, p, now);
+	if (hs_deadline(&p->hs) <= now) {
+		/* A confirming packet schedules the queue's flush (HS_ACT_FLUSH): act on it now. */
+		struct hs_actions act;
+		uint8_t ts[NOISE_TAI64N_LEN];
+		tai64n_now(ts);
+		if (hs_tick(&p->hs, now, ts, &act) < 0)
+			log_remote(LOG_GRP_HS, "cannot start a handshake with '%s'", p->name);
+		do_actions(n, &act, NULL, NULL, now);
+	}
 	if (plen == 0) {
 		p->c.keepalives_rx++;
 		return;
