@@ -75,16 +75,16 @@ ssize_t oal_frag_build(const struct oal_tx *tx, const uint8_t *inner, size_t inn
 		return -ENOSPC;
 
 	struct oal_frag hdr = {
-		.tc = tx->tc,
-		.flow = tx->flow,
-		.hop_limit = tx->hop_limit,
-		.src = tx->src,
-		.dst = tx->dst,
-		.nh = tx->nh,
-		.offset = (uint16_t)off,
-		.more = idx + 1 < count,
-		.id = tx->id,
-		.data_len = len,
+	    .tc = tx->tc,
+	    .flow = tx->flow,
+	    .hop_limit = tx->hop_limit,
+	    .src = tx->src,
+	    .dst = tx->dst,
+	    .nh = tx->nh,
+	    .offset = (uint16_t)off,
+	    .more = idx + 1 < count,
+	    .id = tx->id,
+	    .data_len = len,
 	};
 	wire_oal_encode_hdr(out, &hdr);
 

@@ -14,19 +14,19 @@
 #include "cursor.h"
 #include "ipv6.h"
 
-#define UNIT 8                       /* Fragment Offset granularity */
-#define MAX_ENTRIES (1U << 20)       /* sanity cap on the preallocated table */
+#define UNIT 8		       /* Fragment Offset granularity */
+#define MAX_ENTRIES (1U << 20) /* sanity cap on the preallocated table */
 
 struct oal_reasm_entry {
 	struct oal_reasm_entry *hnext, **hpprev; /* hash chain */
-	struct oal_reasm_entry *prev, *next;     /* global age list; free list uses next */
-	struct oal_reasm_entry *pprev, *pnext;   /* per-acct age list */
+	struct oal_reasm_entry *prev, *next;	 /* global age list; free list uses next */
+	struct oal_reasm_entry *pprev, *pnext;	 /* per-acct age list */
 	struct oal_reasm_acct *acct;
 	struct pbuf *buf;
 	uint64_t deadline_ms;
 	struct in6_addr src, dst;
 	uint32_t id;
-	uint32_t total;    /* payload length once the final fragment is in, else 0 */
+	uint32_t total;	   /* payload length once the final fragment is in, else 0 */
 	uint32_t max_end;  /* largest fragment end seen */
 	uint32_t received; /* octets stored (fragments never overlap) */
 	uint8_t nh;
@@ -37,11 +37,11 @@ struct oal_reasm_entry {
 struct oal_reasm {
 	struct oal_reasm_cfg cfg;
 	struct pbuf_pool *pool;
-	size_t limit;    /* largest payload: mtu + trailer */
-	size_t units;    /* 8-octet units in limit, rounded up */
+	size_t limit;	 /* largest payload: mtu + trailer */
+	size_t units;	 /* 8-octet units in limit, rounded up */
 	size_t bm_words; /* 64-bit words per bitmap */
-	size_t charge;   /* octets charged per pending datagram */
-	size_t stride;   /* bytes per entry in the table */
+	size_t charge;	 /* octets charged per pending datagram */
+	size_t stride;	 /* bytes per entry in the table */
 	size_t nentries;
 	uint8_t *table;
 	struct oal_reasm_entry *free_list;
@@ -116,8 +116,7 @@ static size_t bucket_of(const struct oal_reasm *r, const struct in6_addr *src,
 	return (size_t)get_be64(h) & r->bucket_mask;
 }
 
-static struct oal_reasm_entry *lookup(const struct oal_reasm *r, size_t b,
-				      const struct oal_frag *f)
+static struct oal_reasm_entry *lookup(const struct oal_reasm *r, size_t b, const struct oal_frag *f)
 {
 	for (struct oal_reasm_entry *e = r->buckets[b]; e; e = e->hnext) {
 		if (e->id == f->id && !memcmp(&e->src, &f->src, sizeof(e->src)) &&

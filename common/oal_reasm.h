@@ -30,14 +30,14 @@ struct oal_reasm_entry;
  * neighbor.
  */
 struct oal_reasm_acct {
-	size_t mem;          /* octets charged to this neighbor */
-	uint32_t entries;    /* datagrams pending for this neighbor */
+	size_t mem;				 /* octets charged to this neighbor */
+	uint32_t entries;			 /* datagrams pending for this neighbor */
 	struct oal_reasm_entry *oldest, *newest; /* private */
 };
 
 struct oal_reasm_cfg {
-	size_t mtu;          /* OMNI MTU ([omni] mtu): largest inner packet */
-	bool checksum;       /* [omni] oal_checksum: payloads end in a Fletcher-16 trailer */
+	size_t mtu;	     /* OMNI MTU ([omni] mtu): largest inner packet */
+	bool checksum;	     /* [omni] oal_checksum: payloads end in a Fletcher-16 trailer */
 	uint32_t timeout_ms; /* [omni] reassembly_timeout, counted from the first fragment */
 	size_t mem_peer;     /* [omni] reassembly_mem_peer */
 	size_t mem_total;    /* [omni] reassembly_mem_total */
@@ -67,7 +67,7 @@ struct oal_reasm_cfg {
  */
 struct oal_reasm_stats {
 	uint64_t complete, atomic, timeout, overlap, bad_size, too_big, mem_peer_drop,
-		mem_total_drop, bad_checksum, bad_inner_len, dup, no_buffer, flushed;
+	    mem_total_drop, bad_checksum, bad_inner_len, dup, no_buffer, flushed;
 };
 
 /**

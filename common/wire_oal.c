@@ -93,7 +93,7 @@ uint16_t oal_fletcher16(const uint8_t *p, size_t n)
 	while (n >= FL_BLK) {
 		size_t blocks = MIN(n / FL_BLK, (size_t)FL_CHUNK_BLOCKS);
 		size_t len = blocks * FL_BLK;
-		uint32_t sa[FL_BLK] = { 0 }, sp[FL_BLK] = { 0 };
+		uint32_t sa[FL_BLK] = {0}, sp[FL_BLK] = {0};
 		uint64_t ta = 0, tp = 0, tw = 0;
 
 		for (size_t m = 0; m < blocks; m++, p += FL_BLK) {

@@ -18,15 +18,15 @@
 
 /** One decoded OAL fragment: IPv6 header (NH 44) + Fragment header + data. */
 struct oal_frag {
-	uint8_t tc;              /* IPv6 Traffic Class */
-	uint32_t flow;           /* 20-bit Flow Label */
+	uint8_t tc;    /* IPv6 Traffic Class */
+	uint32_t flow; /* 20-bit Flow Label */
 	uint8_t hop_limit;
 	struct in6_addr src, dst;
-	uint8_t nh;              /* Fragment header Next Header: 41 or 4 */
-	uint16_t offset;         /* in octets (wire value << 3) */
-	bool more;               /* M flag */
-	uint32_t id;             /* Identification */
-	const uint8_t *data;     /* fragment data (points into the decoded input) */
+	uint8_t nh;	     /* Fragment header Next Header: 41 or 4 */
+	uint16_t offset;     /* in octets (wire value << 3) */
+	bool more;	     /* M flag */
+	uint32_t id;	     /* Identification */
+	const uint8_t *data; /* fragment data (points into the decoded input) */
 	size_t data_len;
 };
 
@@ -83,10 +83,10 @@ uint16_t oal_fletcher16(const uint8_t *p, size_t n);
 struct oal_tx {
 	struct in6_addr src, dst; /* OAL source / destination (ULAs) */
 	uint8_t tc, hop_limit;
-	uint8_t nh;               /* 41 (inner IPv6) or 4 (inner IPv4) */
-	uint32_t flow;            /* 20-bit Flow Label */
-	uint32_t id;              /* Identification: the caller's per-(src, dst) counter */
-	bool checksum;            /* append the Fletcher-16 trailer (oal_checksum) */
+	uint8_t nh;    /* 41 (inner IPv6) or 4 (inner IPv4) */
+	uint32_t flow; /* 20-bit Flow Label */
+	uint32_t id;   /* Identification: the caller's per-(src, dst) counter */
+	bool checksum; /* append the Fletcher-16 trailer (oal_checksum) */
 };
 
 /** F for @oal_max: round_down_8(oal_max - 48), 0 when oal_max < 56. */
@@ -110,5 +110,4 @@ size_t oal_frag_count(size_t inner_len, bool checksum, size_t oal_max);
  * count is 0) or -ENOSPC (@cap too small).
  */
 ssize_t oal_frag_build(const struct oal_tx *tx, const uint8_t *inner, size_t inner_len,
-		       uint16_t trailer, size_t oal_max, size_t idx, uint8_t *out,
-		       size_t cap) WUR;
+		       uint16_t trailer, size_t oal_max, size_t idx, uint8_t *out, size_t cap) WUR;

@@ -39,8 +39,8 @@ static uint64_t drop_total(const struct oal_reasm *r)
 {
 	struct oal_reasm_stats s;
 	oal_reasm_stats(r, &s);
-	return s.timeout + s.overlap + s.bad_size + s.too_big + s.mem_peer_drop +
-	       s.mem_total_drop + s.bad_checksum + s.bad_inner_len + s.no_buffer + s.flushed;
+	return s.timeout + s.overlap + s.bad_size + s.too_big + s.mem_peer_drop + s.mem_total_drop +
+	       s.bad_checksum + s.bad_inner_len + s.no_buffer + s.flushed;
 }
 
 enum { FED_NOTHING, FED_MATCH, FED_OTHER };
@@ -48,7 +48,7 @@ enum { FED_NOTHING, FED_MATCH, FED_OTHER };
 /* Feed one decoded fragment; FED_MATCH if a packet equal to @want (any
  * packet if @want is NULL) was delivered, FED_OTHER if a different one was. */
 static int feed(struct fz *z, const struct oal_frag *f, unsigned who, const uint8_t *want,
-		 size_t want_len)
+		size_t want_len)
 {
 	struct pbuf *out = NULL;
 	size_t il;
@@ -58,7 +58,7 @@ static int feed(struct fz *z, const struct oal_frag *f, unsigned who, const uint
 		if (oal_reasm_atomic(z->r, f, &il) == 0) {
 			OMNI_ASSERT(ipv6_inner_len(f->data, il, &nh) == 0 && nh == f->nh);
 			return !want || (il == want_len && !memcmp(f->data, want, il)) ? FED_MATCH
-											: FED_OTHER;
+										       : FED_OTHER;
 		}
 		return FED_NOTHING;
 	}
@@ -94,7 +94,7 @@ static void rec_synth(struct fz *z)
 	static uint8_t pkt[OAL_HDR_LEN + 0x10000];
 	uint8_t flags, id, dt;
 	uint16_t off, len;
-	struct oal_frag f = { 0 }, g;
+	struct oal_frag f = {0}, g;
 
 	cur_u8(&z->in, &flags);
 	cur_u8(&z->in, &id);
@@ -128,7 +128,7 @@ static void rec_datagram(struct fz *z, uint32_t seq)
 {
 	static uint8_t inner[OMNI_MTU_DEFAULT];
 	static uint8_t frag[64][OAL_HDR_LEN + 0x2400];
-	static const size_t maxes[] = { 304, 548, 1232, 1280, 1452, 8000, 9300, 100 };
+	static const size_t maxes[] = {304, 548, 1232, 1280, 1452, 8000, 9300, 100};
 	uint16_t ilen;
 	uint8_t sel, perm, mask, corrupt, who;
 	size_t order[128], no = 0, flen[64];
@@ -152,8 +152,10 @@ static void rec_datagram(struct fz *z, uint32_t seq)
 		inner[0] = 0x60;
 		put_be16(inner + 4, (uint16_t)(n - 40));
 	}
-	struct oal_tx tx = { .hop_limit = 16, .nh = v4 ? OAL_NH_IPV4 : OAL_NH_IPV6,
-			     .id = 0x80000000u | seq, .checksum = z->checksum };
+	struct oal_tx tx = {.hop_limit = 16,
+			    .nh = v4 ? OAL_NH_IPV4 : OAL_NH_IPV6,
+			    .id = 0x80000000u | seq,
+			    .checksum = z->checksum};
 	tx.src.s6_addr[15] = who & 1;
 	size_t count = oal_frag_count(n, z->checksum, oal_max);
 	if (count == 0 || count > 64)
@@ -205,7 +207,7 @@ static void rec_datagram(struct fz *z, uint32_t seq)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct oal_frag f;
-	struct fz z = { .in = cur_make(data, size) };
+	struct fz z = {.in = cur_make(data, size)};
 	uint8_t cfgb, op;
 	size_t il;
 	uint32_t seq = 0;
@@ -227,9 +229,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	z.mtu = cfgb & 2 ? 1500 : OMNI_MTU_DEFAULT;
 	size_t bufsize = HEADROOM + z.mtu + 2;
 	z.pool = pbuf_pool_new(bufsize, HEADROOM, 2 + (cfgb >> 2 & 7));
-	struct oal_reasm_cfg cfg = { .mtu = z.mtu, .checksum = z.checksum, .timeout_ms = 10000,
-				     .mem_peer = bufsize * (1 + (cfgb >> 5 & 3)),
-				     .mem_total = bufsize * (1 + (cfgb >> 5 & 7)) };
+	struct oal_reasm_cfg cfg = {.mtu = z.mtu,
+				    .checksum = z.checksum,
+				    .timeout_ms = 10000,
+				    .mem_peer = bufsize * (1 + (cfgb >> 5 & 3)),
+				    .mem_total = bufsize * (1 + (cfgb >> 5 & 7))};
 	z.r = oal_reasm_new(&cfg, z.pool);
 
 	while (cur_u8(&z.in, &op)) {

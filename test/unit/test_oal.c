@@ -99,28 +99,44 @@ static const char *OAL_SRC = "fd00:1234:5678:1:2001:db8:1000:2000";
 static const char *OAL_DST = "fd00:1234:5678:1::1";
 
 static const struct vpkt v07a = {
-	.inner_file = VEC("07a-oal-atomic.inner.hex"),
-	.inner_len = 120, .inner_tc = 0, .nh = 41, .id = 1579810817, .fletcher = 6048,
-	.budget = 0, .nfrags = 1,
-	.frags = { { VEC("07a-oal-atomic.hex"), 170, 0, 41, 0, false, 122 } },
+    .inner_file = VEC("07a-oal-atomic.inner.hex"),
+    .inner_len = 120,
+    .inner_tc = 0,
+    .nh = 41,
+    .id = 1579810817,
+    .fletcher = 6048,
+    .budget = 0,
+    .nfrags = 1,
+    .frags = {{VEC("07a-oal-atomic.hex"), 170, 0, 41, 0, false, 122}},
 };
 
 static const struct vpkt v07b = {
-	.inner_file = VEC("07b-oal-fragmented.inner.hex"),
-	.inner_len = 3000, .inner_tc = 184, .nh = 41, .id = 1579810818, .fletcher = 8748,
-	.budget = 1280, .nfrags = 3,
-	.frags = {
-		{ VEC("07b-oal-fragmented.1.hex"), 1280, 184, 41, 0, true, 1232 },
-		{ VEC("07b-oal-fragmented.2.hex"), 1280, 184, 41, 1232, true, 1232 },
-		{ VEC("07b-oal-fragmented.3.hex"), 586, 184, 41, 2464, false, 538 },
+    .inner_file = VEC("07b-oal-fragmented.inner.hex"),
+    .inner_len = 3000,
+    .inner_tc = 184,
+    .nh = 41,
+    .id = 1579810818,
+    .fletcher = 8748,
+    .budget = 1280,
+    .nfrags = 3,
+    .frags =
+	{
+	    {VEC("07b-oal-fragmented.1.hex"), 1280, 184, 41, 0, true, 1232},
+	    {VEC("07b-oal-fragmented.2.hex"), 1280, 184, 41, 1232, true, 1232},
+	    {VEC("07b-oal-fragmented.3.hex"), 586, 184, 41, 2464, false, 538},
 	},
 };
 
 static const struct vpkt v07d = {
-	.inner_file = VEC("07d-oal-atomic-ipv4-inner.inner.hex"),
-	.inner_len = 64, .inner_tc = 0, .nh = 4, .id = 1579810819, .fletcher = 5533,
-	.budget = 0, .nfrags = 1,
-	.frags = { { VEC("07d-oal-atomic-ipv4-inner.hex"), 114, 0, 4, 0, false, 66 } },
+    .inner_file = VEC("07d-oal-atomic-ipv4-inner.inner.hex"),
+    .inner_len = 64,
+    .inner_tc = 0,
+    .nh = 4,
+    .id = 1579810819,
+    .fletcher = 5533,
+    .budget = 0,
+    .nfrags = 1,
+    .frags = {{VEC("07d-oal-atomic-ipv4-inner.hex"), 114, 0, 4, 0, false, 66}},
 };
 
 static struct pbuf_pool *mkpool(size_t mtu, size_t max)
@@ -130,8 +146,11 @@ static struct pbuf_pool *mkpool(size_t mtu, size_t max)
 
 static struct oal_reasm *mkreasm(struct pbuf_pool *pool, size_t mtu, bool checksum)
 {
-	struct oal_reasm_cfg cfg = { .mtu = mtu, .checksum = checksum, .timeout_ms = 10000,
-				     .mem_peer = 4u << 20, .mem_total = 64u << 20 };
+	struct oal_reasm_cfg cfg = {.mtu = mtu,
+				    .checksum = checksum,
+				    .timeout_ms = 10000,
+				    .mem_peer = 4u << 20,
+				    .mem_total = 64u << 20};
 	return oal_reasm_new(&cfg, pool);
 }
 
@@ -154,14 +173,20 @@ static void check_vector(const struct vpkt *v)
 	memcpy(payload, inner, inner_len);
 	put_be16(payload + inner_len, v->fletcher);
 
-	struct oal_tx tx = { .src = src, .dst = dst, .tc = v->inner_tc, .hop_limit = 16,
-			     .nh = v->nh, .flow = 0, .id = v->id, .checksum = true };
+	struct oal_tx tx = {.src = src,
+			    .dst = dst,
+			    .tc = v->inner_tc,
+			    .hop_limit = 16,
+			    .nh = v->nh,
+			    .flow = 0,
+			    .id = v->id,
+			    .checksum = true};
 	size_t oal_max = v->budget ? v->budget : 1280;
 	cr_assert_eq(oal_frag_count(inner_len, true, oal_max), v->nfrags);
 
 	struct pbuf_pool *pool = mkpool(9180, 8);
 	struct oal_reasm *r = mkreasm(pool, 9180, true);
-	struct oal_reasm_acct acct = { 0 };
+	struct oal_reasm_acct acct = {0};
 	struct pbuf *done = NULL;
 
 	for (size_t i = 0; i < v->nfrags; i++) {
@@ -281,7 +306,7 @@ Test(oal_vectors, inner_accessors)
 	cr_assert_eq(ipv6_inner_tc(p), 0xb8);
 	free(p);
 
-	uint8_t v4[20] = { 0x45, 0xa5, 0, 20 };
+	uint8_t v4[20] = {0x45, 0xa5, 0, 20};
 	cr_assert_eq(ipv6_inner_tc(v4), 0xa5);
 }
 
@@ -321,7 +346,8 @@ Test(fletcher, fast_equals_naive)
 			     "n=%zu", n);
 	for (int i = 0; i < 300; i++) {
 		size_t n = rnd() % 20001, off = rnd() % 64;
-		cr_assert_eq(oal_fletcher16(buf + off, n), fletcher_naive(buf + off, n), "n=%zu", n);
+		cr_assert_eq(oal_fletcher16(buf + off, n), fletcher_naive(buf + off, n), "n=%zu",
+			     n);
 	}
 	/* several chunks (> 65536 octets) */
 	cr_assert_eq(oal_fletcher16(buf, MAXN), fletcher_naive(buf, MAXN));
@@ -444,7 +470,7 @@ Test(oal_decode, header_bit_flips)
 
 Test(ipv6_inner, lengths)
 {
-	uint8_t p[100] = { 0 };
+	uint8_t p[100] = {0};
 	uint8_t nh = 0;
 
 	cr_assert_eq(ipv6_inner_len(p, 0, &nh), -EBADMSG);
@@ -492,8 +518,8 @@ Test(ipv6_inner, lengths)
 
 Test(oal_frag, counts_and_errors)
 {
-	struct oal_tx tx = { .nh = 41, .hop_limit = 16, .checksum = true };
-	uint8_t inner[20000] = { 0 }, out[10000];
+	struct oal_tx tx = {.nh = 41, .hop_limit = 16, .checksum = true};
+	uint8_t inner[20000] = {0}, out[10000];
 
 	cr_assert_eq(oal_frag_data_max(55), 0);
 	cr_assert_eq(oal_frag_data_max(56), 8);
@@ -534,7 +560,7 @@ Test(oal_frag, trailer_straddles)
 {
 	/* payload = 2 * 1232 + 1: the last fragment holds only the trailer's
 	 * second octet, the second fragment its first. */
-	struct oal_tx tx = { .nh = 41, .hop_limit = 16, .checksum = true };
+	struct oal_tx tx = {.nh = 41, .hop_limit = 16, .checksum = true};
 	uint8_t inner[2463], out[1400];
 	struct oal_frag f;
 
@@ -573,8 +599,8 @@ static void make_inner(uint8_t *p, size_t n)
 
 enum order { ORD_FWD, ORD_REV, ORD_SHUF, ORD_DUP, ORD__COUNT };
 
-static void round_trip(struct oal_reasm *r, struct oal_reasm_acct *acct, size_t n,
-		       size_t oal_max, bool checksum, enum order ord, uint32_t id)
+static void round_trip(struct oal_reasm *r, struct oal_reasm_acct *acct, size_t n, size_t oal_max,
+		       bool checksum, enum order ord, uint32_t id)
 {
 	static uint8_t inner[9200];
 	static uint8_t frags[40][9300];
@@ -583,15 +609,20 @@ static void round_trip(struct oal_reasm *r, struct oal_reasm_acct *acct, size_t 
 	make_inner(inner, n);
 	uint8_t nh = n > 40 ? 41 : 4;
 	uint16_t tr = oal_fletcher16(inner, n);
-	struct oal_tx tx = { .src = in6(OAL_SRC), .dst = in6(OAL_DST), .tc = 0x20,
-			     .hop_limit = 16, .nh = nh, .flow = 0x12345, .id = id,
-			     .checksum = checksum };
+	struct oal_tx tx = {.src = in6(OAL_SRC),
+			    .dst = in6(OAL_DST),
+			    .tc = 0x20,
+			    .hop_limit = 16,
+			    .nh = nh,
+			    .flow = 0x12345,
+			    .id = id,
+			    .checksum = checksum};
 	size_t count = oal_frag_count(n, checksum, oal_max);
 
 	cr_assert(count > 0 && count <= 40, "n=%zu max=%zu count=%zu", n, oal_max, count);
 	for (size_t i = 0; i < count; i++) {
-		ssize_t l = oal_frag_build(&tx, inner, n, tr, oal_max, i, frags[i],
-					   sizeof(frags[i]));
+		ssize_t l =
+		    oal_frag_build(&tx, inner, n, tr, oal_max, i, frags[i], sizeof(frags[i]));
 		cr_assert(l > 0 && (size_t)l <= oal_max);
 		if (i + 1 < count)
 			cr_assert_eq((size_t)l, OAL_HDR_LEN + oal_frag_data_max(oal_max));
@@ -652,10 +683,10 @@ static void round_trip(struct oal_reasm *r, struct oal_reasm_acct *acct, size_t 
 
 static void round_trips(bool checksum)
 {
-	static const size_t maxes[] = { 576 - 28, 1232, 1280, 1452, 8000 };
+	static const size_t maxes[] = {576 - 28, 1232, 1280, 1452, 8000};
 	struct pbuf_pool *pool = mkpool(9180, 64);
 	struct oal_reasm *r = mkreasm(pool, 9180, checksum);
-	struct oal_reasm_acct acct = { 0 };
+	struct oal_reasm_acct acct = {0};
 	uint32_t id = 1;
 	size_t runs = 0;
 
@@ -682,7 +713,7 @@ static void round_trips(bool checksum)
 	struct oal_reasm_stats st;
 	oal_reasm_stats(r, &st);
 	cr_assert_eq(st.overlap + st.bad_size + st.too_big + st.bad_checksum + st.timeout +
-			     st.mem_peer_drop + st.mem_total_drop + st.no_buffer,
+			 st.mem_peer_drop + st.mem_total_drop + st.no_buffer,
 		     0);
 	cr_assert(st.complete > 0 && st.atomic > 0 && st.dup > 0);
 	cr_assert_eq(oal_reasm_pending(r), 0);

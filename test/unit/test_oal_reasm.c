@@ -33,8 +33,11 @@ static void env_init(struct env *e, size_t pool_max, size_t mem_peer, size_t mem
 {
 	memset(e, 0, sizeof(*e));
 	e->pool = pbuf_pool_new(HEADROOM + MTU + 2, HEADROOM, pool_max);
-	e->cfg = (struct oal_reasm_cfg){ .mtu = MTU, .checksum = checksum, .timeout_ms = 10000,
-					 .mem_peer = mem_peer, .mem_total = mem_total };
+	e->cfg = (struct oal_reasm_cfg){.mtu = MTU,
+					.checksum = checksum,
+					.timeout_ms = 10000,
+					.mem_peer = mem_peer,
+					.mem_total = mem_total};
 	e->r = oal_reasm_new(&e->cfg, e->pool);
 }
 
@@ -66,8 +69,8 @@ static struct oal_reasm_stats stats(const struct env *e)
 static uint64_t drops(const struct env *e)
 {
 	struct oal_reasm_stats s = stats(e);
-	return s.timeout + s.overlap + s.bad_size + s.too_big + s.mem_peer_drop +
-	       s.mem_total_drop + s.bad_checksum + s.bad_inner_len + s.no_buffer + s.flushed;
+	return s.timeout + s.overlap + s.bad_size + s.too_big + s.mem_peer_drop + s.mem_total_drop +
+	       s.bad_checksum + s.bad_inner_len + s.no_buffer + s.flushed;
 }
 
 /* payload = IPv6 inner packet of @inner_len octets [+ Fletcher trailer]; returns its length. */
@@ -85,8 +88,13 @@ static size_t make_payload(size_t inner_len, bool checksum)
 
 static struct oal_frag frag(uint32_t id, size_t off, size_t len, bool more)
 {
-	struct oal_frag f = { .nh = 41, .hop_limit = 16, .offset = (uint16_t)off, .more = more,
-			      .id = id, .data = payload + off, .data_len = len };
+	struct oal_frag f = {.nh = 41,
+			     .hop_limit = 16,
+			     .offset = (uint16_t)off,
+			     .more = more,
+			     .id = id,
+			     .data = payload + off,
+			     .data_len = len};
 	f.src.s6_addr[0] = 0xfd;
 	f.src.s6_addr[15] = 1;
 	f.dst.s6_addr[0] = 0xfd;
@@ -231,13 +239,13 @@ static void overlap_case(size_t o1, size_t l1, bool m1, size_t o2, size_t l2, bo
 
 Test(oal_reasm, overlaps_discard_datagram)
 {
-	overlap_case(0, 1232, true, 1224, 1232, true);  /* tail overlap */
-	overlap_case(1224, 1232, true, 0, 1232, true);  /* head overlap */
-	overlap_case(0, 1232, true, 0, 256, true);      /* same start, shorter */
-	overlap_case(0, 256, true, 0, 1232, true);      /* same start, longer */
-	overlap_case(0, 1232, true, 256, 512, true);    /* inside */
-	overlap_case(256, 512, true, 0, 1232, true);    /* covering */
-	overlap_case(2464, 536, false, 2456, 256, true); /* into the final */
+	overlap_case(0, 1232, true, 1224, 1232, true);	   /* tail overlap */
+	overlap_case(1224, 1232, true, 0, 1232, true);	   /* head overlap */
+	overlap_case(0, 1232, true, 0, 256, true);	   /* same start, shorter */
+	overlap_case(0, 256, true, 0, 1232, true);	   /* same start, longer */
+	overlap_case(0, 1232, true, 256, 512, true);	   /* inside */
+	overlap_case(256, 512, true, 0, 1232, true);	   /* covering */
+	overlap_case(2464, 536, false, 2456, 256, true);   /* into the final */
 	overlap_case(1232, 1232, true, 2000, 1000, false); /* final into a non-final */
 }
 
@@ -634,4 +642,21 @@ Test(oal_reasm, atomic_path)
 	cr_assert_eq(st.bad_inner_len, 3);
 	cr_assert_eq(drops(&e), 4);
 	env_fini(&e);
+}
+
+Test(oal_reasm, free_with_pending_returns_buffers)
+{
+	struct env e;
+	struct pbuf_pool_stats ps;
+	ENV_DEFAULT(&e);
+	make_payload(2998, true);
+	for (uint32_t id = 0; id < 5; id++)
+		store(&e, id & 1 ? &e.a : &e.b, frag(id, 0, 1232, true), 0);
+	pbuf_pool_stats(e.pool, &ps);
+	cr_assert_eq(ps.in_use, 5);
+	oal_reasm_free(e.r);
+	pbuf_pool_stats(e.pool, &ps);
+	cr_assert_eq(ps.in_use, 0);
+	pbuf_pool_free(e.pool);
+	oal_reasm_free(NULL);
 }
