@@ -27,10 +27,6 @@
 
 #define TUN_BATCH 64
 #define UDP_ROUNDS 4       /* batches per wakeup before yielding to the loop */
-#define HS_RATE_PER_S 1000 /* handshake messages processed per second, globally */
-#define HS_RATE_BURST 200
-#define ICMP_RATE_PER_S 10 /* unreachable answers per second */
-#define ICMP_RATE_BURST 10
 #define UDP_GSO_MAX_SEGS 64     /* UDP_MAX_SEGMENTS of older kernels */
 #define UDP_GSO_MAX_BYTES 60000 /* stay under the 64 KiB IP datagram limit */
 
@@ -257,16 +253,9 @@ static void unreachable(struct node *n, const struct pbuf *b, int fam, uint64_t 
 	const uint8_t *src = fam == AF_INET6 ? n->icmp_src6 : n->icmp_src4;
 	if (!(fam == AF_INET6 ? n->has_icmp_src6 : n->has_icmp_src4))
 		return;
-	n->icmp_tokens += (double)(now - n->icmp_tokens_ms) * ICMP_RATE_PER_S / 1000.0;
-	n->icmp_tokens_ms = now;
-	if (n->icmp_tokens > ICMP_RATE_BURST)
-		n->icmp_tokens = ICMP_RATE_BURST;
-	if (n->icmp_tokens < 1)
-		return;
 	int len = icmp_unreach_build(b->head, b->len, src, out, sizeof(out));
-	if (len <= 0)
+	if (len <= 0 || !ratelimit_take(&n->icmp_rl, now))
 		return;
-	n->icmp_tokens -= 1;
 	if (tun_write(n->tun_fd, out, (size_t)len) >= 0)
 		n->c.icmp_unreach_tx++;
 }
@@ -409,20 +398,6 @@ static void roam(struct node *n, struct peer *p, struct underlay *ul,
 	p->c.roamed++;
 }
 
-static bool hs_rate_ok(struct node *n, uint64_t now)
-{
-	n->hs_tokens += (double)(now - n->hs_tokens_ms) * HS_RATE_PER_S / 1000.0;
-	n->hs_tokens_ms = now;
-	if (n->hs_tokens > HS_RATE_BURST)
-		n->hs_tokens = HS_RATE_BURST;
-	if (n->hs_tokens < 1) {
-		n->c.hs_rate_limited++;
-		return false;
-	}
-	n->hs_tokens -= 1;
-	return true;
-}
-
 static void handshake_input(struct node *n, struct underlay *ul, struct dgram *s, uint64_t now)
 {
 	uint8_t t = s->buf[0];
@@ -435,8 +410,10 @@ static void handshake_input(struct node *n, struct underlay *ul, struct dgram *s
 		n->c.hs_init_rx++;
 	else
 		n->c.hs_resp_rx++;
-	if (!hs_rate_ok(n, now))
+	if (!ratelimit_take(&n->hs_rl, now)) {
+		n->c.hs_rate_limited++;
 		return;
+	}
 	struct hs_actions act;
 	int r = hs_receive_handshake(&n->hs, s->buf, s->len, now, &act);
 	if (r < 0) {

@@ -314,8 +314,8 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 				     .index_free = hs_index_free,
 				     .peer_by_key = hs_peer_by_key,
 				     .peer_by_index = hs_peer_by_index };
-	n->hs_tokens = 200;
-	n->hs_tokens_ms = uv_now(loop);
+	ratelimit_init(&n->hs_rl, NODE_HS_RATE_PER_S, NODE_HS_RATE_BURST, uv_now(loop));
+	ratelimit_init(&n->icmp_rl, NODE_ICMP_RATE_PER_S, NODE_ICMP_RATE_BURST, uv_now(loop));
 	if ((r = hs_local_init(&n->hs, n->id.ed_pk, n->id.x_sk, n->id.x_pk, &hc, &n->hs_ops, n)) < 0) {
 		log_err(LOG_GRP_HS, "handshake set-up failed: %s", strerror(-r));
 		goto fail;

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "keys.h"
 #include "peer.h"
+#include "ratelimit.h"
 #include "udp.h"
 
 /* Global counters, exported in status as counters. */
@@ -61,6 +62,12 @@ struct node_counters {
 #undef X
 };
 
+/* Rate limits for peer-triggered work (§5.13 item 3 asks for handshake limits). */
+#define NODE_HS_RATE_PER_S 1000
+#define NODE_HS_RATE_BURST 200
+#define NODE_ICMP_RATE_PER_S 10
+#define NODE_ICMP_RATE_BURST 10
+
 struct node;
 
 struct underlay {
@@ -102,10 +109,8 @@ struct node {
 	bool hs_ready;
 	uint8_t icmp_src6[16], icmp_src4[4]; /* source of ICMP errors: first TUN address */
 	bool has_icmp_src6, has_icmp_src4;
-	double icmp_tokens;
-	uint64_t icmp_tokens_ms;
-	double hs_tokens; /* handshake rate limit (token bucket) */
-	uint64_t hs_tokens_ms;
+	struct ratelimit icmp_rl; /* ICMP unreachable answers */
+	struct ratelimit hs_rl;   /* handshake messages processed, globally */
 	bool timer_active;
 	uv_timer_t timer;
 	struct api *api;
