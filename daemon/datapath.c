@@ -61,7 +61,7 @@ static void flush_all(struct node *n)
 {
 	for (size_t i = 0; i < n->n_ul; i++) {
 		struct underlay *ul = &n->ul[i];
-		if (!ul->txq.n)
+		if (!ul->txq.n && !ul->txq.run)
 			continue;
 		uint64_t sent = ul->txq.sent, err = ul->txq.send_errors;
 		udp_txq_flush(&ul->txq, ul->fd);
@@ -87,7 +87,7 @@ static void seal_and_queue(struct node *n, struct peer *p, struct underlay *ul, 
 		}
 		b->len = out;
 	}
-	udp_txq_add(&ul->txq, ul->fd, b, &p->endpoint);
+	udp_txq_add_coalesce(&ul->txq, ul->fd, b, &p->endpoint);
 }
 
 /* Encapsulate the inner packet in @b (pool_pkt buffer) for @p. Consumes @b. */

@@ -172,6 +172,7 @@ static int setup_underlays(struct node *n)
 		udp_txq_init(&ul->txq);
 		unsigned off = cu->offload ? udp_offload_probe(fd, UDP_OFF_GSO | UDP_OFF_GRO) : 0;
 		ul->txq.gso = (off & UDP_OFF_GSO) != 0;
+		ul->txq.run_pool = n->pool_gso;
 		uv_poll_init(n->loop, &ul->poll, fd);
 		ul->poll.data = ul;
 		ul->poll_active = true;

@@ -151,14 +151,28 @@ static void add(struct udp_txq *q, int fd, struct pbuf *owner, uint8_t *p, size_
 	}
 }
 
+#define RUN_MAX_SEGS 64
+#define RUN_MAX_BYTES 60000
+
+static void close_run(struct udp_txq *q, int fd)
+{
+	struct pbuf *r = q->run;
+	if (!r)
+		return;
+	q->run = NULL;
+	add(q, fd, r, r->head, r->len, &q->run_dst, q->run_n > 1 ? q->run_seg : 0);
+}
+
 void udp_txq_add(struct udp_txq *q, int fd, struct pbuf *b, const union sockaddr_any *dst)
 {
+	close_run(q, fd); /* keep datagrams in the order they were queued */
 	add(q, fd, b, b->head, b->len, dst, 0);
 }
 
 void udp_txq_add_segs(struct udp_txq *q, int fd, struct pbuf *b, const union sockaddr_any *dst,
 		      uint16_t seg)
 {
+	close_run(q, fd);
 	if (seg == 0 || b->len <= seg) {
 		add(q, fd, b, b->head, b->len, dst, 0);
 	} else if (q->gso) {
@@ -170,6 +184,40 @@ void udp_txq_add_segs(struct udp_txq *q, int fd, struct pbuf *b, const union soc
 			add(q, fd, off + n == b->len ? b : NULL, b->head + off, n, dst, 0);
 		}
 	}
+}
+
+void udp_txq_add_coalesce(struct udp_txq *q, int fd, struct pbuf *b,
+			  const union sockaddr_any *dst)
+{
+	if (!q->gso || !q->run_pool || b->len > UINT16_MAX) {
+		udp_txq_add(q, fd, b, dst);
+		return;
+	}
+	if (q->run && b->len <= q->run_seg && q->run_n < RUN_MAX_SEGS &&
+	    q->run->len + b->len <= RUN_MAX_BYTES && b->len <= pbuf_tailroom(q->run) &&
+	    addr_equal(&q->run_dst, dst)) {
+		memcpy(pbuf_put(q->run, b->len), b->head, b->len);
+		q->run_n++;
+		q->coalesced++;
+		bool shorter = b->len < q->run_seg;
+		pbuf_free(b);
+		if (shorter) /* only the last datagram of a run may be shorter */
+			close_run(q, fd);
+		return;
+	}
+	close_run(q, fd);
+	struct pbuf *r = pbuf_pool_get(q->run_pool);
+	if (!r || b->len > pbuf_tailroom(r)) {
+		pbuf_free(r);
+		udp_txq_add(q, fd, b, dst);
+		return;
+	}
+	memcpy(pbuf_put(r, b->len), b->head, b->len);
+	q->run = r;
+	q->run_dst = *dst;
+	q->run_seg = (uint16_t)b->len;
+	q->run_n = 1;
+	pbuf_free(b);
 }
 
 /* Send GSO message @i datagram by datagram, after the kernel refused the offload. */
@@ -191,6 +239,8 @@ static void send_split(struct udp_txq *q, int fd, unsigned i)
 void udp_txq_flush(struct udp_txq *q, int fd)
 {
 	unsigned done = 0;
+
+	close_run(q, fd);
 	while (done < q->n) {
 		int r = sendmmsg(fd, q->msg + done, q->n - done, MSG_DONTWAIT);
 		if (r < 0) {

@@ -43,7 +43,13 @@ struct udp_txq {
 	uint8_t cmsg[UDP_BATCH][UDP_CMSG_SPACE];
 	unsigned n;
 	bool gso;                /* the socket accepts UDP_SEGMENT */
-	uint64_t sent, send_errors, gso_fallbacks;
+	uint64_t sent, send_errors, gso_fallbacks, coalesced;
+	/* Open run of equal-sized datagrams to one destination (udp_txq_add_coalesce). */
+	struct pbuf_pool *run_pool; /* where run buffers come from; NULL: no coalescing */
+	struct pbuf *run;
+	union sockaddr_any run_dst;
+	uint16_t run_seg;
+	unsigned run_n;
 };
 
 /* Offload capabilities of a socket, probed by udp_offload_probe(). */
@@ -80,6 +86,13 @@ void udp_txq_add(struct udp_txq *q, int fd, struct pbuf *b, const union sockaddr
  */
 void udp_txq_add_segs(struct udp_txq *q, int fd, struct pbuf *b, const union sockaddr_any *dst,
 		      uint16_t seg);
+/**
+ * Queue @b like udp_txq_add(), but when GSO is on, copy it into a run of
+ * datagrams of the same size to the same destination, sent as one
+ * UDP_SEGMENT message (a run may end with one shorter datagram). Consumes @b.
+ */
+void udp_txq_add_coalesce(struct udp_txq *q, int fd, struct pbuf *b,
+			  const union sockaddr_any *dst);
 /** Send everything queued with sendmmsg; unsent datagrams are dropped and counted. */
 void udp_txq_flush(struct udp_txq *q, int fd);
 /** Send one datagram now (control messages). Returns 0 or -errno. */
