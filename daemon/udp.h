@@ -23,7 +23,7 @@ struct udp_rxslot {
 	size_t seg; /* UDP_GRO: the datagrams are seg bytes each (last may be shorter); 0: one */
 	union sockaddr_any from;
 	bool truncated;
-	uint8_t cmsg[UDP_CMSG_SPACE];
+	_Alignas(struct cmsghdr) uint8_t cmsg[UDP_CMSG_SPACE];
 };
 
 struct udp_rx {
@@ -40,7 +40,7 @@ struct udp_txq {
 	struct pbuf *buf[UDP_BATCH];
 	union sockaddr_any dst[UDP_BATCH];
 	uint16_t seg[UDP_BATCH]; /* UDP_SEGMENT size, 0 = a single datagram */
-	uint8_t cmsg[UDP_BATCH][UDP_CMSG_SPACE];
+	_Alignas(struct cmsghdr) uint8_t cmsg[UDP_BATCH][UDP_CMSG_SPACE];
 	unsigned n;
 	bool gso;                /* the socket accepts UDP_SEGMENT */
 	uint64_t sent, send_errors, gso_fallbacks, coalesced;

@@ -45,6 +45,18 @@ if [ -z "${SKIP_ASAN:-}" ]; then
 			--num-processes "$JOBS" || rc=1
 		sed 's/"name": "/"name": "asan:/' build-asan/meson-logs/testlog.json >build-asan/testlog.renamed.json
 		collect build-asan/testlog.renamed.json
+		echo "== ASan+UBSan omnid in the netns tests (a sanitizer report fails the test)"
+		for t in ping badinput reload restart underlay; do
+			out=$(OMNID=$ROOT/build-asan/daemon/omnid OMNICTL=$ROOT/build-asan/cli/omnictl \
+				ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+				timeout 300 sh test/netns/t_$t.sh 2>&1)
+			r=$?
+			case $r in
+			0) echo "OK asan:netns_$t" >>"$RESULTS"; echo "ok   asan:netns_$t" ;;
+			77) echo "SKIP asan:netns_$t" >>"$RESULTS"; echo "skip asan:netns_$t" ;;
+			*) echo "FAIL asan:netns_$t" >>"$RESULTS"; echo "FAIL asan:netns_$t"; echo "$out" | tail -40; rc=1 ;;
+			esac
+		done
 	else
 		echo "FAIL asan:build" >>"$RESULTS"
 		rc=1

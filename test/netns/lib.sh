@@ -48,7 +48,16 @@ cleanup() {
 		kill -KILL "$p" 2>/dev/null
 	done
 	for ns in $T_NS; do ip netns del "$ns" 2>/dev/null; done
+	# A sanitizer report in any daemon log fails the test (ASan/UBSan builds).
+	san=$(grep -l -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$T_DIR"/*/omnid.log 2>/dev/null)
+	if [ -n "$san" ]; then
+		echo "FAIL: sanitizer report in $san" >&2
+		grep -h -m 5 -A 8 -E "ERROR: (Address|Leak)Sanitizer|runtime error:" $san >&2
+		T_RC=1
+	fi
 	[ -n "${KEEP:-}" ] && echo "kept $T_DIR" || rm -rf "$T_DIR"
+	[ -n "${T_RC:-}" ] && exit "$T_RC"
+	return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
