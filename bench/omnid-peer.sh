@@ -3,7 +3,7 @@
 # omnid-peer.sh - registers omnid with the shared peer benchmark (peers.sh
 # sources this file as EXTRA). Two nodes on the benchmark's veth underlay,
 # path MTU 1500, overlay MTU 9180 (the OMNI default), secured carriers.
-# OMNID_MODE=... is reserved for later data-path variants.
+# omnid-nooff is the same with the kernel offloads turned off.
 OMNID=${OMNID:-omnid}
 OMNICTL=${OMNICTL:-omnictl}
 setup_omnid() {
@@ -31,6 +31,7 @@ address = $ol/$OVL_PREFIX
 [underlay.veth]
 listen = $ul:8060
 path_mtu = 1500
+${OMNID_UNDERLAY_EXTRA:-}
 
 [api]
 socket = $d/$side/api.sock
@@ -47,3 +48,6 @@ EOC
 	OVERLAY_MTU=9180
 }
 register_peer omnid setup_omnid
+# The same with every kernel offload off (issue 8 compares both modes).
+setup_omnid_nooff() { OMNID_UNDERLAY_EXTRA="offload = no" setup_omnid; }
+register_peer omnid-nooff setup_omnid_nooff

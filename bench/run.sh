@@ -29,9 +29,11 @@ ninja -C "$B" daemon/omnid cli/omnictl >/dev/null
 OUT=$ROOT/bench/results
 mkdir -p "$OUT"
 TSV=$OUT/$(date -u +%Y%m%dT%H%M%SZ).tsv
-export OMNID=$B/daemon/omnid OMNICTL=$B/cli/omnictl TSV
-export PEERS=${PEERS:-"baseline wireguard-go tinc fastd fastd-null nebula omnid"}
-EXTRA=$ROOT/bench/omnid-peer.sh bash "$HARNESS"
+LAT_TSV=$OUT/$(date -u +%Y%m%dT%H%M%SZ)-latency.tsv
+: >"$LAT_TSV"
+export OMNID=$B/daemon/omnid OMNICTL=$B/cli/omnictl TSV LAT_TSV
+export PEERS=${PEERS:-"baseline wireguard-go tinc fastd fastd-null nebula omnid omnid-nooff"}
+EXTRA=$ROOT/bench/extra.sh bash "$HARNESS"
 
 echo
 echo "omnid relative to each peer (same run; >1 means omnid is faster):"
@@ -41,6 +43,13 @@ awk -F'\t' '
 	END {
 		if (!("omnid" in tcp1)) { print "  omnid row missing"; exit 1 }
 		printf "  %-13s %8s %8s %10s\n", "vs", "TCP1", "TCP4", "UDP64 rx"
-		for (i = 1; i <= n; i++) { p = order[i]; if (p == "omnid" || seen[p]++) continue
+		for (i = 1; i <= n; i++) { p = order[i]; if (p ~ /^omnid/ || seen[p]++) continue
 			printf "  %-13s %8s %8s %10s\n", p, r(tcp1["omnid"], tcp1[p]), r(tcp4["omnid"], tcp4[p]), r(urx["omnid"], urx[p]) }
 	}' "$TSV"
+
+echo
+echo "ping RTT through each overlay, ms (40 pings at 50 ms; under load = during an iperf3 TCP stream):"
+printf '  %-13s %9s %9s %11s %11s\n' peer "idle avg" "idle max" "loaded avg" "loaded max"
+while IFS=$'\t' read -r p ia im la lm; do
+	printf '  %-13s %9s %9s %11s %11s\n' "$p" "$ia" "$im" "$la" "$lm"
+done <"$LAT_TSV"
