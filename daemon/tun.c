@@ -10,12 +10,21 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <linux/if_tun.h>
 
 #include "log.h"
 
 #define TUN_DEV_PATH "/dev/net/tun"
+
+/* UDP segmentation offload bits of <linux/if_tun.h> from Linux 6.2; Debian 12's headers are 6.1. */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6 0x40
+#endif
 
 int tun_open_flags(const char *name, unsigned int flags, char actual[IFNAMSIZ])
 {
@@ -79,6 +88,34 @@ int tun_write(int fd, const uint8_t *buf, size_t len)
 
 	do {
 		n = write(fd, buf, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return (int)n;
+}
+
+unsigned tun_offload_probe(int fd)
+{
+	/* Most to least capable: USO needs Linux 6.2, TSO and CSUM are old. */
+	static const unsigned sets[] = {
+		TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_USO4 | TUN_F_USO6,
+		TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6,
+		TUN_F_CSUM,
+	};
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)sets[i]) == 0)
+			return sets[i];
+	(void)ioctl(fd, TUNSETOFFLOAD, 0UL);
+	return 0;
+}
+
+int tun_writev2(int fd, const uint8_t *hdr, size_t hlen, const uint8_t *pkt, size_t len)
+{
+	struct iovec iov[2] = { { (void *)(uintptr_t)hdr, hlen }, { (void *)(uintptr_t)pkt, len } };
+	ssize_t n;
+
+	do {
+		n = writev(fd, iov, 2);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;

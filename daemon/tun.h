@@ -56,3 +56,15 @@ int tun_read(int fd, uint8_t *buf, size_t cap);
  * interface is down).
  */
 int tun_write(int fd, const uint8_t *buf, size_t len);
+
+/**
+ * On a TUN opened with TUN_F_VNET_HDR, enable the richest set of offloads
+ * the kernel accepts (TUN_F_CSUM, TSO4/6, USO4/6 from <linux/if_tun.h>).
+ * Returns the TUN_F_* offload bits now on (0: none; packets then carry a
+ * virtio_net_hdr without GSO or partial checksums).
+ */
+unsigned tun_offload_probe(int fd);
+
+/** Write @hlen header octets followed by @len packet octets as one packet. Returns the
+ *  bytes written or -errno (-EAGAIN when the device queue is full). */
+int tun_writev2(int fd, const uint8_t *hdr, size_t hlen, const uint8_t *pkt, size_t len);
