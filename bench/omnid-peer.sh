@@ -27,6 +27,7 @@ log_level = warn
 tun = omni$side$SFX
 mnp = 2001:db8:$n::/64
 address = $ol/$OVL_PREFIX
+${OMNID_OMNI_EXTRA:-}
 
 [underlay.veth]
 listen = $ul:8060
@@ -49,5 +50,5 @@ EOC
 }
 register_peer omnid setup_omnid
 # The same with every kernel offload off (issue 8 compares both modes).
-setup_omnid_nooff() { OMNID_UNDERLAY_EXTRA="offload = no" setup_omnid; }
+setup_omnid_nooff() { OMNID_OMNI_EXTRA="offload = no" OMNID_UNDERLAY_EXTRA="offload = no" setup_omnid; }
 register_peer omnid-nooff setup_omnid_nooff

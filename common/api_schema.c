@@ -56,6 +56,20 @@ static const struct field peer_fields[] = {
     F_NUM(struct api_peer_status, tx_bytes, FK_U64, 0, INT64_MAX),
 };
 
+static const struct field dns_names_fields[] = {
+    F_STR(struct api_dns_names, zone),
+    F_NUM(struct api_dns_names, ttl, FK_U32, 0, UINT32_MAX),
+    F_NUM(struct api_dns_names, serial, FK_U32, 0, UINT32_MAX),
+    F_NUM(struct api_dns_names, listen_port, FK_U32, 0, 65535),
+};
+
+static const struct field dns_name_fields[] = {
+    F_STR(struct api_dns_name, name),
+    F_STR(struct api_dns_name, id),
+    F_STR(struct api_dns_name, source),
+    F_NUM(struct api_dns_name, ttl, FK_U32, 0, UINT32_MAX),
+};
+
 /* Decoder error sink: "<ctx><key>: <message>". */
 struct derr {
 	char *buf;
@@ -510,4 +524,92 @@ int api_json_parse(const char *buf, size_t len, json_t **out, char *err, size_t 
 	}
 	*out = j;
 	return 0;
+}
+
+/* ---- GET /v1/dns/names ---- */
+
+json_t *api_dns_names_encode(const struct api_dns_names *d)
+{
+	json_t *obj = json_object(), *names = json_array();
+
+	OMNI_ASSERT(obj != NULL && names != NULL);
+	encode_fields(obj, dns_names_fields, ARRAY_SIZE(dns_names_fields), d);
+	set_new(obj, "listen", enc_strlist(d->listen, d->n_listen));
+	for (size_t i = 0; i < d->n_names; i++) {
+		const struct api_dns_name *n = &d->names[i];
+		json_t *no = json_object();
+
+		OMNI_ASSERT(no != NULL);
+		encode_fields(no, dns_name_fields, ARRAY_SIZE(dns_name_fields), n);
+		set_new(no, "addresses", enc_strlist(n->addresses, n->n_addresses));
+		append_new(names, no);
+	}
+	set_new(obj, "names", names);
+	return obj;
+}
+
+int api_dns_names_decode(const json_t *j, struct api_dns_names *out, char *err, size_t errlen)
+{
+	struct derr e = {err, errlen};
+	const json_t *names;
+	char ctx[48];
+	size_t cnt;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (err && errlen)
+		err[0] = '\0';
+	if (!json_is_object(j))
+		return fail(&e, "", "", "dns names: expected an object");
+	ret = decode_fields(j, dns_names_fields, ARRAY_SIZE(dns_names_fields), out, &e, "");
+	if (ret == 0)
+		ret = dec_strlist(j, "listen", API_MAX_DNS_LISTEN, &out->listen, &out->n_listen,
+				  &e, "");
+	if (ret < 0)
+		goto fail;
+	names = json_object_get(j, "names");
+	if (!names) {
+		ret = fail(&e, "", "names", "missing");
+		goto fail;
+	}
+	if (!json_is_array(names)) {
+		ret = fail(&e, "", "names", "expected an array");
+		goto fail;
+	}
+	cnt = json_array_size(names);
+	if (cnt > API_MAX_DNS_NAMES) {
+		ret = fail(&e, "", "names", "too many (%zu, max %d)", cnt, API_MAX_DNS_NAMES);
+		goto fail;
+	}
+	out->names = cnt ? xcalloc(cnt, sizeof(*out->names)) : NULL;
+	out->n_names = cnt;
+	for (size_t i = 0; i < cnt; i++) {
+		const json_t *v = json_array_get(names, i);
+		struct api_dns_name *n = &out->names[i];
+
+		snprintf(ctx, sizeof(ctx), "names[%zu].", i);
+		if (!json_is_object(v)) {
+			ret = fail(&e, ctx, "", "expected an object");
+			goto fail;
+		}
+		ret = decode_fields(v, dns_name_fields, ARRAY_SIZE(dns_name_fields), n, &e, ctx);
+		if (ret == 0)
+			ret = dec_strlist(v, "addresses", API_MAX_DNS_ADDRS, &n->addresses,
+					  &n->n_addresses, &e, ctx);
+		if (ret < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	api_dns_names_free(out);
+	return ret;
+}
+
+void api_dns_names_free(struct api_dns_names *d)
+{
+	free_strlist(d->listen, d->n_listen);
+	for (size_t i = 0; i < d->n_names; i++)
+		free_strlist(d->names[i].addresses, d->names[i].n_addresses);
+	free(d->names);
+	memset(d, 0, sizeof(*d));
 }

@@ -21,6 +21,7 @@
 
 /* Paths, all under /v1/ (STYLE.md §7). */
 #define API_PATH_STATUS "/v1/status"
+#define API_PATH_DNS_NAMES "/v1/dns/names"
 
 /* Transport limits shared by both ends. */
 #define API_REQUEST_BODY_MAX (64 * 1024) /* larger request bodies get 413 */
@@ -35,6 +36,9 @@
 #define API_COUNTER_NAME_MAX 64 /* including the NUL */
 #define API_LIST_STRING_MAX 128 /* prefixes[] and underlays[] items, including the NUL */
 #define API_ERROR_CODE_MAX 64
+#define API_MAX_DNS_NAMES 65536
+#define API_MAX_DNS_ADDRS 32  /* per name */
+#define API_MAX_DNS_LISTEN 16 /* responder sockets */
 
 /* Error codes of the {"error": {...}} object (STYLE.md §7, spec/agentic-jwt.md B.8.3). */
 #define API_ERR_INVALID_REQUEST "invalid_request"	   /* 400 */
@@ -115,6 +119,43 @@ int api_status_decode(const json_t *j, struct api_status *out, char *err, size_t
  * Only for decoded structs: encoder input is owned by its builder.
  */
 void api_status_free(struct api_status *s);
+
+/* One name of GET /v1/dns/names. */
+struct api_dns_name {
+	char name[256];	 /* FQDN without the final dot: "alpha.corp.internal" */
+	char id[17];	 /* the Node ID in 16 hex digits, "" if unknown */
+	char source[16]; /* "self", "config" or "registration" */
+	uint32_t ttl;	 /* TTL of answers about it now */
+	char **addresses; /* "2001:db8::1", "10.0.0.1" */
+	size_t n_addresses;
+};
+
+/* GET /v1/dns/names response: the zone's name table (spec/internal-tld.md §2). */
+struct api_dns_names {
+	char zone[256];	      /* "corp.internal" */
+	uint32_t ttl;	      /* [dns] ttl */
+	uint32_t serial;      /* SOA serial, bumped on every change */
+	uint32_t listen_port; /* 0: the responder is off */
+	char **listen;	      /* "[addr]:port" / "addr:port" of each responder socket */
+	size_t n_listen;
+	struct api_dns_name *names;
+	size_t n_names;
+};
+
+/**
+ * api_dns_names_encode() - build the GET /v1/dns/names document from @d
+ * (every pointer borrowed). Return: a new reference; never NULL.
+ */
+json_t *api_dns_names_encode(const struct api_dns_names *d);
+/**
+ * api_dns_names_decode() - fill @out from a GET /v1/dns/names document,
+ * with the rules of api_status_decode(). Release with api_dns_names_free().
+ * Return: 0 or -EBADMSG (message in @err).
+ */
+int api_dns_names_decode(const json_t *j, struct api_dns_names *out, char *err,
+			 size_t errlen) WUR;
+/** Free what api_dns_names_decode() allocated and zero @d. */
+void api_dns_names_free(struct api_dns_names *d);
 
 /**
  * api_error_encode() - {"error": {"code": @code, "message": @message,

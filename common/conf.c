@@ -21,6 +21,11 @@
 #define DEF_PRIVATE_KEY_FILE "/etc/omnid/private.key"
 #define DEF_TUN "omni0"
 #define DEF_API_SOCKET "/run/omnid/api.sock"
+/* spec/internal-tld.md §2.3 config sketch. */
+#define DEF_OVERLAY "omni"
+#define DEF_DNS_PORT 53
+#define DEF_DNS_TTL 60
+#define DEF_DNS_RATE_LIMIT 50
 
 enum key_type {
 	K_LDH,	    /* char[64]: an LDH label */
@@ -36,6 +41,11 @@ enum key_type {
 	K_LISTEN,   /* union sockaddr_any, bool at aux */
 	K_ENDPOINT, /* list of union sockaddr_any */
 	K_PUBKEY,   /* uint8_t[32] from base64, bool at aux */
+	K_TRISTATE, /* enum conf_tristate: auto, or a K_BOOL value */
+	K_EHACT,    /* uint8_t enum eh_action; min = EH_ACT_BIT mask of the allowed words */
+	K_EHTYPES,  /* uint8_t[32] map of 0..255 ("1 3 253" or "none"), bool at aux */
+	K_ONOFF,    /* bool from on/off or a K_BOOL value; bool at aux when aux != 0 */
+	K_EHGLOBAL, /* a [ehfilter] key repeated in [ehfilter.exit]: always an error */
 };
 
 struct key_def {
@@ -47,7 +57,17 @@ struct key_def {
 	uint64_t min, max;
 };
 
-enum section_kind { SEC_NODE, SEC_OMNI, SEC_SECURE, SEC_API, SEC_UNDERLAY, SEC_PEER };
+enum section_kind {
+	SEC_NODE,
+	SEC_OMNI,
+	SEC_SECURE,
+	SEC_API,
+	SEC_UNDERLAY,
+	SEC_PEER,
+	SEC_DNS,
+	SEC_EHFILTER,
+	SEC_EHFILTER_EXIT,
+};
 
 struct section_def {
 	const char *name; /* the bare name, or the prefix before '.' of a named section */
@@ -73,6 +93,7 @@ static const struct key_def node_keys[] = {
     {CK("name", K_LDH, node.name)},
     {CK("private_key_file", K_PATH, node.private_key_file)},
     {CK("log_level", K_LOGLEVEL, node.log_level)},
+    {CK("overlay", K_LDH, node.overlay)},
 };
 
 static const struct key_def omni_keys[] = {
@@ -86,6 +107,7 @@ static const struct key_def omni_keys[] = {
     {CK("route", K_ROUTE, omni.routes), .aux = offsetof(struct conf, omni.n_routes)},
     {CK("oal_hop_limit", K_UINT, omni.oal_hop_limit), .min = 1, .max = 255},
     {CK("oal_checksum", K_BOOL, omni.oal_checksum)},
+    {CK("offload", K_BOOL, omni.offload)},
     /* RFC 8200 §4.5 allows reassembly to wait 60 s at most. */
     {CK("reassembly_timeout", K_UINT, omni.reassembly_timeout), .min = 1, .max = 60},
     {CK("reassembly_mem_peer", K_UINT, omni.reassembly_mem_peer), .min = 65536, .max = 1ULL << 40},
@@ -105,6 +127,61 @@ static const struct key_def secure_keys[] = {
 
 static const struct key_def api_keys[] = {
     {CK("socket", K_PATH, api.socket)},
+};
+
+static const struct key_def dns_keys[] = {
+    {CK("enable", K_BOOL, dns.enable)},
+    {CK("listen_port", K_UINT, dns.listen_port), .min = 1, .max = 65535},
+    {CK("ttl", K_UINT, dns.ttl), .min = 0, .max = 86400},
+    {CK("register_resolved", K_TRISTATE, dns.register_resolved)},
+    {CK("hosts_export", K_PATH, dns.hosts_export)},
+    {CK("rate_limit", K_UINT, dns.rate_limit), .min = 0, .max = 1000000},
+};
+
+/* spec/eh-removal.md A.6. The policy keys exist in both [ehfilter] and [ehfilter.exit]. */
+#define EH_KSD (EH_ACT_BIT(EH_KEEP) | EH_ACT_BIT(EH_STRIP) | EH_ACT_BIT(EH_DROP))
+#define EH_KS (EH_ACT_BIT(EH_KEEP) | EH_ACT_BIT(EH_STRIP))
+#define EH_KD (EH_ACT_BIT(EH_KEEP) | EH_ACT_BIT(EH_DROP))
+#define EH_RULE_KEYS(sec)                                                                          \
+	{CK("enable", K_ONOFF, sec.rules.enable), .aux = offsetof(struct conf, sec.rules.has_enable)}, \
+	{CK("hbh_pad", K_EHACT, sec.rules.hbh_pad), .min = EH_KSD},                                \
+	{CK("hbh", K_EHACT, sec.rules.hbh), .min = EH_KSD},                                        \
+	{CK("hbh_keep_types", K_EHTYPES, sec.rules.hbh_keep_types),                                \
+	 .aux = offsetof(struct conf, sec.rules.has_hbh_keep_types)},                              \
+	{CK("dstopt", K_EHACT, sec.rules.dstopt), .min = EH_KD},                                   \
+	{CK("rh_drop_types", K_EHTYPES, sec.rules.rh_drop_types),                                  \
+	 .aux = offsetof(struct conf, sec.rules.has_rh_drop_types)},                               \
+	{CK("rh2", K_EHACT, sec.rules.rh2), .min = EH_KD},                                         \
+	{CK("rh_sl0", K_EHACT, sec.rules.rh_sl0), .min = EH_KS},                                   \
+	{CK("rh_slnz", K_EHACT, sec.rules.rh_slnz), .min = EH_KD},                                 \
+	{CK("rh_unknown_sl0", K_EHACT, sec.rules.rh_unknown_sl0), .min = EH_KS},                   \
+	{CK("rh_unknown_slnz", K_EHACT, sec.rules.rh_unknown_slnz), .min = EH_KD},                 \
+	{CK("exp_eh", K_EHACT, sec.rules.exp_eh), .min = EH_KD},                                   \
+	{CK("unknown_nh", K_EHACT, sec.rules.unknown_nh), .min = EH_KD}
+
+static const struct key_def ehfilter_keys[] = {
+    EH_RULE_KEYS(ehfilter),
+    /* Linux's IP6_MAX_EXT_HDRS_CNT is the ceiling (spec A.5). */
+    {CK("max_eh_count", K_UINT, ehfilter.lim.max_eh_count), .min = 1, .max = EH_MAX_HDRS},
+    {CK("max_eh_chain_bytes", K_UINT, ehfilter.lim.max_eh_chain_bytes), .min = 8, .max = 65535},
+    {CK("parse_window", K_UINT, ehfilter.lim.parse_window), .min = 48, .max = 65535},
+    {CK("max_dst_hdrs", K_UINT, ehfilter.lim.max_dst_hdrs), .min = 0, .max = 2},
+    {CK("max_opts_per_hdr", K_UINT, ehfilter.lim.max_opts_per_hdr), .min = 0, .max = 255},
+    {CK("max_pad_run", K_UINT, ehfilter.lim.max_pad_run), .min = 1, .max = 255},
+    {CK("ah_conflict", K_EHACT, ehfilter.lim.ah_conflict), .min = EH_KD},
+    {CK("icmp_errors", K_ONOFF, ehfilter.lim.icmp_errors)},
+};
+
+static const struct key_def ehfilter_exit_keys[] = {
+    EH_RULE_KEYS(ehfilter_exit),
+    {.name = "max_eh_count", .type = K_EHGLOBAL},
+    {.name = "max_eh_chain_bytes", .type = K_EHGLOBAL},
+    {.name = "parse_window", .type = K_EHGLOBAL},
+    {.name = "max_dst_hdrs", .type = K_EHGLOBAL},
+    {.name = "max_opts_per_hdr", .type = K_EHGLOBAL},
+    {.name = "max_pad_run", .type = K_EHGLOBAL},
+    {.name = "ah_conflict", .type = K_EHGLOBAL},
+    {.name = "icmp_errors", .type = K_EHGLOBAL},
 };
 
 static const struct key_def underlay_keys[] = {
@@ -134,6 +211,11 @@ static const struct section_def sections[] = {
     {"underlay", SEC_UNDERLAY, true, underlay_keys, ARRAY_SIZE(underlay_keys),
      offsetof(struct conf_underlay, seen)},
     {"peer", SEC_PEER, true, peer_keys, ARRAY_SIZE(peer_keys), offsetof(struct conf_peer, seen)},
+    {"dns", SEC_DNS, false, dns_keys, ARRAY_SIZE(dns_keys), offsetof(struct conf, dns.seen)},
+    {"ehfilter", SEC_EHFILTER, false, ehfilter_keys, ARRAY_SIZE(ehfilter_keys),
+     offsetof(struct conf, ehfilter.seen)},
+    {"ehfilter.exit", SEC_EHFILTER_EXIT, false, ehfilter_exit_keys,
+     ARRAY_SIZE(ehfilter_exit_keys), offsetof(struct conf, ehfilter_exit.seen)},
 };
 
 static int fail(struct conf_err *err, const char *fmt, ...) PRINTF(2, 3);
@@ -167,6 +249,7 @@ void conf_init(struct conf *c)
 	c->omni.link_id = OMNI_LINK_ID_DEFAULT;
 	c->omni.oal_hop_limit = OAL_HOP_LIMIT_DEFAULT;
 	c->omni.oal_checksum = true;
+	c->omni.offload = true;
 	c->omni.reassembly_timeout = OAL_REASM_TIMEOUT_S;
 	c->omni.reassembly_mem_peer = OAL_REASM_MEM_PEER;
 	c->omni.reassembly_mem_total = OAL_REASM_MEM_TOTAL;
@@ -175,6 +258,13 @@ void conf_init(struct conf *c)
 	c->secure.keepalive = SESSION_KEEPALIVE_S;
 	c->secure.replay_window = REPLAY_WINDOW_MIN;
 	snprintf(c->api.socket, sizeof(c->api.socket), "%s", DEF_API_SOCKET);
+	snprintf(c->node.overlay, sizeof(c->node.overlay), "%s", DEF_OVERLAY);
+	c->dns.listen_port = DEF_DNS_PORT;
+	c->dns.ttl = DEF_DNS_TTL;
+	c->dns.register_resolved = CONF_AUTO;
+	c->dns.rate_limit = DEF_DNS_RATE_LIMIT;
+	eh_limits_default(&c->ehfilter.lim);
+	eh_rules_default(&c->ehfilter.rules);
 }
 
 void conf_free(struct conf *c)
@@ -209,6 +299,7 @@ static void *grow(void *arr, size_t n, size_t elem)
 void conf_file_begin(struct conf *c)
 {
 	c->node.seen = c->omni.seen = c->secure.seen = c->api.seen = 0;
+	c->ehfilter.seen = c->ehfilter_exit.seen = c->dns.seen = 0;
 	for (size_t i = 0; i < c->n_underlays; i++)
 		c->underlays[i].seen = 0;
 	for (size_t i = 0; i < c->n_peers; i++)
@@ -438,6 +529,51 @@ static bool sockaddr_eq_v(const void *a, const void *b)
 	return addr_equal(a, b);
 }
 
+/* An [ehfilter] type list: "1 3 253 254" (space-separated 0..255) or "none". */
+static int parse_eh_types(const char *sec, const char *k, const char *value, uint8_t out[32],
+			  struct conf_err *err)
+{
+	char buf[CONF_VALUE_MAX + 1], *save = NULL;
+	uint8_t map[32] = { 0 };
+
+	if (strcasecmp(value, "none") != 0) {
+		snprintf(buf, sizeof(buf), "%s", value);
+		for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+			uint64_t v;
+			if (!parse_u64(t, &v) || v > 255)
+				return fail(err,
+					    "[%s] %s: '%s' is not a number 0..255 (a list such as "
+					    "'1 3 253', or 'none')",
+					    sec, k, t);
+			if ((map[v / 8] >> (v % 8)) & 1)
+				return fail(err, "[%s] %s: %s is listed twice", sec, k, t);
+			map[v / 8] = (uint8_t)(map[v / 8] | 1U << (v % 8));
+		}
+	}
+	memcpy(out, map, sizeof(map));
+	return 0;
+}
+
+static int parse_eh_action(const char *sec, const struct key_def *kd, const char *value,
+			   uint8_t *out, struct conf_err *err)
+{
+	static const char *const words[] = { [EH_KEEP] = "keep", [EH_STRIP] = "strip",
+					     [EH_DROP] = "drop" };
+	char allowed[32] = "";
+
+	for (unsigned a = EH_KEEP; a <= EH_DROP; a++) {
+		if (!(kd->min & EH_ACT_BIT(a)))
+			continue;
+		if (strcasecmp(value, words[a]) == 0) {
+			*out = (uint8_t)a;
+			return 0;
+		}
+		size_t n = strlen(allowed);
+		snprintf(allowed + n, sizeof(allowed) - n, "%s%s", n ? ", " : "", words[a]);
+	}
+	return fail(err, "[%s] %s: '%s' is not one of %s", sec, kd->name, value, allowed);
+}
+
 static int apply_value(uint8_t *base, const char *sec, const struct key_def *kd, const char *value,
 		       struct conf_err *err)
 {
@@ -493,6 +629,43 @@ static int apply_value(uint8_t *base, const char *sec, const struct key_def *kd,
 		memcpy(field, &b, sizeof(b));
 		return 0;
 	}
+	case K_TRISTATE: {
+		enum conf_tristate t = CONF_AUTO;
+		bool b;
+		if (strcasecmp(value, "auto") != 0) {
+			if (!parse_bool(value, &b))
+				return fail(err, "[%s] %s: '%s' is not auto, yes or no", sec, k,
+					    value);
+			t = b ? CONF_YES : CONF_NO;
+		}
+		memcpy(field, &t, sizeof(t));
+		return 0;
+	}
+	case K_EHACT:
+		return parse_eh_action(sec, kd, value, field, err);
+	case K_EHTYPES: {
+		bool yes = true;
+		if (parse_eh_types(sec, k, value, field, err) < 0)
+			return -EINVAL;
+		memcpy(base + kd->aux, &yes, sizeof(yes));
+		return 0;
+	}
+	case K_ONOFF: {
+		bool b, yes = true;
+		if (strcasecmp(value, "on") == 0)
+			b = true;
+		else if (strcasecmp(value, "off") == 0)
+			b = false;
+		else if (!parse_bool(value, &b))
+			return fail(err, "[%s] %s: '%s' is not on, off, yes or no", sec, k, value);
+		memcpy(field, &b, sizeof(b));
+		if (kd->aux)
+			memcpy(base + kd->aux, &yes, sizeof(yes));
+		return 0;
+	}
+	case K_EHGLOBAL:
+		return fail(err, "[%s] %s: applies to both directions; set it in [ehfilter]", sec,
+			    k);
 	case K_MNP: {
 		struct prefix p;
 		bool yes = true;
@@ -796,6 +969,8 @@ int conf_finish(struct conf *c, struct conf_err *err)
 {
 	int rc;
 
+	/* spec/eh-removal.md A.6: [ehfilter.exit] keys not set take the exit or [ehfilter] value. */
+	eh_rules_inherit(&c->ehfilter_exit.rules, &c->ehfilter.rules);
 	if (c->node.name[0] == '\0')
 		default_node_name(c);
 	if (c->node.name[0] == '\0')
@@ -869,6 +1044,7 @@ static bool prefixes_eq(const struct prefix *a, size_t na, const struct prefix *
 bool conf_needs_restart(const struct conf *a, const struct conf *b)
 {
 	if (strcmp(a->omni.tun, b->omni.tun) != 0 || a->omni.mtu != b->omni.mtu ||
+	    a->omni.offload != b->omni.offload ||
 	    a->omni.has_mnp != b->omni.has_mnp ||
 	    (a->omni.has_mnp && !prefix_eq(&a->omni.mnp, &b->omni.mnp)) ||
 	    a->omni.msid != b->omni.msid || !prefix_eq(&a->omni.ula_domain, &b->omni.ula_domain) ||
@@ -877,6 +1053,9 @@ bool conf_needs_restart(const struct conf *a, const struct conf *b)
 			 b->omni.n_addresses) ||
 	    strcmp(a->api.socket, b->api.socket) != 0 ||
 	    strcmp(a->node.private_key_file, b->node.private_key_file) != 0 ||
+	    strcasecmp(a->node.overlay, b->node.overlay) != 0 || a->dns.enable != b->dns.enable ||
+	    a->dns.listen_port != b->dns.listen_port ||
+	    a->dns.register_resolved != b->dns.register_resolved ||
 	    a->n_underlays != b->n_underlays)
 		return true;
 	for (size_t i = 0; i < a->n_underlays; i++) {

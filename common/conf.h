@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "addr.h"
+#include "eh.h"
 #include "log.h"
 #include "util.h"
 
@@ -53,9 +54,13 @@ struct conf_peer {
 	unsigned src_line;
 };
 
+/* A yes / no / auto key ([dns] register_resolved). */
+enum conf_tristate { CONF_AUTO, CONF_YES, CONF_NO };
+
 struct conf {
 	struct {
 		char name[CONF_NAME_MAX + 1]; /* "" until conf_finish fills the host name */
+		char overlay[CONF_NAME_MAX + 1]; /* the zone <overlay>.internal (internal-tld.md §2) */
 		char private_key_file[4096];
 		enum log_level log_level;
 		uint32_t seen;
@@ -74,6 +79,7 @@ struct conf {
 		size_t n_routes;
 		uint8_t oal_hop_limit;
 		bool oal_checksum;
+		bool offload; /* TUN offloads (IFF_VNET_HDR, TSO/USO, checksum) */
 		uint32_t reassembly_timeout;
 		uint64_t reassembly_mem_peer, reassembly_mem_total;
 		uint32_t seen;
@@ -91,6 +97,24 @@ struct conf {
 		char socket[108];
 		uint32_t seen;
 	} api;
+	struct {
+		bool enable; /* the .internal responder (spec/internal-tld.md §2.2) */
+		uint16_t listen_port;
+		uint32_t ttl;
+		enum conf_tristate register_resolved;
+		char hosts_export[256]; /* "" = off */
+		uint32_t rate_limit;	/* answers per second per source, 0 = unlimited */
+		uint32_t seen;
+	} dns;
+	struct {
+		struct eh_limits lim;  /* both directions (spec/eh-removal.md A.6) */
+		struct eh_rules rules; /* packets entering the overlay */
+		uint32_t seen;
+	} ehfilter;
+	struct {
+		struct eh_rules rules; /* packets leaving it; conf_finish fills unset keys */
+		uint32_t seen;
+	} ehfilter_exit;
 	struct conf_peer *peers;
 	size_t n_peers;
 
@@ -178,8 +202,9 @@ int conf_parse_string(struct conf *c, const char *text, const char *name, struct
 /**
  * True if @a and @b differ in anything that needs the TUN or an underlay
  * socket re-created: tun, mtu, own mnp / msid, ula_domain, link_id,
- * addresses, the underlays, [api] socket or [node] private_key_file. A
- * reload keeps those and applies only peer and route changes.
+ * addresses, the underlays, [api] socket, [node] private_key_file or
+ * overlay, or [dns] enable, listen_port or register_resolved. A reload keeps
+ * those and applies only peer, route and the other [dns] changes.
  */
 bool conf_needs_restart(const struct conf *a, const struct conf *b);
 

@@ -63,7 +63,7 @@ struct api_req {
 	bool responded; /* a response is queued: discard the rest of the body */
 };
 
-enum route_id { ROUTE_STATUS };
+enum route_id { ROUTE_STATUS, ROUTE_DNS_NAMES };
 
 static const struct route {
 	const char *path;
@@ -72,6 +72,8 @@ static const struct route {
 } routes[] = {
     {API_PATH_STATUS, MHD_HTTP_METHOD_GET, ROUTE_STATUS},
     {API_PATH_STATUS, MHD_HTTP_METHOD_HEAD, ROUTE_STATUS},
+    {API_PATH_DNS_NAMES, MHD_HTTP_METHOD_GET, ROUTE_DNS_NAMES},
+    {API_PATH_DNS_NAMES, MHD_HTTP_METHOD_HEAD, ROUTE_DNS_NAMES},
 };
 
 PRINTF(2, 0)
@@ -180,6 +182,12 @@ static enum MHD_Result dispatch(struct api *a, struct MHD_Connection *c, const c
 			return send_error(c, r, MHD_HTTP_NOT_FOUND, API_ERR_NOT_FOUND,
 					  "no such endpoint", 0, NULL, NULL);
 		j = a->h.status(a->ctx);
+		break;
+	case ROUTE_DNS_NAMES:
+		if (!a->h.dns_names)
+			return send_error(c, r, MHD_HTTP_NOT_FOUND, API_ERR_NOT_FOUND,
+					  "no such endpoint", 0, NULL, NULL);
+		j = a->h.dns_names(a->ctx);
 		break;
 	}
 	if (!j)

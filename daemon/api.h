@@ -28,6 +28,8 @@
 struct api_handlers {
 	/* GET /v1/status: api_status_encode() output. Later endpoints add members. */
 	json_t *(*status)(void *ctx);
+	/* GET /v1/dns/names: api_dns_names_encode() output (spec/internal-tld.md). */
+	json_t *(*dns_names)(void *ctx);
 };
 
 struct api;

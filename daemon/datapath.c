@@ -17,6 +17,7 @@
 #include "log.h"
 #include "omni_wire.h"
 #include "tun.h"
+#include "vnet.h"
 #include "wire_carrier.h"
 #include "wire_oal.h"
 
@@ -68,6 +69,32 @@ static void flush_all(struct node *n)
 		n->c.udp_tx_datagrams += ul->txq.sent - sent;
 		n->c.udp_tx_errors += ul->txq.send_errors - err;
 	}
+}
+
+/* Write one packet to the TUN, behind a "no offload" header when the TUN has vnet headers. */
+static int tun_out(struct node *n, const uint8_t *pkt, size_t len)
+{
+	if (!n->vnet)
+		return tun_write(n->tun_fd, pkt, len);
+	uint8_t h[VNET_HDR_LEN];
+	vnet_hdr_none(h);
+	return tun_writev2(n->tun_fd, h, sizeof(h), pkt, len);
+}
+
+/* Write the pending coalesced super-packet, if any. */
+static void gro_flush(struct node *n)
+{
+	const uint8_t *out;
+	size_t len = vnet_gro_take(&n->gro, &out);
+	if (!len)
+		return;
+	int r = tun_write(n->tun_fd, out, len);
+	if (r < 0) {
+		n->c.tun_tx_errors++;
+		log_remote(LOG_GRP_TUN, "write: %s", strerror(-r));
+		return;
+	}
+	n->c.tun_tx_writes++;
 }
 
 /* Seal the OAL fragment at @b->head (CARRIER_HDR_LEN of headroom and
@@ -256,8 +283,46 @@ static void unreachable(struct node *n, const struct pbuf *b, int fam, uint64_t 
 	int len = icmp_unreach_build(b->head, b->len, src, out, sizeof(out));
 	if (len <= 0 || !ratelimit_take(&n->icmp_rl, now))
 		return;
-	if (tun_write(n->tun_fd, out, (size_t)len) >= 0)
+	if (tun_out(n, out, (size_t)len) >= 0)
 		n->c.icmp_unreach_tx++;
+}
+
+/*
+ * Egress extension-header policy (common/eh.h, spec/eh-removal.md A.6) for
+ * the IPv6 packet @pkt (@len octets, writable) in direction @d. Returns the
+ * octets to cut from its front, or -1: drop it. With icmp_errors a drop is
+ * answered (rate-limited) into the TUN, or to the sending neighbor @from for
+ * packets leaving the overlay.
+ */
+static int eh_egress(struct node *n, enum eh_dir d, struct peer *from, uint8_t *pkt, size_t len,
+		     uint64_t now)
+{
+	struct eh_chain ch;
+	uint8_t out[ICMP6_ERR_MAX];
+	size_t cut;
+
+	if (eh_filter(&n->eh[d], &n->eh_st[d], pkt, len, &ch, &cut) == 0)
+		return (int)cut;
+	if (ratelimit_take(&n->eh_log_rl, now))
+		log_debug(LOG_GRP_EH, "%s: IPv6 packet dropped: %s at octet %u",
+			  d == EH_DIR_EXIT ? "exit" : "entry", eh_reason_name(ch.reason), ch.ptr);
+	if (!n->eh[d].lim.icmp_errors || !n->has_icmp_src6 || !ratelimit_take(&n->icmp_rl, now))
+		return -1;
+	int r = eh_icmp_build(pkt, len, &ch, n->icmp_src6, out, sizeof(out));
+	if (r <= 0)
+		return -1;
+	if (!from) {
+		if (tun_out(n, out, (size_t)r) >= 0)
+			n->eh_st[d].v[EH_ST_icmp_tx]++;
+		return -1;
+	}
+	struct pbuf *b = can_send(from, now, n) ? pbuf_pool_get(n->pool_pkt) : NULL;
+	if (b) {
+		memcpy(pbuf_put(b, (size_t)r), out, (size_t)r);
+		n->eh_st[d].v[EH_ST_icmp_tx]++;
+		send_inner(n, from, b, now);
+	}
+	return -1;
 }
 
 static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
@@ -279,9 +344,29 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 		pbuf_free(b);
 		return;
 	}
+	if (eh_wants(&n->eh[EH_DIR_ENTRY], b->head, b->len)) {
+		int cut = eh_egress(n, EH_DIR_ENTRY, NULL, b->head, b->len, now);
+		if (cut < 0) {
+			pbuf_free(b);
+			return;
+		}
+		pbuf_pull(b, (size_t)cut);
+	}
 	if (!can_send(p, now, n)) {
 		struct hs_actions act;
 		uint8_t ts[NOISE_TAI64N_LEN];
+		if (b->pool != n->pool_pkt) {
+			/* Do not park a 64 KiB read buffer in a queue: move the packet. */
+			struct pbuf *c = pbuf_pool_get(n->pool_pkt);
+			if (!c) {
+				n->c.drop_pool_empty++;
+				pbuf_free(b);
+				return;
+			}
+			memcpy(pbuf_put(c, b->len), b->head, b->len);
+			pbuf_free(b);
+			b = c;
+		}
 		peer_queue_push(p, b);
 		tai64n_now(ts);
 		if (hs_want_session(&p->hs, now, ts, &act) < 0)
@@ -294,10 +379,86 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 	send_inner(n, p, b, now);
 }
 
+/*
+ * TUN with vnet headers: a read may be a TCP/UDP super-packet (TSO/USO) or a
+ * packet with a partial checksum; cut it into OMNI-MTU packets, checksums
+ * complete, and send each. A single packet is finished in place.
+ */
+static void tun_readable_vnet(struct node *n, uint64_t now)
+{
+	size_t mtu = n->conf.omni.mtu;
+
+	for (int i = 0; i < TUN_BATCH; i++) {
+		struct pbuf *b = pbuf_pool_get(n->pool_rd);
+		if (!b) {
+			static uint8_t sink[VNET_GRO_BUF_LEN];
+			if (tun_read(n->tun_fd, sink, sizeof(sink)) > 0)
+				n->c.drop_pool_empty++;
+			break;
+		}
+		int r = tun_read(n->tun_fd, b->head, pbuf_tailroom(b) - OAL_TRAILER_LEN - CARRIER_TAG_LEN);
+		if (r <= 0) {
+			pbuf_free(b);
+			if (r < 0 && r != -EAGAIN && r != -EINTR)
+				log_remote(LOG_GRP_TUN, "read: %s", strerror(-r));
+			break;
+		}
+		b->len = (size_t)r;
+		struct vnet_pkt v;
+		size_t cnt = 0;
+		if (vnet_hdr_parse(b->head, b->len, &v) < 0 || (cnt = vnet_seg_count(&v, mtu)) == 0) {
+			if (cnt == 0)
+				n->c.drop_too_big++;
+			else
+				n->c.drop_bad_vnet++;
+			pbuf_free(b);
+			continue;
+		}
+		if (cnt == 1) {
+			if (vnet_pkt_finish(&v, mtu, b->head + VNET_HDR_LEN) < 0) {
+				n->c.drop_bad_vnet++;
+				pbuf_free(b);
+				continue;
+			}
+			pbuf_pull(b, VNET_HDR_LEN);
+			n->c.tun_rx_packets++;
+			n->c.tun_rx_bytes += b->len;
+			tun_packet(n, b, now);
+			continue;
+		}
+		n->c.tun_rx_gso++;
+		for (size_t k = 0; k < cnt; k++) {
+			struct pbuf *seg = pbuf_pool_get(n->pool_pkt);
+			if (!seg) {
+				n->c.drop_pool_empty++;
+				break;
+			}
+			ssize_t len = vnet_seg_build(&v, mtu, k, seg->head,
+						     pbuf_tailroom(seg) - OAL_TRAILER_LEN - CARRIER_TAG_LEN);
+			if (len <= 0) {
+				n->c.drop_bad_vnet++;
+				pbuf_free(seg);
+				break;
+			}
+			seg->len = (size_t)len;
+			n->c.tun_rx_packets++;
+			n->c.tun_rx_bytes += seg->len;
+			tun_packet(n, seg, now);
+		}
+		pbuf_free(b);
+	}
+	flush_all(n);
+}
+
 void datapath_tun_readable(struct node *n)
 {
 	uint64_t now = uv_now(n->loop);
 	size_t cap = n->conf.omni.mtu;
+
+	if (n->vnet) {
+		tun_readable_vnet(n, now);
+		return;
+	}
 
 	for (int i = 0; i < TUN_BATCH; i++) {
 		struct pbuf *b = pbuf_pool_get(n->pool_pkt);
@@ -325,7 +486,7 @@ void datapath_tun_readable(struct node *n)
 
 /* ---- inbound ---- */
 
-static void deliver(struct node *n, struct peer *p, const uint8_t *pkt, size_t len)
+static void deliver(struct node *n, struct peer *p, uint8_t *pkt, size_t len)
 {
 	int fam;
 	const uint8_t *src;
@@ -337,11 +498,36 @@ static void deliver(struct node *n, struct peer *p, const uint8_t *pkt, size_t l
 		n->c.drop_inner_src++;
 		return;
 	}
-	int r = tun_write(n->tun_fd, pkt, len);
-	if (r < 0) {
-		n->c.tun_tx_errors++;
-		log_remote(LOG_GRP_TUN, "write: %s", strerror(-r));
-		return;
+	/* Leaving the overlay: [ehfilter.exit] (until servers exist, wherever it is enabled). */
+	if (eh_wants(&n->eh[EH_DIR_EXIT], pkt, len)) {
+		int cut = eh_egress(n, EH_DIR_EXIT, p, pkt, len, uv_now(n->loop));
+		if (cut < 0)
+			return;
+		pkt += cut;
+		len -= (size_t)cut;
+	}
+	if (n->vnet) {
+		/* Coalesce with what this batch already delivered; one write per super-packet. */
+		if (!vnet_gro_add(&n->gro, pkt, len)) {
+			gro_flush(n);
+			if (!vnet_gro_add(&n->gro, pkt, len)) {
+				int r = tun_out(n, pkt, len);
+				if (r < 0) {
+					n->c.tun_tx_errors++;
+					log_remote(LOG_GRP_TUN, "write: %s", strerror(-r));
+					return;
+				}
+				n->c.tun_tx_writes++;
+			}
+		}
+	} else {
+		int r = tun_write(n->tun_fd, pkt, len);
+		if (r < 0) {
+			n->c.tun_tx_errors++;
+			log_remote(LOG_GRP_TUN, "write: %s", strerror(-r));
+			return;
+		}
+		n->c.tun_tx_writes++;
 	}
 	n->c.tun_tx_packets++;
 	n->c.tun_tx_bytes += len;
@@ -349,8 +535,7 @@ static void deliver(struct node *n, struct peer *p, const uint8_t *pkt, size_t l
 	p->rx_bytes += len;
 }
 
-static void oal_input(struct node *n, struct peer *p, const uint8_t *data, size_t len,
-		      uint64_t now)
+static void oal_input(struct node *n, struct peer *p, uint8_t *data, size_t len, uint64_t now)
 {
 	struct oal_frag f;
 	if (wire_oal_decode(data, len, &f) < 0) {
@@ -373,7 +558,7 @@ static void oal_input(struct node *n, struct peer *p, const uint8_t *data, size_
 				n->c.drop_oal_bad++;
 			return;
 		}
-		deliver(n, p, f.data, inner_len);
+		deliver(n, p, data + (f.data - data), inner_len); /* f.data, writable */
 		return;
 	}
 	struct pbuf *out = NULL;
@@ -558,6 +743,8 @@ void datapath_udp_readable(struct node *n, struct underlay *ul)
 		if (cnt < UDP_BATCH)
 			break;
 	}
+	if (n->vnet)
+		gro_flush(n);
 	flush_all(n);
 }
 

@@ -137,8 +137,9 @@ int main(int argc, char **argv)
 	r = node_start(node, &loop, &conf, config);
 	if (r < 0) {
 		conf_free(&conf);
-		node_free(node);
+		/* node_start closed its handles: let the close callbacks run before freeing. */
 		uv_run(&loop, UV_RUN_DEFAULT);
+		node_free(node);
 		uv_loop_close(&loop);
 		return 1;
 	}

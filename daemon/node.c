@@ -10,10 +10,12 @@
 #include "api.h"
 #include "api_schema.h"
 #include "datapath.h"
+#include "dns.h"
 #include "log.h"
 #include "netlink.h"
 #include "omni_wire.h"
 #include "privops.h"
+#include "tun.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,12 +25,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/if_tun.h>
 
 #define PKT_HEADROOM (CARRIER_HDR_LEN + OAL_HDR_LEN)
 #define PKT_TAILROOM (OAL_TRAILER_LEN + CARRIER_TAG_LEN)
 #define POOL_PKT_BASE 2048
 #define POOL_FRAG_MAX 8192
 #define POOL_GSO_MAX 512
+#define POOL_RD_MAX 128
 #define UDP_SLOT_SIZE 65536
 #define TICK_MS 50
 
@@ -88,12 +92,28 @@ static int setup_tun(struct node *n)
 	char buf[ADDR_STR_MAX];
 	int r;
 
-	r = privops_tun_open(c->omni.tun, n->tun_name);
+	r = privops_tun_open_flags(c->omni.tun, c->omni.offload ? TUN_F_VNET_HDR : 0, n->tun_name);
 	if (r < 0) {
 		log_err(LOG_GRP_TUN, "cannot create TUN device '%s': %s", c->omni.tun, strerror(-r));
 		return r;
 	}
 	n->tun_fd = r;
+	if (c->omni.offload) {
+		n->vnet = true;
+		n->tun_offloads = tun_offload_probe(n->tun_fd);
+		unsigned gro = 0;
+		if (n->tun_offloads & TUN_F_TSO4)
+			gro |= VNET_GRO_TCP;
+		if (n->tun_offloads & VNET_TUN_F_USO4)
+			gro |= VNET_GRO_UDP;
+		n->gro_buf = xmalloc(VNET_GRO_BUF_LEN);
+		vnet_gro_init(&n->gro, n->gro_buf, VNET_GRO_BUF_LEN, gro);
+		n->pool_rd = pbuf_pool_new(PKT_HEADROOM + VNET_GRO_BUF_LEN + PKT_TAILROOM, PKT_HEADROOM,
+					   POOL_RD_MAX);
+		log_info(LOG_GRP_TUN, "%s offloads: checksum %s, TSO %s, USO %s", n->tun_name,
+			 n->tun_offloads ? "on" : "off", gro & VNET_GRO_TCP ? "on" : "off",
+			 gro & VNET_GRO_UDP ? "on" : "off");
+	}
 	n->nl = nl_open();
 	if (!n->nl) {
 		log_err(LOG_GRP_NL, "cannot open rtnetlink socket");
@@ -214,6 +234,12 @@ static int setup_peers(struct node *n)
 
 static json_t *status_cb(void *ctx);
 
+static json_t *dns_names_cb(void *ctx)
+{
+	struct node *n = ctx;
+	return dns_names_json(n->dns);
+}
+
 #define hs_config_from_conf(hc, sec)                                                               \
 	do {                                                                                       \
 		hs_config_default(hc);                                                             \
@@ -268,6 +294,8 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 	n->tun_fd = -1;
 	n->conf = *conf;
 	memset(conf, 0, sizeof(*conf));
+	eh_policy_from_conf(n->eh, &n->conf);
+	ratelimit_init(&n->eh_log_rl, NODE_ICMP_RATE_PER_S, NODE_ICMP_RATE_BURST, uv_now(loop));
 	snprintf(n->config_path, sizeof(n->config_path), "%s", config_path);
 	peer_table_init(&n->peers);
 	n->start_ms = uv_now(loop);
@@ -325,8 +353,13 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 
 	if ((r = setup_tun(n)) < 0 || (r = setup_underlays(n)) < 0 || (r = setup_peers(n)) < 0)
 		goto fail;
+	/* The TUN and its addresses are up: the responder binds to them (spec/internal-tld.md). */
+	n->dns = dns_new(loop, c);
+	dns_load_conf(n->dns, c, n->id.ed_pk);
+	if ((r = dns_start(n->dns, c, n->tun_name)) < 0)
+		goto fail;
 
-	struct api_handlers h = { .status = status_cb };
+	struct api_handlers h = { .status = status_cb, .dns_names = dns_names_cb };
 	n->api = api_new(loop, c->api.socket, &h, n, &r);
 	if (!n->api) {
 		log_err(LOG_GRP_API, "control API on '%s': %s", c->api.socket, strerror(-r));
@@ -365,8 +398,8 @@ int node_reload(struct node *n)
 	}
 	if (conf_needs_restart(&n->conf, &nc)) {
 		log_err(LOG_GRP_CONF, "reload refused: the TUN, MTU, own MNP/MSID, addresses, "
-				      "underlays, API socket or key file changed; restart omnid "
-				      "to apply those");
+				      "underlays, API socket, key file, overlay or DNS listener "
+				      "changed; restart omnid to apply those");
 		r = -EINVAL;
 		goto refuse;
 	}
@@ -427,6 +460,8 @@ int node_reload(struct node *n)
 	hs_config_from_conf(&n->hs.cfg, &nc.secure);
 	conf_free(&n->conf);
 	n->conf = nc;
+	eh_policy_from_conf(n->eh, &n->conf); /* [ehfilter] applies live */
+	dns_load_conf(n->dns, &n->conf, n->id.ed_pk);
 	r = peer_table_rebuild_routes(&n->peers);
 	if (r < 0)
 		log_err(LOG_GRP_CONF, "reload: rebuilding routes: %s", strerror(-r));
@@ -481,6 +516,8 @@ void node_stop(struct node *n)
 		api_free(n->api);
 		n->api = NULL;
 	}
+	if (n->dns)
+		dns_stop(n->dns);
 	if (n->tun_poll_active) {
 		uv_poll_stop(&n->tun_poll);
 		uv_close((uv_handle_t *)&n->tun_poll, on_closed);
@@ -519,7 +556,10 @@ void node_free(struct node *n)
 		hs_local_deinit(&n->hs);
 	pbuf_pool_free(n->pool_frag);
 	pbuf_pool_free(n->pool_gso);
+	pbuf_pool_free(n->pool_rd);
+	free(n->gro_buf);
 	pbuf_pool_free(n->pool_pkt);
+	dns_free(n->dns);
 	keys_identity_free(&n->id);
 	conf_free(&n->conf);
 	free(n);
@@ -562,13 +602,19 @@ static json_t *status_cb(void *ctx)
 			  rs.mem_total_drop + rs.bad_checksum + rs.bad_inner_len + rs.no_buffer +
 			  rs.flushed;
 	size_t nc = ARRAY_SIZE(node_counter_names);
-	struct api_counter ctr[ARRAY_SIZE(node_counter_names) + 3];
+	struct api_counter ctr[ARRAY_SIZE(node_counter_names) + 3 + DNS_N_COUNTERS +
+			       EH_DIR__COUNT * EH_ST__COUNT];
 	const uint64_t *vals = (const uint64_t *)&n->c;
 	for (size_t i = 0; i < nc; i++)
 		ctr[i] = (struct api_counter){ node_counter_names[i], vals[i] };
 	ctr[nc++] = (struct api_counter){ "reasm_complete", rs.complete };
 	ctr[nc++] = (struct api_counter){ "reasm_pending", oal_reasm_pending(n->reasm) };
 	ctr[nc++] = (struct api_counter){ "log_suppressed", log_remote_suppressed() };
+	if (n->dns)
+		nc += dns_counters_export(n->dns, ctr + nc, DNS_N_COUNTERS);
+	for (size_t d = 0; d < EH_DIR__COUNT; d++)
+		for (size_t i = 0; i < EH_ST__COUNT; i++)
+			ctr[nc++] = (struct api_counter){ eh_stat_name(d, i), n->eh_st[d].v[i] };
 	s.counters = ctr;
 	s.n_counters = nc;
 

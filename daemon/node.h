@@ -13,6 +13,7 @@
 #include "peer.h"
 #include "ratelimit.h"
 #include "udp.h"
+#include "vnet.h"
 
 /* Global counters, exported in status as counters. */
 #define NODE_COUNTERS(X)                                                                           \
@@ -21,6 +22,9 @@
 	X(tun_tx_packets)                                                                          \
 	X(tun_tx_bytes)                                                                            \
 	X(tun_tx_errors)                                                                           \
+	X(tun_tx_writes)                                                                           \
+	X(tun_rx_gso)                                                                              \
+	X(drop_bad_vnet)                                                                           \
 	X(udp_rx_datagrams)                                                                        \
 	X(udp_rx_bytes)                                                                            \
 	X(udp_tx_datagrams)                                                                        \
@@ -69,6 +73,7 @@ struct node_counters {
 #define NODE_ICMP_RATE_BURST 10
 
 struct node;
+struct dns;
 
 struct underlay {
 	struct node *node;
@@ -103,6 +108,11 @@ struct node {
 	struct oal_reasm *reasm;
 	struct pbuf_pool *pool_pkt;  /* TUN reads and reassembled packets */
 	struct pbuf_pool *pool_frag; /* keepalives and control messages */
+	struct pbuf_pool *pool_rd;   /* TUN reads with vnet headers (64 KiB super-packets) */
+	bool vnet;                   /* the TUN carries virtio_net_hdr (offloads) */
+	unsigned tun_offloads;       /* TUN_F_* offloads the kernel accepted */
+	struct vnet_gro gro;         /* coalescing of packets written to the TUN */
+	uint8_t *gro_buf;
 	struct pbuf_pool *pool_gso;  /* runs of outgoing fragments, one buffer per run */
 	struct hs_local hs;
 	struct hs_ops hs_ops;
@@ -114,9 +124,13 @@ struct node {
 	bool timer_active;
 	uv_timer_t timer;
 	struct api *api;
+	struct dns *dns; /* the .internal zone and responder (dns.h) */
 	uint64_t start_ms;
 	int64_t unix_base_ms; /* Unix time in ms = unix_base_ms + loop ms */
 	struct node_counters c;
+	struct eh_policy eh[EH_DIR__COUNT]; /* egress EH policy (eh.h), rebuilt on reload */
+	struct eh_stats eh_st[EH_DIR__COUNT];
+	struct ratelimit eh_log_rl; /* debug messages about EH drops */
 	bool stopping;
 };
 

@@ -9,7 +9,8 @@
 # was started, and everything is removed on exit. Traffic stays inside the
 # namespaces the test creates.
 #
-# Environment: OMNID, OMNICTL (binaries; default: ./build/...).
+# Environment: OMNID, OMNICTL (binaries; default: ./build/...); OFFLOAD=no
+# turns the TUN and UDP offloads off in every node's config.
 
 set -eu
 
@@ -122,6 +123,7 @@ log_level = ${LOG_LEVEL:-info}
 tun = omni-$1
 mnp = $2
 ${OMNI_EXTRA:-}
+$( [ "${OFFLOAD:-yes}" = no ] && echo "offload = no" )
 
 [secure]
 ${SECURE_EXTRA:-}
@@ -129,6 +131,7 @@ ${SECURE_EXTRA:-}
 [underlay.u0]
 listen = $3
 ${UNDERLAY_EXTRA:-}
+$( [ "${OFFLOAD:-yes}" = no ] && echo "offload = no" )
 
 [api]
 socket = $T_DIR/$1/api.sock

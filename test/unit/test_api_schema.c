@@ -634,3 +634,134 @@ Test(api_schema, truncated_documents)
 	}
 	free(text);
 }
+
+/* ---- GET /v1/dns/names ---- */
+
+static char *dns_addrs0[] = {"2001:db8:a::1", "10.77.0.1"};
+static char *dns_listen[] = {"[2001:db8:a::1]:53", "10.77.0.1:53"};
+
+static void fill_dns(struct api_dns_names *d, struct api_dns_name n[2])
+{
+	memset(d, 0, sizeof(*d));
+	memset(n, 0, 2 * sizeof(*n));
+	snprintf(d->zone, sizeof(d->zone), "corp.internal");
+	d->ttl = 60;
+	d->serial = 4000000000u;
+	d->listen_port = 53;
+	d->listen = dns_listen;
+	d->n_listen = 2;
+	snprintf(n[0].name, sizeof(n[0].name), "alpha.corp.internal");
+	snprintf(n[0].id, sizeof(n[0].id), "a1a2a3a4a5a6a7a8");
+	snprintf(n[0].source, sizeof(n[0].source), "self");
+	n[0].ttl = 60;
+	n[0].addresses = dns_addrs0;
+	n[0].n_addresses = 2;
+	snprintf(n[1].name, sizeof(n[1].name), "empty.corp.internal");
+	snprintf(n[1].source, sizeof(n[1].source), "registration");
+	n[1].ttl = 0;
+	d->names = n;
+	d->n_names = 2;
+}
+
+Test(api_schema, dns_names_round_trip)
+{
+	struct api_dns_names d, out;
+	struct api_dns_name n[2];
+	char err[128];
+	json_t *j;
+
+	fill_dns(&d, n);
+	j = api_dns_names_encode(&d);
+	cr_assert_eq(api_dns_names_decode(j, &out, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(out.zone, "corp.internal");
+	cr_assert_eq(out.ttl, 60);
+	cr_assert_eq(out.serial, 4000000000u);
+	cr_assert_eq(out.listen_port, 53);
+	cr_assert_eq(out.n_listen, 2);
+	cr_assert_str_eq(out.listen[1], "10.77.0.1:53");
+	cr_assert_eq(out.n_names, 2);
+	cr_assert_str_eq(out.names[0].name, "alpha.corp.internal");
+	cr_assert_str_eq(out.names[0].id, "a1a2a3a4a5a6a7a8");
+	cr_assert_str_eq(out.names[0].source, "self");
+	cr_assert_eq(out.names[0].ttl, 60);
+	cr_assert_eq(out.names[0].n_addresses, 2);
+	cr_assert_str_eq(out.names[0].addresses[0], "2001:db8:a::1");
+	cr_assert_str_eq(out.names[1].id, "");
+	cr_assert_eq(out.names[1].n_addresses, 0);
+	cr_assert_null(out.names[1].addresses);
+	/* Encoding the decoded struct gives the same document. */
+	json_t *again = api_dns_names_encode(&out);
+	cr_assert(json_equal(j, again));
+	json_decref(again);
+	api_dns_names_free(&out);
+	cr_assert_eq(out.n_names, 0);
+	json_decref(j);
+
+	/* Empty table. */
+	memset(&d, 0, sizeof(d));
+	j = api_dns_names_encode(&d);
+	cr_assert_eq(api_dns_names_decode(j, &out, NULL, 0), 0);
+	cr_assert_eq(out.n_names + out.n_listen, 0);
+	api_dns_names_free(&out);
+	json_decref(j);
+}
+
+Test(api_schema, dns_names_rejections)
+{
+	static const struct {
+		const char *path, *json, *needle;
+	} cases[] = {
+	    {NULL, "[]", "expected an object"},
+	    {"", "{\"zone\": 1}", "zone"},
+	    {"", "{\"listen_port\": 65536}", "listen_port"},
+	    {"", "{\"ttl\": -1}", "ttl"},
+	    {"", "{\"names\": {}}", "names"},
+	    {"", "{\"listen\": [1]}", "listen[0]"},
+	    {"n", "{\"id\": \"a1a2a3a4a5a6a7a8a\"}", "names[0].id"},
+	    {"n", "{\"source\": \"registration-long\"}", "names[0].source"},
+	    {"n", "{\"addresses\": \"10.0.0.1\"}", "names[0].addresses"},
+	    {"n", "{\"ttl\": 4294967296}", "names[0].ttl"},
+	    {"n", "{\"name\": null}", "names[0].name"},
+	};
+	struct api_dns_names d, out;
+	struct api_dns_name n[2];
+	char err[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		json_t *j, *patch;
+
+		fill_dns(&d, n);
+		j = api_dns_names_encode(&d);
+		if (cases[i].path) {
+			patch = json_loads(cases[i].json, 0, NULL);
+			cr_assert_not_null(patch);
+			json_object_update(cases[i].path[0] ? json_array_get(json_object_get(j,
+							"names"), 0)
+							    : j,
+					   patch);
+			json_decref(patch);
+		} else {
+			json_decref(j);
+			j = json_loads(cases[i].json, 0, NULL);
+		}
+		cr_assert_eq(api_dns_names_decode(j, &out, err, sizeof(err)), -EBADMSG, "case %zu",
+			     i);
+		cr_assert_not_null(strstr(err, cases[i].needle), "case %zu: %s", i, err);
+		cr_assert_eq(out.n_names + out.n_listen, 0);
+		cr_assert_null(out.names);
+		json_decref(j);
+	}
+	/* Missing members. */
+	static const char *const top[] = {"zone", "ttl", "serial", "listen_port", "listen",
+					  "names"};
+	for (size_t i = 0; i < ARRAY_SIZE(top); i++) {
+		json_t *j;
+
+		fill_dns(&d, n);
+		j = api_dns_names_encode(&d);
+		json_object_del(j, top[i]);
+		cr_assert_eq(api_dns_names_decode(j, &out, err, sizeof(err)), -EBADMSG);
+		cr_assert_not_null(strstr(err, "missing"), "%s", err);
+		json_decref(j);
+	}
+}

@@ -140,6 +140,13 @@ Test(conf, defaults)
 	cr_assert_eq(c.secure.keepalive, 10);
 	cr_assert_eq(c.secure.replay_window, 2048);
 	cr_assert_str_eq(c.api.socket, "/run/omnid/api.sock");
+	cr_assert_str_eq(c.node.overlay, "omni");
+	cr_assert_not(c.dns.enable);
+	cr_assert_eq(c.dns.listen_port, 53);
+	cr_assert_eq(c.dns.ttl, 60);
+	cr_assert_eq(c.dns.register_resolved, CONF_AUTO);
+	cr_assert_str_eq(c.dns.hosts_export, "");
+	cr_assert_eq(c.dns.rate_limit, 50);
 	cr_assert_eq(c.n_underlays, 0);
 	cr_assert_eq(c.n_peers, 0);
 }
@@ -393,6 +400,33 @@ static const struct kv_case kv_cases[] = {
 	{ "peer.p", "persistent_keepalive", "0", true },
 	{ "peer.p", "persistent_keepalive", "65535", true },
 	{ "peer.p", "persistent_keepalive", "65536", false },
+	{ "node", "overlay", "corp", true },
+	{ "node", "overlay", "Corp-2", true },
+	{ "node", "overlay", "corp.net", false },
+	{ "node", "overlay", "-corp", false },
+	{ "node", "overlay", "a_b", false },
+	{ "dns", "enable", "yes", true },
+	{ "dns", "enable", "no", true },
+	{ "dns", "enable", "auto", false },
+	{ "dns", "listen_port", "1", true },
+	{ "dns", "listen_port", "65535", true },
+	{ "dns", "listen_port", "0", false },
+	{ "dns", "listen_port", "65536", false },
+	{ "dns", "ttl", "0", true },
+	{ "dns", "ttl", "86400", true },
+	{ "dns", "ttl", "86401", false },
+	{ "dns", "ttl", "-1", false },
+	{ "dns", "register_resolved", "auto", true },
+	{ "dns", "register_resolved", "AUTO", true },
+	{ "dns", "register_resolved", "yes", true },
+	{ "dns", "register_resolved", "no", true },
+	{ "dns", "register_resolved", "false", true },
+	{ "dns", "register_resolved", "maybe", false },
+	{ "dns", "hosts_export", "/run/omnid/hosts", true },
+	{ "dns", "hosts_export", "hosts", false },
+	{ "dns", "rate_limit", "0", true },
+	{ "dns", "rate_limit", "1000000", true },
+	{ "dns", "rate_limit", "1000001", false },
 };
 
 Test(conf, every_key_accepts_and_rejects)
@@ -459,8 +493,9 @@ Test(conf, apply_direct_errors)
 	cr_assert_not_null(strstr(err.msg, "[peer.NAME]"));
 	cr_assert_eq(conf_apply(&c, "peer.", "mnp", "2001:db8::/48", &err), -EINVAL);
 	cr_assert_eq(conf_apply(&c, "peers.x", "mnp", "2001:db8::/48", &err), -EINVAL);
-	cr_assert_eq(conf_apply(&c, "dns", NULL, NULL, &err), -EINVAL);
-	cr_assert_not_null(strstr(err.msg, "unknown section [dns]"));
+	cr_assert_eq(conf_apply(&c, "dhcp", NULL, NULL, &err), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "unknown section [dhcp]"));
+	cr_assert_eq(conf_apply(&c, "dns.x", "enable", "yes", &err), -EINVAL);
 	/* Value length limit, also for direct callers. */
 	char v[160];
 	memset(v, 'a', sizeof(v));
@@ -625,7 +660,8 @@ Test(conf, syntax_errors)
 
 Test(conf, unknown_sections_and_keys)
 {
-	expect_err(NODE "[dns]\nlisten = 1\n", 5, "unknown section [dns]");
+	expect_err(NODE "[dhcp]\nlisten = 1\n", 5, "unknown section [dhcp]");
+	expect_err(NODE "[dns]\nlisten = 1\n", 6, "[dns]: unknown key 'listen'");
 	expect_err(NODE "[server.x]\n", 5, "unknown section [server.x]");
 	expect_err(NODE "[Omni]\n", 5, "unknown section");
 	expect_err(NODE "[omni]\nmtuu = 1500\n", 6, "unknown key 'mtuu'");
@@ -1025,7 +1061,7 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	 * [secure] and [api] (except the keys without a default) and check that
 	 * the result equals conf_init().
 	 */
-	static const char *skip[] = { "name", "mnp", "msid", "address", "route" };
+	static const char *skip[] = { "name", "mnp", "msid", "address", "route", "hosts_export" };
 	char *shipped = read_all(SHIPPED), *out = malloc(65536);
 	struct conf d;
 	size_t n = 0;
@@ -1046,7 +1082,8 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 			uncommented++;
 		n += (size_t)sprintf(out + n, "%s\n", key_line ? line + 1 : line);
 	}
-	cr_assert_eq(uncommented, 16, "keys with defaults found: %d", uncommented);
+	/* 17 [node]/[omni]/[secure]/[api] (with offload), overlay, 5 [dns], 21 [ehfilter] */
+	cr_assert_eq(uncommented, 17 + 1 + 5 + 21, "keys with defaults found: %d", uncommented);
 	write_file("omnid.conf", out);
 	free(shipped);
 	free(out);
@@ -1062,7 +1099,16 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	d.omni.seen = c.omni.seen;
 	d.secure.seen = c.secure.seen;
 	d.api.seen = c.api.seen;
+	d.dns.seen = c.dns.seen;
+	d.ehfilter.seen = c.ehfilter.seen;
+	d.ehfilter.rules.has_enable = c.ehfilter.rules.has_enable;
+	d.ehfilter.rules.has_hbh_keep_types = c.ehfilter.rules.has_hbh_keep_types;
+	d.ehfilter.rules.has_rh_drop_types = c.ehfilter.rules.has_rh_drop_types;
+	cr_assert(memcmp(&c.ehfilter, &d.ehfilter, sizeof(d.ehfilter)) == 0);
+	cr_assert_eq(c.ehfilter.seen, (1U << 21) - 1); /* every [ehfilter] key */
 	cr_assert(memcmp(&c.node, &d.node, sizeof(d.node)) == 0);
+	cr_assert(memcmp(&c.dns, &d.dns, sizeof(d.dns)) == 0);
+	cr_assert_eq(c.dns.seen, 0x2f); /* every [dns] key but hosts_export */
 	cr_assert(memcmp(&c.omni, &d.omni, sizeof(d.omni)) == 0);
 	cr_assert(memcmp(&c.secure, &d.secure, sizeof(d.secure)) == 0);
 	cr_assert(memcmp(&c.api, &d.api, sizeof(d.api)) == 0);
@@ -1121,6 +1167,14 @@ Test(conf, needs_restart)
 		{ "[underlay.u]\ninterface = eth9\n", true },
 		{ "[api]\nsocket = /tmp/x.sock\n", true },
 		{ "[node]\nprivate_key_file = /tmp/k\n", true },
+		{ "[node]\noverlay = corp\n", true },
+		{ "[node]\noverlay = OMNI\n", false },
+		{ "[dns]\nenable = yes\n", true },
+		{ "[dns]\nlisten_port = 5353\n", true },
+		{ "[dns]\nregister_resolved = no\n", true },
+		{ "[dns]\nttl = 5\n", false },
+		{ "[dns]\nrate_limit = 5\n", false },
+		{ "[dns]\nhosts_export = /run/h\n", false },
 	};
 	struct conf base;
 	struct conf_err e;
@@ -1189,4 +1243,227 @@ Test(conf, bit_flips, .timeout = 60)
 	/* Most flips in keys, section names and numbers must be caught. */
 	cr_assert_lt(accepted, (int)(len * 7 / 2));
 	free(full);
+}
+
+/* ---- [ehfilter] and [ehfilter.exit] (spec/eh-removal.md A.6) ---- */
+
+static bool eh_bit(const uint8_t map[32], unsigned t)
+{
+	return (map[t / 8] >> (t % 8)) & 1;
+}
+
+Test(conf, ehfilter_defaults)
+{
+	const struct eh_rules *r = &c.ehfilter.rules;
+	const struct eh_limits *l = &c.ehfilter.lim;
+
+	cr_assert(r->enable);
+	cr_assert_eq(r->hbh_pad, EH_STRIP);
+	cr_assert_eq(r->hbh, EH_KEEP);
+	cr_assert_eq(r->dstopt, EH_KEEP);
+	cr_assert_eq(r->rh2, EH_KEEP);
+	cr_assert_eq(r->rh_sl0, EH_KEEP);
+	cr_assert_eq(r->rh_slnz, EH_KEEP);
+	cr_assert_eq(r->rh_unknown_sl0, EH_KEEP);
+	cr_assert_eq(r->rh_unknown_slnz, EH_KEEP);
+	cr_assert_eq(r->exp_eh, EH_DROP);
+	cr_assert_eq(r->unknown_nh, EH_KEEP);
+	for (unsigned t = 0; t < 256; t++) {
+		cr_assert_eq(eh_bit(r->rh_drop_types, t), t == 1 || t == 3 || t == 253 || t == 254);
+		cr_assert_not(eh_bit(r->hbh_keep_types, t));
+	}
+	cr_assert_eq(l->max_eh_count, 8);
+	cr_assert_eq(l->max_eh_chain_bytes, 256);
+	cr_assert_eq(l->parse_window, 512);
+	cr_assert_eq(l->max_dst_hdrs, 2);
+	cr_assert_eq(l->max_opts_per_hdr, 8);
+	cr_assert_eq(l->max_pad_run, 7);
+	cr_assert_eq(l->ah_conflict, EH_KEEP);
+	cr_assert_not(l->icmp_errors);
+	/* [ehfilter.exit]: unset until conf_finish, then the exit values. */
+	cr_assert_eq(c.ehfilter_exit.rules.hbh, EH_UNSET);
+	expect_ok(NODE);
+	const struct eh_rules *x = &c.ehfilter_exit.rules;
+	cr_assert_not(x->enable);
+	cr_assert_eq(x->hbh, EH_STRIP);
+	cr_assert_eq(x->rh_sl0, EH_STRIP);
+	cr_assert_eq(x->hbh_pad, EH_STRIP);
+	cr_assert_eq(x->exp_eh, EH_DROP);
+	cr_assert_arr_eq(x->rh_drop_types, r->rh_drop_types, 32);
+}
+
+Test(conf, ehfilter_every_key)
+{
+	expect_ok(NODE "[ehfilter]\n"
+		       "enable = no\nhbh_pad = keep\nhbh = strip\nhbh_keep_types = 5 7 255\n"
+		       "dstopt = drop\nrh_drop_types = 0 1\nrh2 = drop\nrh_sl0 = strip\n"
+		       "rh_slnz = drop\nrh_unknown_sl0 = strip\nrh_unknown_slnz = drop\n"
+		       "exp_eh = keep\nunknown_nh = drop\nmax_eh_count = 12\n"
+		       "max_eh_chain_bytes = 1024\nparse_window = 2048\nmax_dst_hdrs = 1\n"
+		       "max_opts_per_hdr = 2\nmax_pad_run = 5\nah_conflict = drop\n"
+		       "icmp_errors = on\n");
+	const struct eh_rules *r = &c.ehfilter.rules;
+	const struct eh_limits *l = &c.ehfilter.lim;
+	cr_assert_not(r->enable);
+	cr_assert_eq(r->hbh_pad, EH_KEEP);
+	cr_assert_eq(r->hbh, EH_STRIP);
+	cr_assert_eq(r->dstopt, EH_DROP);
+	cr_assert_eq(r->rh2, EH_DROP);
+	cr_assert_eq(r->rh_sl0, EH_STRIP);
+	cr_assert_eq(r->rh_slnz, EH_DROP);
+	cr_assert_eq(r->rh_unknown_sl0, EH_STRIP);
+	cr_assert_eq(r->rh_unknown_slnz, EH_DROP);
+	cr_assert_eq(r->exp_eh, EH_KEEP);
+	cr_assert_eq(r->unknown_nh, EH_DROP);
+	for (unsigned t = 0; t < 256; t++) {
+		cr_assert_eq(eh_bit(r->hbh_keep_types, t), t == 5 || t == 7 || t == 255);
+		cr_assert_eq(eh_bit(r->rh_drop_types, t), t <= 1);
+	}
+	cr_assert_eq(l->max_eh_count, 12);
+	cr_assert_eq(l->max_eh_chain_bytes, 1024);
+	cr_assert_eq(l->parse_window, 2048);
+	cr_assert_eq(l->max_dst_hdrs, 1);
+	cr_assert_eq(l->max_opts_per_hdr, 2);
+	cr_assert_eq(l->max_pad_run, 5);
+	cr_assert_eq(l->ah_conflict, EH_DROP);
+	cr_assert(l->icmp_errors);
+	/* Case-insensitive words, "none" and the boolean spellings. */
+	expect_ok(NODE "[ehfilter]\nhbh = STRIP\nrh_drop_types = none\nicmp_errors = yes\n"
+		       "enable = Off\n");
+	for (unsigned t = 0; t < 256; t++)
+		cr_assert_not(eh_bit(c.ehfilter.rules.rh_drop_types, t));
+	cr_assert(c.ehfilter.lim.icmp_errors);
+	cr_assert_not(c.ehfilter.rules.enable);
+	cr_assert_eq(c.ehfilter.rules.hbh, EH_STRIP);
+}
+
+Test(conf, ehfilter_errors)
+{
+	expect_err(NODE "[ehfilter]\nhbh_pad = maybe\n", 6,
+		   "[ehfilter] hbh_pad: 'maybe' is not one of keep, strip, drop");
+	expect_err(NODE "[ehfilter]\nrh_sl0 = drop\n", 6, "'drop' is not one of keep, strip");
+	expect_err(NODE "[ehfilter]\nrh_slnz = strip\n", 6, "'strip' is not one of keep, drop");
+	expect_err(NODE "[ehfilter]\ndstopt = strip\n", 6, "is not one of keep, drop");
+	expect_err(NODE "[ehfilter]\nah_conflict = strip\n", 6, "is not one of keep, drop");
+	expect_err(NODE "[ehfilter]\nrh_drop_types = 1 300\n", 6,
+		   "'300' is not a number 0..255");
+	expect_err(NODE "[ehfilter]\nrh_drop_types = 1 x\n", 6, "'x' is not a number");
+	expect_err(NODE "[ehfilter]\nhbh_keep_types = 5 5\n", 6, "5 is listed twice");
+	expect_err(NODE "[ehfilter]\nhbh_keep_types = 05\n", 6, "'05' is not a number");
+	expect_err(NODE "[ehfilter]\nmax_eh_count = 13\n", 6, "13 is out of range 1..12");
+	expect_err(NODE "[ehfilter]\nmax_eh_count = 0\n", 6, "out of range");
+	expect_err(NODE "[ehfilter]\nparse_window = 47\n", 6, "out of range 48..65535");
+	expect_err(NODE "[ehfilter]\nmax_dst_hdrs = 3\n", 6, "out of range 0..2");
+	expect_err(NODE "[ehfilter]\nmax_pad_run = 0\n", 6, "out of range 1..255");
+	expect_err(NODE "[ehfilter]\nmax_eh_chain_bytes = 7\n", 6, "out of range 8..65535");
+	expect_err(NODE "[ehfilter]\nicmp_errors = maybe\n", 6, "'maybe' is not on, off, yes or no");
+	expect_err(NODE "[ehfilter]\nenable = 2\n", 6, "is not on, off, yes or no");
+	expect_err(NODE "[ehfilter]\nhbh = keep\nhbh = strip\n", 7, "hbh: set more than once");
+	expect_err(NODE "[ehfilter]\nbogus = 1\n", 6, "[ehfilter]: unknown key 'bogus'");
+	expect_err(NODE "[ehfilter.exit]\nmax_eh_count = 8\n", 6,
+		   "[ehfilter.exit] max_eh_count: applies to both directions; set it in [ehfilter]");
+	expect_err(NODE "[ehfilter.exit]\nicmp_errors = on\n", 6, "applies to both directions");
+	expect_err(NODE "[ehfilter.exit]\nah_conflict = drop\n", 6, "applies to both directions");
+	expect_err(NODE "[ehfilter.exit]\nrh_sl0 = drop\n", 6,
+		   "[ehfilter.exit] rh_sl0: 'drop' is not one of keep, strip");
+	expect_err(NODE "[ehfilter.entry]\nhbh = keep\n", 5, "unknown section [ehfilter.entry]");
+	expect_err(NODE "[ehfilter.exit.x]\nhbh = keep\n", 5, "unknown section");
+}
+
+Test(conf, ehfilter_exit_inherits)
+{
+	expect_ok(NODE "[ehfilter]\ndstopt = drop\nrh_drop_types = 1\nhbh = drop\n"
+		       "[ehfilter.exit]\nenable = yes\nrh_slnz = drop\n");
+	const struct eh_rules *x = &c.ehfilter_exit.rules;
+	cr_assert(x->enable);
+	cr_assert_eq(x->hbh, EH_STRIP);	 /* the exit value, not [ehfilter]'s drop */
+	cr_assert_eq(x->rh_sl0, EH_STRIP);
+	cr_assert_eq(x->dstopt, EH_DROP); /* from [ehfilter] */
+	cr_assert_eq(x->rh_slnz, EH_DROP);
+	cr_assert_eq(c.ehfilter.rules.rh_slnz, EH_KEEP);
+	for (unsigned t = 0; t < 256; t++)
+		cr_assert_eq(eh_bit(x->rh_drop_types, t), t == 1);
+	/* Set in the exit section wins, lists included. */
+	expect_ok(NODE "[ehfilter]\nhbh_keep_types = 5\n"
+		       "[ehfilter.exit]\nhbh = keep\nrh_sl0 = keep\nhbh_keep_types = none\n");
+	x = &c.ehfilter_exit.rules;
+	cr_assert_not(x->enable);
+	cr_assert_eq(x->hbh, EH_KEEP);
+	cr_assert_eq(x->rh_sl0, EH_KEEP);
+	cr_assert_not(eh_bit(x->hbh_keep_types, 5));
+	cr_assert(eh_bit(c.ehfilter.rules.hbh_keep_types, 5));
+	/* The compiled policies. */
+	struct eh_policy p[EH_DIR__COUNT];
+	eh_policy_from_conf(p, &c);
+	cr_assert(p[EH_DIR_ENTRY].r.enable);
+	cr_assert(p[EH_DIR_ENTRY].keep_types_any);
+	cr_assert_not(p[EH_DIR_EXIT].r.enable);
+	cr_assert_not(p[EH_DIR_EXIT].keep_types_any);
+}
+
+Test(conf, ehfilter_later_file_overrides)
+{
+	struct conf_err e;
+	cr_assert_eq(conf_parse_string(&c, NODE "[ehfilter]\nhbh = keep\nmax_eh_count = 4\n", "a",
+				       &e),
+		     0, "%s", e.msg);
+	cr_assert_eq(conf_load_string(&c, "[ehfilter]\nhbh = strip\n[ehfilter.exit]\nhbh = keep\n",
+				      "b", &e),
+		     0, "%s", e.msg);
+	cr_assert_eq(c.ehfilter.rules.hbh, EH_STRIP);
+	cr_assert_eq(c.ehfilter.lim.max_eh_count, 4);
+	cr_assert_eq(c.ehfilter_exit.rules.hbh, EH_KEEP);
+}
+
+Test(conf, ehfilter_never_needs_restart)
+{
+	/* A reload applies [ehfilter] live (node_reload rebuilds the policies). */
+	static const char *const extra[] = {
+		"[ehfilter]\nenable = no\n",
+		"[ehfilter]\nhbh = drop\nmax_eh_count = 12\nicmp_errors = on\n",
+		"[ehfilter.exit]\nenable = yes\nrh_slnz = drop\n",
+	};
+	struct conf a, b;
+	struct conf_err e;
+
+	conf_init(&a);
+	cr_assert_eq(conf_load_string(&a, NODE, "a", &e), 0, "%s", e.msg);
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+		conf_init(&b);
+		cr_assert_eq(conf_parse_string(&b, NODE, "b", &e), 0);
+		cr_assert_eq(conf_load_string(&b, extra[i], "extra", &e), 0, "%s", e.msg);
+		cr_assert_not(conf_needs_restart(&a, &b), "%s", extra[i]);
+		cr_assert_not(conf_needs_restart(&b, &a));
+		conf_free(&b);
+	}
+	conf_free(&a);
+}
+
+Test(conf, dns_key_overridden_by_a_later_file)
+{
+	struct conf k;
+	struct conf_err e;
+	conf_init(&k);
+	cr_assert_eq(conf_parse_string(&k, "[dns]\nttl = 30\n", "omnid.conf", &e), 0, "%s", e.msg);
+	cr_assert_eq(conf_parse_string(&k, "[dns]\nttl = 90\n", "50-dns.conf", &e), 0, "%s", e.msg);
+	cr_assert_eq(k.dns.ttl, 90);
+	cr_assert_neq(conf_parse_string(&k, "[dns]\nttl = 10\nttl = 20\n", "60-x.conf", &e), 0);
+	conf_free(&k);
+}
+
+Test(conf, offload_keys)
+{
+	struct conf k;
+	struct conf_err e;
+	conf_init(&k);
+	cr_assert(k.omni.offload, "TUN offloads default to on");
+	cr_assert_eq(conf_parse_string(&k, "[omni]\noffload = no\n[underlay.u]\nlisten = 0.0.0.0:8060\n",
+				       "a.conf", &e), 0, "%s", e.msg);
+	cr_assert(!k.omni.offload);
+	cr_assert(k.underlays[0].offload, "underlay offloads default to on");
+	cr_assert_eq(conf_parse_string(&k, "[underlay.u]\noffload = no\n", "b.conf", &e), 0, "%s",
+		     e.msg);
+	cr_assert(!k.underlays[0].offload);
+	cr_assert_neq(conf_parse_string(&k, "[omni]\noffload = maybe\n", "c.conf", &e), 0);
+	conf_free(&k);
 }
