@@ -12,7 +12,19 @@ wait_ping a 2001:db8:b::1 10 || fail "no overlay connectivity"
 nx b iperf3 -s -1 -B 2001:db8:b::1 >"$T_DIR/iperf-s.log" 2>&1 &
 T_PIDS="$T_PIDS $!"
 sleep 0.5
+# Large pings run alongside the stream, so MTU-sized, fragmented and (with
+# offloads) super-sized packets are mixed on the same path.
+nx a ping -q -c 20 -i 0.2 -s 8000 2001:db8:b::1 >"$T_DIR/ping-mix.txt" 2>&1 &
+pp=$!
+T_PIDS="$T_PIDS $pp"
 nx a timeout 30 iperf3 -c 2001:db8:b::1 -t 5 -J >"$T_DIR/tcp.json" || fail "iperf3 TCP failed"
+wait "$pp" || fail "large pings during the TCP stream were lost: $(tail -2 "$T_DIR/ping-mix.txt")"
+if [ "${OFFLOAD:-yes}" = no ]; then
+	[ "$(counter a tun_rx_gso)" = 0 ] || fail "super-packets read with offloads off"
+else
+	[ "$(counter a tun_rx_gso)" -gt 0 ] || fail "no TSO super-packet was read with offloads on"
+	info "offloads: $(counter a tun_rx_gso) super-packets read, $(counter b tun_tx_writes) TUN writes for $(counter b tun_tx_packets) packets"
+fi
 bps=$(jq '.end.sum_received.bits_per_second' "$T_DIR/tcp.json")
 info "TCP 1 stream: $(echo "$bps" | awk '{printf "%.0f Mbit/s", $1/1e6}')"
 awk -v b="$bps" 'BEGIN{exit !(b > 1e6)}' || fail "TCP throughput too low: $bps bit/s"
