@@ -25,7 +25,8 @@ wait "$cap" || fail "tshark failed: $(cat "$T_DIR"/tshark*.log)"
 
 hex() { od -An -v -tx1 "$1" | tr -d ' \n'; }
 n=$(tshark -r "$T_DIR/ul.pcap" -Y "udp.port == 8060" 2>/dev/null | wc -l)
-[ "$n" -ge 20 ] || fail "capture holds only $n carrier packets"
+# UDP GSO runs cross the veth unsegmented, so a capture may hold fewer, larger packets.
+[ "$n" -ge 10 ] || fail "capture holds only $n carrier packets"
 hex "$T_DIR/ul.pcap" | grep -q "$pat$pat" && fail "plaintext ping payload visible on the underlay"
 info "$n carrier packets captured, no plaintext payload"
 
