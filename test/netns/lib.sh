@@ -21,7 +21,7 @@ info() { echo "# $*"; }
 if [ "$(id -u)" != 0 ] && [ -z "${IN_USERNS:-}" ]; then
 	command -v unshare >/dev/null || skip "unshare missing"
 	unshare -Urnm true 2>/dev/null || skip "unprivileged user namespaces unavailable"
-	IN_USERNS=1 exec unshare -Urnm sh -c 'mount -t tmpfs tmpfs /run && exec "$0" "$@"' "$0" "$@"
+	IN_USERNS=1 exec unshare -Urnm sh -c 'mount -t tmpfs tmpfs /run && exec sh "$0" "$@"' "$0" "$@"
 fi
 
 command -v ip >/dev/null || skip "iproute2 (ip) missing"
