@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "decode.h"
 #include "conf.h"
 #include "cursor.h"
 #include "eh.h"
@@ -328,7 +329,8 @@ static int load_policy(const char *path, bool defaults, struct eh_policy pol[2],
 	return 0;
 }
 
-int cmd_decode(int argc, char **argv, const struct cli_opts *o)
+/* "omnictl decode ipv6 ...": argv[0] is "decode", argv[1] "ipv6" (see decode.c). */
+int decode_ipv6(int argc, char **argv, const struct cli_opts *o)
 {
 	static uint8_t pkt[DECODE_MAX];
 	struct eh_policy pol[EH_DIR__COUNT];
