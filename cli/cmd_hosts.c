@@ -40,34 +40,12 @@ static void print_hosts(const struct api_dns_names *d)
 int cmd_hosts(int argc, char **argv, const struct cli_opts *o)
 {
 	struct api_dns_names d;
-	bool json = false;
 	char err[256];
 	json_t *j;
-	int ret;
+	int ret = http_read_view(argc, argv, o, API_PATH_DNS_NAMES, hosts_usage, &j);
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
-			json = true;
-		} else if (cli_is_help(argv[i])) {
-			hosts_usage(stdout);
-			return CLI_EXIT_OK;
-		} else {
-			fprintf(stderr, "omnictl: hosts: unknown argument '%s'\n", argv[i]);
-			hosts_usage(stderr);
-			return CLI_EXIT_FAIL;
-		}
-	}
-
-	ret = http_call_json(o, "GET", API_PATH_DNS_NAMES, NULL, 0, &j, NULL);
-	if (ret != CLI_EXIT_OK)
+	if (ret != CLI_EXIT_OK || !j)
 		return ret;
-	if (json) {
-		ret = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF
-			  ? CLI_EXIT_OK
-			  : CLI_EXIT_FAIL;
-		json_decref(j);
-		return ret;
-	}
 	if (api_dns_names_decode(j, &d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "omnictl: bad name table from omnid: %s\n", err);
 		json_decref(j);

@@ -141,35 +141,12 @@ static void status_usage(FILE *f)
 int cmd_status(int argc, char **argv, const struct cli_opts *o)
 {
 	struct api_status st;
-	bool json = false;
 	char err[256];
 	json_t *j;
-	int ret;
+	int ret = http_read_view(argc, argv, o, API_PATH_STATUS, status_usage, &j);
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
-			json = true;
-		} else if (cli_is_help(argv[i])) {
-			status_usage(stdout);
-			return CLI_EXIT_OK;
-		} else {
-			fprintf(stderr, "omnictl: status: unknown argument '%s'\n", argv[i]);
-			status_usage(stderr);
-			return CLI_EXIT_FAIL;
-		}
-	}
-
-	ret = http_call_json(o, "GET", API_PATH_STATUS, NULL, 0, &j, NULL);
-	if (ret != CLI_EXIT_OK)
+	if (ret != CLI_EXIT_OK || !j)
 		return ret;
-	if (json) {
-		/* The daemon's document as it came, unknown members included. */
-		ret = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF
-			  ? CLI_EXIT_OK
-			  : CLI_EXIT_FAIL;
-		json_decref(j);
-		return ret;
-	}
 	if (api_status_decode(j, &st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "omnictl: bad status document from omnid: %s\n", err);
 		json_decref(j);

@@ -158,3 +158,38 @@ int http_call_json(const struct cli_opts *o, const char *method, const char *pat
 		http_resp_free(&r);
 	return CLI_EXIT_OK;
 }
+
+int http_read_view(int argc, char **argv, const struct cli_opts *o, const char *path,
+		   void (*usage)(FILE *f), json_t **out)
+{
+	bool json = false;
+	json_t *j;
+	int ret;
+
+	*out = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (cli_is_help(argv[i])) {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		} else {
+			fprintf(stderr, "omnictl: %s: unknown argument '%s'\n", argv[0], argv[i]);
+			usage(stderr);
+			return CLI_EXIT_FAIL;
+		}
+	}
+	ret = http_call_json(o, "GET", path, NULL, 0, &j, NULL);
+	if (ret != CLI_EXIT_OK)
+		return ret;
+	if (!json) {
+		*out = j;
+		return CLI_EXIT_OK;
+	}
+	/* The daemon's document as it came, unknown members included. */
+	ret = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF
+		      ? CLI_EXIT_OK
+		      : CLI_EXIT_FAIL;
+	json_decref(j);
+	return ret;
+}

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <stdio.h>
+
 #include <jansson.h>
 #include <stddef.h>
 #include "cmd.h"
@@ -40,3 +42,13 @@ void http_resp_free(struct http_resp *r);
  */
 int http_call_json(const struct cli_opts *o, const char *method, const char *path, const char *body,
 		   size_t body_len, json_t **out, struct http_resp *raw);
+
+/**
+ * The common shape of a read-only subcommand "omnictl NAME [--json]":
+ * parse --json / --help (printing @usage), GET @path, and with --json print
+ * the daemon's document as it came. Returns a CLI_EXIT_* code; *@out is a
+ * document for the caller to decode and render (and json_decref) only when
+ * the return is CLI_EXIT_OK and *@out is not NULL.
+ */
+int http_read_view(int argc, char **argv, const struct cli_opts *o, const char *path,
+		   void (*usage)(FILE *f), json_t **out);

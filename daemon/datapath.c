@@ -380,106 +380,98 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 }
 
 /*
- * TUN with vnet headers: a read may be a TCP/UDP super-packet (TSO/USO) or a
- * packet with a partial checksum; cut it into OMNI-MTU packets, checksums
- * complete, and send each. A single packet is finished in place.
+ * Read one packet from the TUN into a buffer of @pool. Returns the buffer,
+ * or NULL when the device is drained (or the pool is, in which case one
+ * packet is read and dropped: the poll is level-triggered).
  */
-static void tun_readable_vnet(struct node *n, uint64_t now)
+static struct pbuf *tun_read_one(struct node *n, struct pbuf_pool *pool)
+{
+	static uint8_t sink[VNET_GRO_BUF_LEN];
+	struct pbuf *b = pbuf_pool_get(pool);
+	if (!b) {
+		if (tun_read(n->tun_fd, sink, sizeof(sink)) > 0)
+			n->c.drop_pool_empty++;
+		return NULL;
+	}
+	int r = tun_read(n->tun_fd, b->head, pbuf_tailroom(b) - OAL_TRAILER_LEN - CARRIER_TAG_LEN);
+	if (r <= 0) {
+		pbuf_free(b);
+		if (r < 0 && r != -EAGAIN && r != -EINTR)
+			log_remote(LOG_GRP_TUN, "read: %s", strerror(-r));
+		return NULL;
+	}
+	b->len = (size_t)r;
+	return b;
+}
+
+static void tun_in(struct node *n, struct pbuf *b, uint64_t now)
+{
+	n->c.tun_rx_packets++;
+	n->c.tun_rx_bytes += b->len;
+	tun_packet(n, b, now);
+}
+
+/*
+ * With vnet headers a read may be a TCP/UDP super-packet (TSO/USO) or carry a
+ * partial checksum: cut it into OMNI-MTU packets with complete checksums and
+ * send each. A single packet is finished in place. Consumes @b.
+ */
+static void tun_vnet(struct node *n, struct pbuf *b, uint64_t now)
 {
 	size_t mtu = n->conf.omni.mtu;
+	struct vnet_pkt v;
+	size_t cnt = 0;
 
-	for (int i = 0; i < TUN_BATCH; i++) {
-		struct pbuf *b = pbuf_pool_get(n->pool_rd);
-		if (!b) {
-			static uint8_t sink[VNET_GRO_BUF_LEN];
-			if (tun_read(n->tun_fd, sink, sizeof(sink)) > 0)
-				n->c.drop_pool_empty++;
-			break;
-		}
-		int r = tun_read(n->tun_fd, b->head, pbuf_tailroom(b) - OAL_TRAILER_LEN - CARRIER_TAG_LEN);
-		if (r <= 0) {
-			pbuf_free(b);
-			if (r < 0 && r != -EAGAIN && r != -EINTR)
-				log_remote(LOG_GRP_TUN, "read: %s", strerror(-r));
-			break;
-		}
-		b->len = (size_t)r;
-		struct vnet_pkt v;
-		size_t cnt = 0;
-		if (vnet_hdr_parse(b->head, b->len, &v) < 0 || (cnt = vnet_seg_count(&v, mtu)) == 0) {
-			if (cnt == 0)
-				n->c.drop_too_big++;
-			else
-				n->c.drop_bad_vnet++;
-			pbuf_free(b);
-			continue;
-		}
-		if (cnt == 1) {
-			if (vnet_pkt_finish(&v, mtu, b->head + VNET_HDR_LEN) < 0) {
-				n->c.drop_bad_vnet++;
-				pbuf_free(b);
-				continue;
-			}
-			pbuf_pull(b, VNET_HDR_LEN);
-			n->c.tun_rx_packets++;
-			n->c.tun_rx_bytes += b->len;
-			tun_packet(n, b, now);
-			continue;
-		}
-		n->c.tun_rx_gso++;
-		for (size_t k = 0; k < cnt; k++) {
-			struct pbuf *seg = pbuf_pool_get(n->pool_pkt);
-			if (!seg) {
-				n->c.drop_pool_empty++;
-				break;
-			}
-			ssize_t len = vnet_seg_build(&v, mtu, k, seg->head,
-						     pbuf_tailroom(seg) - OAL_TRAILER_LEN - CARRIER_TAG_LEN);
-			if (len <= 0) {
-				n->c.drop_bad_vnet++;
-				pbuf_free(seg);
-				break;
-			}
-			seg->len = (size_t)len;
-			n->c.tun_rx_packets++;
-			n->c.tun_rx_bytes += seg->len;
-			tun_packet(n, seg, now);
-		}
+	if (vnet_hdr_parse(b->head, b->len, &v) < 0 || (cnt = vnet_seg_count(&v, mtu)) == 0) {
+		if (cnt == 0)
+			n->c.drop_too_big++;
+		else
+			n->c.drop_bad_vnet++;
 		pbuf_free(b);
+		return;
 	}
-	flush_all(n);
+	if (cnt == 1) {
+		if (vnet_pkt_finish(&v, mtu, b->head + VNET_HDR_LEN) < 0) {
+			n->c.drop_bad_vnet++;
+			pbuf_free(b);
+			return;
+		}
+		pbuf_pull(b, VNET_HDR_LEN);
+		tun_in(n, b, now);
+		return;
+	}
+	n->c.tun_rx_gso++;
+	for (size_t k = 0; k < cnt; k++) {
+		struct pbuf *seg = pbuf_pool_get(n->pool_pkt);
+		if (!seg) {
+			n->c.drop_pool_empty++;
+			break;
+		}
+		ssize_t len = vnet_seg_build(&v, mtu, k, seg->head,
+					     pbuf_tailroom(seg) - OAL_TRAILER_LEN - CARRIER_TAG_LEN);
+		if (len <= 0) {
+			n->c.drop_bad_vnet++;
+			pbuf_free(seg);
+			break;
+		}
+		seg->len = (size_t)len;
+		tun_in(n, seg, now);
+	}
+	pbuf_free(b);
 }
 
 void datapath_tun_readable(struct node *n)
 {
 	uint64_t now = uv_now(n->loop);
-	size_t cap = n->conf.omni.mtu;
-
-	if (n->vnet) {
-		tun_readable_vnet(n, now);
-		return;
-	}
+	struct pbuf *b;
 
 	for (int i = 0; i < TUN_BATCH; i++) {
-		struct pbuf *b = pbuf_pool_get(n->pool_pkt);
-		if (!b) {
-			/* Drain one packet anyway: the poll is level-triggered. */
-			static uint8_t sink[OMNI_MTU_MAX];
-			if (tun_read(n->tun_fd, sink, sizeof(sink)) > 0)
-				n->c.drop_pool_empty++;
+		if (!(b = tun_read_one(n, n->vnet ? n->pool_rd : n->pool_pkt)))
 			break;
-		}
-		int r = tun_read(n->tun_fd, b->head, cap);
-		if (r <= 0) {
-			pbuf_free(b);
-			if (r < 0 && r != -EAGAIN && r != -EINTR)
-				log_remote(LOG_GRP_TUN, "read: %s", strerror(-r));
-			break;
-		}
-		b->len = (size_t)r;
-		n->c.tun_rx_packets++;
-		n->c.tun_rx_bytes += (size_t)r;
-		tun_packet(n, b, now);
+		if (n->vnet)
+			tun_vnet(n, b, now);
+		else
+			tun_in(n, b, now);
 	}
 	flush_all(n);
 }
