@@ -17,6 +17,9 @@ static const struct {
 	const char *help;
 } formats[] = {
 	{ "ipv6", decode_ipv6, "IPv6 extension-header chain and the EH policy's verdict" },
+	{ "nd", decode_nd, "inner IPv6 ND packet with OMNI options, and its signature" },
+	{ "oal", decode_oal, "OAL fragment: headers, atomic trailer check, inner packet" },
+	{ "scion", decode_scion, "SCION packet: headers, path, UDP or SCMP payload" },
 };
 
 static void usage(FILE *f)

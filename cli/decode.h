@@ -24,3 +24,6 @@
 int decode_read_input(bool hex, uint8_t *buf, size_t cap, size_t *len);
 
 int decode_ipv6(int argc, char **argv, const struct cli_opts *o);
+int decode_nd(int argc, char **argv, const struct cli_opts *o);
+int decode_oal(int argc, char **argv, const struct cli_opts *o);
+int decode_scion(int argc, char **argv, const struct cli_opts *o);

@@ -78,3 +78,50 @@
 /* Key encodings (spec §5.14 [P]): 32 octets, standard base64 with padding. */
 #define OMNI_KEY_LEN 32
 #define OMNI_KEY_B64_LEN 44
+
+/* IPv6 ND with the OMNI option (spec §2.4, §4.2-4.5, §5.13; vectors/omni 01-06). */
+#define ND_HOP_LIMIT 255	 /* RFC 4861 §6.1: inner hop limit of every ND message */
+#define ICMP6_NH 58		 /* IPv6 Next Header for ICMPv6 */
+#define ICMP6_TYPE_RS 133	 /* RFC 4861 §4.1-4.4 */
+#define ICMP6_TYPE_RA 134
+#define ICMP6_TYPE_NS 135
+#define ICMP6_TYPE_NA 136
+#define ND_NA_FLAG_R 0x80000000u /* RFC 4861 §4.4 */
+#define ND_NA_FLAG_S 0x40000000u
+#define ND_NA_FLAG_O 0x20000000u
+#define ND_RA_FLAG_M 0x80	 /* RFC 4861 §4.2 */
+#define ND_RA_FLAG_O 0x40
+#define ND_OPT_OMNI 253		 /* RFC 4727 experimental ND option type [R-M] */
+#define OMNI_SUBLEN_MAX 0x7ff	 /* 11-bit Sub-Length (§4.3) */
+#define OMNI_SUB_PAD1 0		 /* §4.4 registry [R-M]; 28/29 omnid [P] */
+#define OMNI_SUB_PADN 1
+#define OMNI_SUB_IFATTR1 2
+#define OMNI_SUB_IFATTR 3
+#define OMNI_SUB_TRAFFIC_SEL 4
+#define OMNI_SUB_ORIGIN 5
+#define OMNI_SUB_MS_REGISTER 6
+#define OMNI_SUB_MS_RELEASE 7
+#define OMNI_SUB_GEO 8
+#define OMNI_SUB_DHCPV6 9
+#define OMNI_SUB_HIP 10
+#define OMNI_SUB_PIM 11
+#define OMNI_SUB_REASM_LIMIT 12
+#define OMNI_SUB_FRAG_REPORT 13
+#define OMNI_SUB_NODE_ID 14
+#define OMNI_SUB_AUTH 28
+#define OMNI_SUB_NEIGH_COORD 29
+#define OMNI_SUB_EXT 30
+#define OMNI_IFATTR_MIN 10	 /* Interface Attributes data without L2ADDR (§4.5 [P]) */
+#define OMNI_IFATTR_API_NONE 0
+#define OMNI_IFATTR_API_UDP4 1	 /* L2ADDR = port + IPv4, 6 octets */
+#define OMNI_IFATTR_API_UDP6 2	 /* L2ADDR = port + IPv6, 18 octets */
+#define OMNI_IFATTR_FMT_F 0x4
+#define OMNI_IFATTR_FMT_M 0x2
+#define OMNI_IFATTR_FMT_T 0x1
+#define OMNI_NODE_ID_ED25519 253 /* Node Identification ID-Type [P] */
+#define OMNI_AUTH_ALG_ED25519 1	 /* Authentication Alg [P] */
+#define OMNI_AUTH_ALG_MAC 2	 /* phase 2, rejected */
+#define OMNI_AUTH_HDR_LEN 14	 /* Alg, reserved, Key ID, Timestamp */
+#define OMNI_AUTH_ED25519_SUBLEN 78
+#define OMNI_AUTH_SIG_LEN 64
+#define OMNI_AUTH_WINDOW_MS 30000 /* ±30 s timestamp window (§4.5 [P]) */
