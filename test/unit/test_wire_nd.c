@@ -31,28 +31,9 @@ static const char *const ok_vectors[] = {"01-rs",
 					 "05-rs-split",
 					 "06e-unknown-subopt-skipped"};
 
-static uint8_t *read_hex(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert(f != NULL, "cannot open %s", path);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, f);
-	fclose(f);
-	cr_assert(n >= 0, "empty file %s", path);
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		n--;
-	cr_assert(n % 2 == 0);
-	uint8_t *out = malloc((size_t)n / 2 + 1);
-	for (ssize_t i = 0; i < n / 2; i++) {
-		unsigned v;
-		cr_assert(sscanf(line + 2 * i, "%2x", &v) == 1);
-		out[i] = (uint8_t)v;
-	}
-	free(line);
-	*len = (size_t)n / 2;
-	return out;
-}
+#include "vectors.h"
+
+#define read_hex vectors_read_hex
 
 static uint8_t *vec_bytes(const char *name, size_t *n)
 {
