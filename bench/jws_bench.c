@@ -56,8 +56,11 @@ static void run(const char *name, struct jws_ctx *ctx, const struct mint_key *is
 		       "0123456789abcdef", "agent_proof", "agent_checksum",
 		       "242d2f23a194483a0aea19c60f86ca2fb887d97edfd2cdfdcf4e2d650a2f79f3");
 	tok = mint_sign(th, tp, iss);
-	auth = malloc(strlen(tok) + 6);
-	sprintf(auth, "DPoP %s", tok);
+	if (!tok || !(auth = malloc(strlen(tok) + 6))) {
+		fprintf(stderr, "jws_bench: cannot mint the token\n");
+		exit(1);
+	}
+	snprintf(auth, strlen(tok) + 6, "DPoP %s", tok);
 	mint_ath(tok, ath);
 	ph = json_pack("{s:s, s:s, s:o}", "typ", "dpop+jwt", "alg",
 		       pk->alg == JWS_ALG_EDDSA ? "EdDSA" : "ES256", "jwk", mint_jwk(pk));
