@@ -8,6 +8,7 @@
  */
 #include "conf.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,15 @@
 #define DEF_DNS_PORT 53
 #define DEF_DNS_TTL 60
 #define DEF_DNS_RATE_LIMIT 50
+/* spec/agentic-jwt.md B.8.2. */
+#define DEF_API_SOCKET_GROUP "omnid"
+#define DEF_API_ADMIN_GROUP "omnid-admin"
+#define DEF_API_CLOCK_SKEW 60
+#define DEF_API_MAX_TOKEN_LIFETIME 600
+#define DEF_API_MAX_TOKEN_BYTES 8192
+#define DEF_API_REPLAY_CACHE_SIZE 65536
+#define DEF_API_AUDIT_LOG "/var/lib/omnid/audit.log"
+#define API_AUDIENCE_PREFIX "urn:omnid:node:"
 
 enum key_type {
 	K_LDH,	    /* char[64]: an LDH label */
@@ -46,6 +56,13 @@ enum key_type {
 	K_EHTYPES,  /* uint8_t[32] map of 0..255 ("1 3 253" or "none"), bool at aux */
 	K_ONOFF,    /* bool from on/off or a K_BOOL value; bool at aux when aux != 0 */
 	K_EHGLOBAL, /* a [ehfilter] key repeated in [ehfilter.exit]: always an error */
+	K_GROUP,    /* char[33]: a POSIX group name */
+	K_LOOPBACK, /* union sockaddr_any 127.0.0.1:port or [::1]:port, bool at aux */
+	K_TEXT,	    /* char[size]: printable ASCII without spaces */
+	K_ALG,	    /* enum jws_alg: EdDSA or ES256 */
+	K_CHECKSUM, /* list of uint8_t[32] from 64 lowercase hex */
+	K_SCOPES,   /* uint32_t JWS_SCOPE_* mask (jws_scope_parse), bool at aux */
+	K_STRLIST,  /* list of heap strings, K_TEXT rules, at most max characters */
 };
 
 struct key_def {
@@ -55,6 +72,7 @@ struct key_def {
 	size_t size; /* field size (strings, integers) */
 	size_t aux;  /* "has" flag (K_MNP, K_LISTEN, K_PUBKEY) or count field (lists) */
 	uint64_t min, max;
+	bool empty_ok; /* an empty value clears the field (and the aux flag) */
 };
 
 enum section_kind {
@@ -67,6 +85,8 @@ enum section_kind {
 	SEC_DNS,
 	SEC_EHFILTER,
 	SEC_EHFILTER_EXIT,
+	SEC_ISSUER,
+	SEC_AGENT,
 };
 
 struct section_def {
@@ -88,6 +108,13 @@ struct section_def {
 #define PK(n, t, m)                                                                                \
 	.name = (n), .type = (t), .off = offsetof(struct conf_peer, m),                            \
 	.size = FSZ(struct conf_peer, m)
+/* ... struct conf_issuer (IK), struct conf_agent (AK). */
+#define IK(n, t, m)                                                                                \
+	.name = (n), .type = (t), .off = offsetof(struct conf_issuer, m),                          \
+	.size = FSZ(struct conf_issuer, m)
+#define AK(n, t, m)                                                                                \
+	.name = (n), .type = (t), .off = offsetof(struct conf_agent, m),                           \
+	.size = FSZ(struct conf_agent, m)
 
 static const struct key_def node_keys[] = {
     {CK("name", K_LDH, node.name)},
@@ -127,6 +154,42 @@ static const struct key_def secure_keys[] = {
 
 static const struct key_def api_keys[] = {
     {CK("socket", K_PATH, api.socket)},
+    {CK("socket_group", K_GROUP, api.socket_group)},
+    {CK("admin_group", K_GROUP, api.admin_group), .empty_ok = true},
+    {CK("readonly_group", K_GROUP, api.readonly_group), .empty_ok = true},
+    {CK("listen_tcp", K_LOOPBACK, api.listen_tcp), .aux = offsetof(struct conf, api.has_listen_tcp),
+     .empty_ok = true},
+    {CK("audience", K_TEXT, api.audience)},
+    {CK("clock_skew", K_UINT, api.clock_skew), .min = 0, .max = 600},
+    {CK("max_token_lifetime", K_UINT, api.max_token_lifetime), .min = 1, .max = 86400},
+    /* Below 1 KiB no real token fits; jws.c caps the decoded parts anyway. */
+    {CK("max_token_bytes", K_UINT, api.max_token_bytes), .min = 1024, .max = 65536},
+    /* jws.c REPLAY_CAP_MAX. */
+    {CK("replay_cache_size", K_UINT, api.replay_cache_size), .min = 1024, .max = 1U << 24},
+    {CK("single_use_writes", K_BOOL, api.single_use_writes)},
+    {CK("audit_log", K_PATH, api.audit_log)},
+};
+
+static const struct key_def issuer_keys[] = {
+    {IK("iss", K_TEXT, iss)},
+    {IK("key_file", K_PATH, key_file)},
+    {IK("kid", K_TEXT, kid)},
+    {IK("alg", K_ALG, alg)},
+};
+
+static const struct key_def agent_keys[] = {
+    {AK("sub", K_TEXT, sub)},
+    {AK("checksum", K_CHECKSUM, checksums), .aux = offsetof(struct conf_agent, n_checksums)},
+    {AK("max_scopes", K_SCOPES, max_scopes), .aux = offsetof(struct conf_agent, has_max_scopes)},
+    {AK("registration_id", K_STRLIST, registration_ids), .max = CONF_VALUE_MAX,
+     .aux = offsetof(struct conf_agent, n_registration_ids)},
+    {AK("revoked_registration_id", K_STRLIST, revoked_registration_ids),
+     .max = CONF_VALUE_MAX, .aux = offsetof(struct conf_agent, n_revoked_registration_ids)},
+    {AK("workflow_id", K_STRLIST, workflow_ids), .max = JWS_INTENT_STR_MAX,
+     .aux = offsetof(struct conf_agent, n_workflow_ids)},
+    /* uid_t (uint32_t) without (uid_t)-1. */
+    {AK("peer_uid", K_UINT, peer_uid), .aux = offsetof(struct conf_agent, has_peer_uid), .min = 0,
+     .max = UINT32_MAX - 1},
 };
 
 static const struct key_def dns_keys[] = {
@@ -216,6 +279,10 @@ static const struct section_def sections[] = {
      offsetof(struct conf, ehfilter.seen)},
     {"ehfilter.exit", SEC_EHFILTER_EXIT, false, ehfilter_exit_keys,
      ARRAY_SIZE(ehfilter_exit_keys), offsetof(struct conf, ehfilter_exit.seen)},
+    {"issuer", SEC_ISSUER, true, issuer_keys, ARRAY_SIZE(issuer_keys),
+     offsetof(struct conf_issuer, seen)},
+    {"agent", SEC_AGENT, true, agent_keys, ARRAY_SIZE(agent_keys),
+     offsetof(struct conf_agent, seen)},
 };
 
 static int fail(struct conf_err *err, const char *fmt, ...) PRINTF(2, 3);
@@ -265,6 +332,20 @@ void conf_init(struct conf *c)
 	c->dns.rate_limit = DEF_DNS_RATE_LIMIT;
 	eh_limits_default(&c->ehfilter.lim);
 	eh_rules_default(&c->ehfilter.rules);
+	snprintf(c->api.socket_group, sizeof(c->api.socket_group), "%s", DEF_API_SOCKET_GROUP);
+	snprintf(c->api.admin_group, sizeof(c->api.admin_group), "%s", DEF_API_ADMIN_GROUP);
+	c->api.clock_skew = DEF_API_CLOCK_SKEW;
+	c->api.max_token_lifetime = DEF_API_MAX_TOKEN_LIFETIME;
+	c->api.max_token_bytes = DEF_API_MAX_TOKEN_BYTES;
+	c->api.replay_cache_size = DEF_API_REPLAY_CACHE_SIZE;
+	snprintf(c->api.audit_log, sizeof(c->api.audit_log), "%s", DEF_API_AUDIT_LOG);
+}
+
+static void strlist_free(char **l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
 }
 
 void conf_free(struct conf *c)
@@ -277,6 +358,15 @@ void conf_free(struct conf *c)
 		free(c->peers[i].allowed);
 	}
 	free(c->peers);
+	free(c->issuers);
+	for (size_t i = 0; i < c->n_agents; i++) {
+		struct conf_agent *a = &c->agents[i];
+		free(a->checksums);
+		strlist_free(a->registration_ids, a->n_registration_ids);
+		strlist_free(a->revoked_registration_ids, a->n_revoked_registration_ids);
+		strlist_free(a->workflow_ids, a->n_workflow_ids);
+	}
+	free(c->agents);
 	for (size_t i = 0; i < c->n_src_files; i++)
 		free(c->src_files[i]);
 	free(c->src_files);
@@ -304,6 +394,10 @@ void conf_file_begin(struct conf *c)
 		c->underlays[i].seen = 0;
 	for (size_t i = 0; i < c->n_peers; i++)
 		c->peers[i].seen = 0;
+	for (size_t i = 0; i < c->n_issuers; i++)
+		c->issuers[i].seen = 0;
+	for (size_t i = 0; i < c->n_agents; i++)
+		c->agents[i].seen = 0;
 }
 
 void conf_set_origin(struct conf *c, const char *file, unsigned line)
@@ -475,6 +569,96 @@ static struct conf_peer *get_peer(struct conf *c, const char *name)
 	return p;
 }
 
+static struct conf_issuer *get_issuer(struct conf *c, const char *name)
+{
+	struct conf_issuer *is;
+
+	for (size_t i = 0; i < c->n_issuers; i++) {
+		if (strcasecmp(c->issuers[i].name, name) == 0)
+			return &c->issuers[i];
+	}
+	c->issuers = grow(c->issuers, c->n_issuers, sizeof(*c->issuers));
+	is = &c->issuers[c->n_issuers++];
+	memset(is, 0, sizeof(*is));
+	snprintf(is->name, sizeof(is->name), "%s", name);
+	is->src_file = c->cur_file;
+	is->src_line = c->cur_line;
+	return is;
+}
+
+static struct conf_agent *get_agent(struct conf *c, const char *name)
+{
+	struct conf_agent *a;
+
+	for (size_t i = 0; i < c->n_agents; i++) {
+		if (strcasecmp(c->agents[i].name, name) == 0)
+			return &c->agents[i];
+	}
+	c->agents = grow(c->agents, c->n_agents, sizeof(*c->agents));
+	a = &c->agents[c->n_agents++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->src_file = c->cur_file;
+	a->src_line = c->cur_line;
+	return a;
+}
+
+/* A portable group name (POSIX.1-2017 §3.437 characters), at most 32 octets like useradd. */
+static bool is_group(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32 || s[0] == '-')
+		return false;
+	for (const char *p = s; *p; p++) {
+		char ch = *p;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* Claim values compared byte for byte with a token's: printable ASCII, no spaces. */
+static bool is_text(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p <= ' ' || *p >= 0x7f)
+			return false;
+	}
+	return *s != '\0';
+}
+
+static bool parse_hex32(const char *s, uint8_t out[32])
+{
+	if (strlen(s) != 64)
+		return false;
+	for (size_t i = 0; i < 32; i++) {
+		unsigned v = 0;
+		for (size_t j = 0; j < 2; j++) {
+			char ch = s[2 * i + j];
+			if (ch >= '0' && ch <= '9')
+				v = v * 16 + (unsigned)(ch - '0');
+			else if (ch >= 'a' && ch <= 'f')
+				v = v * 16 + (unsigned)(ch - 'a' + 10);
+			else
+				return false;
+		}
+		out[i] = (uint8_t)v;
+	}
+	return true;
+}
+
+static bool sum_eq_v(const void *a, const void *b)
+{
+	return memcmp(a, b, 32) == 0;
+}
+
+static bool str_eq_v(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b) == 0;
+}
+
 static void store_uint(void *field, size_t size, uint64_t v)
 {
 	switch (size) {
@@ -619,6 +803,95 @@ static int apply_value(uint8_t *base, const char *sec, const struct key_def *kd,
 			return fail(err, "[%s] %s: %s is out of range %llu..%llu", sec, k, value,
 				    (unsigned long long)kd->min, (unsigned long long)kd->max);
 		store_uint(field, kd->size, v);
+		if (kd->aux) {
+			bool yes = true;
+			memcpy(base + kd->aux, &yes, sizeof(yes));
+		}
+		return 0;
+	}
+	case K_GROUP:
+		if (!is_group(value))
+			return fail(err,
+				    "[%s] %s: '%s' is not a group name (1..32 letters, digits, "
+				    "'.', '_', '-')",
+				    sec, k, value);
+		snprintf(field, kd->size, "%s", value);
+		return 0;
+	case K_LOOPBACK: {
+		union sockaddr_any a;
+		bool yes = true, lo;
+		if (addr_parse_endpoint(value, 0, &a) < 0)
+			return fail(err, "[%s] %s: '%s' is not address:port", sec, k, value);
+		/* B.8.1: exactly the two addresses the Host check accepts. */
+		if (a.sa.sa_family == AF_INET)
+			lo = a.in4.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && a.in4.sin_port;
+		else
+			lo = IN6_IS_ADDR_LOOPBACK(&a.in6.sin6_addr) && a.in6.sin6_port &&
+			     a.in6.sin6_scope_id == 0;
+		if (!lo)
+			return fail(err,
+				    "[%s] %s: '%s' is not 127.0.0.1:<port> or [::1]:<port> (never "
+				    "a non-loopback address)",
+				    sec, k, value);
+		memcpy(field, &a, sizeof(a));
+		memcpy(base + kd->aux, &yes, sizeof(yes));
+		return 0;
+	}
+	case K_TEXT:
+		if (!is_text(value))
+			return fail(err, "[%s] %s: '%s' has spaces or non-ASCII characters", sec,
+				    k, value);
+		if (strlen(value) >= kd->size)
+			return fail(err, "[%s] %s: longer than %zu characters", sec, k,
+				    kd->size - 1);
+		snprintf(field, kd->size, "%s", value);
+		return 0;
+	case K_ALG: {
+		enum jws_alg alg;
+		/* JOSE names are case-sensitive (RFC 7515 §4.1.1). */
+		if (strcmp(value, "EdDSA") == 0)
+			alg = JWS_ALG_EDDSA;
+		else if (strcmp(value, "ES256") == 0)
+			alg = JWS_ALG_ES256;
+		else
+			return fail(err, "[%s] %s: '%s' is not EdDSA or ES256", sec, k, value);
+		memcpy(field, &alg, sizeof(alg));
+		return 0;
+	}
+	case K_CHECKSUM: {
+		uint8_t sum[32];
+		if (!parse_hex32(value, sum))
+			return fail(err, "[%s] %s: not 64 lowercase hex digits (a SHA-256)", sec,
+				    k);
+		if (list_append(base, kd, sum, sizeof(sum), sum_eq_v) < 0)
+			return fail(err, "[%s] %s: '%s' is listed twice", sec, k, value);
+		return 0;
+	}
+	case K_SCOPES: {
+		uint32_t mask;
+		bool yes = true;
+		if (jws_scope_parse(value, strlen(value), &mask) < 0)
+			return fail(err,
+				    "[%s] %s: '%s' is not a list of known scopes separated by "
+				    "single spaces, without repeats",
+				    sec, k, value);
+		memcpy(field, &mask, sizeof(mask));
+		memcpy(base + kd->aux, &yes, sizeof(yes));
+		return 0;
+	}
+	case K_STRLIST: {
+		char *dup;
+		if (!is_text(value))
+			return fail(err, "[%s] %s: '%s' has spaces or non-ASCII characters", sec,
+				    k, value);
+		if (strlen(value) > kd->max)
+			return fail(err, "[%s] %s: longer than %llu characters", sec, k,
+				    (unsigned long long)kd->max);
+		dup = xstrdup(value);
+		if (list_append(base, kd, &dup, sizeof(dup), str_eq_v) < 0) {
+			free(dup);
+			return fail(err, "[%s] %s: '%s' is listed twice", sec, k, value);
+		}
 		return 0;
 	}
 	case K_BOOL: {
@@ -772,6 +1045,10 @@ int conf_apply(struct conf *c, const char *section, const char *key, const char 
 		base = (uint8_t *)get_underlay(c, name);
 	else if (sd->kind == SEC_PEER)
 		base = (uint8_t *)get_peer(c, name);
+	else if (sd->kind == SEC_ISSUER)
+		base = (uint8_t *)get_issuer(c, name);
+	else if (sd->kind == SEC_AGENT)
+		base = (uint8_t *)get_agent(c, name);
 	else
 		base = (uint8_t *)c;
 	if (!key)
@@ -787,14 +1064,25 @@ int conf_apply(struct conf *c, const char *section, const char *key, const char 
 	}
 	if (!kd)
 		return fail(err, "[%s]: unknown key '%.64s'", section, key);
+	bool is_list = kd->type == K_ADDRESS || kd->type == K_ROUTE || kd->type == K_ENDPOINT ||
+		       kd->type == K_CHECKSUM || kd->type == K_STRLIST;
+	seen = (uint32_t *)(void *)(base + sd->seen_off);
+	if ((!value || value[0] == '\0') && kd->empty_ok && !is_list) {
+		bool no = false;
+		if (*seen & (1U << idx))
+			return fail(err, "[%s] %s: set more than once in this file", section, key);
+		memset(base + kd->off, 0, kd->size);
+		if (kd->aux)
+			memcpy(base + kd->aux, &no, sizeof(no));
+		*seen |= 1U << idx;
+		return 0;
+	}
 	if (!value || value[0] == '\0')
 		return fail(err, "[%s] %s: empty value", section, key);
 	if (strlen(value) > CONF_VALUE_MAX)
 		return fail(err, "[%s] %s: value longer than %d characters", section, key,
 			    CONF_VALUE_MAX);
 
-	bool is_list = kd->type == K_ADDRESS || kd->type == K_ROUTE || kd->type == K_ENDPOINT;
-	seen = (uint32_t *)(void *)(base + sd->seen_off);
 	if (!is_list) {
 		if (*seen & (1U << idx))
 			return fail(err, "[%s] %s: set more than once in this file", section, key);
@@ -965,6 +1253,51 @@ static int finish_peer(struct conf *c, size_t idx, struct conf_err *err)
 	return 0;
 }
 
+/* spec/agentic-jwt.md B.8.2: [api] derived defaults, [issuer.NAME] and [agent.NAME]. */
+static int finish_auth(struct conf *c, struct conf_err *err)
+{
+	if (c->api.audience[0] == '\0')
+		snprintf(c->api.audience, sizeof(c->api.audience), "%s%s", API_AUDIENCE_PREFIX,
+			 c->node.name);
+	for (size_t i = 0; i < c->n_issuers; i++) {
+		const struct conf_issuer *is = &c->issuers[i];
+		const char *missing = !is->iss[0]	 ? "'iss = <issuer URL>'"
+				      : !is->key_file[0] ? "'key_file = <path>'"
+				      : !is->alg	 ? "'alg = EdDSA' or 'alg = ES256'"
+							 : NULL;
+		if (missing)
+			return fail_at(c, err, is->src_file, is->src_line,
+				       "[issuer.%s]: %s is required", is->name, missing);
+		for (size_t j = 0; j < i; j++) {
+			const struct conf_issuer *o = &c->issuers[j];
+			/* Keys of one iss are told apart by kid alone (jws_ctx_new agrees). */
+			if (strcmp(o->iss, is->iss) == 0 &&
+			    (!o->kid[0] || !is->kid[0] || strcmp(o->kid, is->kid) == 0))
+				return fail_at(c, err, is->src_file, is->src_line,
+					       "[issuer.%s]: the same iss as [issuer.%s]; give "
+					       "each key of one iss its own kid",
+					       is->name, o->name);
+		}
+	}
+	for (size_t i = 0; i < c->n_agents; i++) {
+		const struct conf_agent *a = &c->agents[i];
+		const char *missing = !a->sub[0]	    ? "'sub = <agent id>'"
+				      : !a->n_checksums	    ? "'checksum = <64 hex>'"
+				      : !a->has_max_scopes ? "'max_scopes = <scope ...>'"
+							    : NULL;
+		if (missing)
+			return fail_at(c, err, a->src_file, a->src_line,
+				       "[agent.%s]: %s is required", a->name, missing);
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(c->agents[j].sub, a->sub) == 0)
+				return fail_at(c, err, a->src_file, a->src_line,
+					       "[agent.%s] sub: '%s' is also [agent.%s]'s", a->name,
+					       a->sub, c->agents[j].name);
+		}
+	}
+	return 0;
+}
+
 int conf_finish(struct conf *c, struct conf_err *err)
 {
 	int rc;
@@ -1025,7 +1358,7 @@ int conf_finish(struct conf *c, struct conf_err *err)
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return finish_auth(c, err);
 }
 
 /* ---- reload support ---- */
@@ -1052,6 +1385,10 @@ bool conf_needs_restart(const struct conf *a, const struct conf *b)
 	    !prefixes_eq(a->omni.addresses, a->omni.n_addresses, b->omni.addresses,
 			 b->omni.n_addresses) ||
 	    strcmp(a->api.socket, b->api.socket) != 0 ||
+	    strcmp(a->api.socket_group, b->api.socket_group) != 0 ||
+	    a->api.has_listen_tcp != b->api.has_listen_tcp ||
+	    (a->api.has_listen_tcp && !addr_equal(&a->api.listen_tcp, &b->api.listen_tcp)) ||
+	    a->api.replay_cache_size != b->api.replay_cache_size ||
 	    strcmp(a->node.private_key_file, b->node.private_key_file) != 0 ||
 	    strcasecmp(a->node.overlay, b->node.overlay) != 0 || a->dns.enable != b->dns.enable ||
 	    a->dns.listen_port != b->dns.listen_port ||

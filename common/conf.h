@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "addr.h"
 #include "eh.h"
+#include "jws.h"
 #include "log.h"
 #include "util.h"
 
@@ -48,6 +49,41 @@ struct conf_peer {
 	struct prefix *allowed;
 	size_t n_allowed;
 	uint32_t persistent_keepalive; /* 0 = off */
+	/* bookkeeping */
+	uint32_t seen;
+	uint32_t src_file;
+	unsigned src_line;
+};
+
+/* One [issuer.NAME] of spec/agentic-jwt.md B.8.2: a token issuer key. */
+struct conf_issuer {
+	char name[CONF_NAME_MAX + 1];
+	char iss[CONF_VALUE_MAX + 1]; /* required */
+	char key_file[256];	      /* required; read by auth_conf.c, never here */
+	char kid[CONF_VALUE_MAX + 1]; /* "" = none */
+	enum jws_alg alg;	      /* required; 0 until set */
+	/* bookkeeping */
+	uint32_t seen;
+	uint32_t src_file;
+	unsigned src_line;
+};
+
+/* One [agent.NAME] of B.8.2: an agent allowed to present tokens. */
+struct conf_agent {
+	char name[CONF_NAME_MAX + 1];
+	char sub[CONF_VALUE_MAX + 1]; /* required */
+	uint8_t (*checksums)[32];     /* list `checksum`, at least one */
+	size_t n_checksums;
+	uint32_t max_scopes; /* JWS_SCOPE_* mask; required */
+	bool has_max_scopes;
+	char **registration_ids; /* list; none = any */
+	size_t n_registration_ids;
+	char **revoked_registration_ids; /* list */
+	size_t n_revoked_registration_ids;
+	char **workflow_ids; /* list; none = any */
+	size_t n_workflow_ids;
+	bool has_peer_uid;
+	uint32_t peer_uid;
 	/* bookkeeping */
 	uint32_t seen;
 	uint32_t src_file;
@@ -95,6 +131,18 @@ struct conf {
 	size_t n_underlays;
 	struct {
 		char socket[108];
+		char socket_group[33];	 /* group of the socket (B.8.1) */
+		char admin_group[33];	 /* "" = uid 0 only */
+		char readonly_group[33]; /* "" = none */
+		union sockaddr_any listen_tcp; /* loopback only */
+		bool has_listen_tcp;
+		char audience[CONF_VALUE_MAX + 1]; /* conf_finish: urn:omnid:node:<name> */
+		uint32_t clock_skew;
+		uint32_t max_token_lifetime;
+		uint32_t max_token_bytes;
+		uint32_t replay_cache_size;
+		bool single_use_writes;
+		char audit_log[256];
 		uint32_t seen;
 	} api;
 	struct {
@@ -117,6 +165,10 @@ struct conf {
 	} ehfilter_exit;
 	struct conf_peer *peers;
 	size_t n_peers;
+	struct conf_issuer *issuers;
+	size_t n_issuers;
+	struct conf_agent *agents;
+	size_t n_agents;
 
 	/* Loader bookkeeping: the names of the files read, for conf_finish messages. */
 	char **src_files;
@@ -144,7 +196,10 @@ void conf_free(struct conf *c);
  * ([underlay.NAME], [peer.NAME]) is created, so an empty named section still
  * counts. Scalars repeated within one section of one file are errors (see
  * conf_file_begin); a later file overrides them; list keys (`address`,
- * `route`, `endpoint`, `allowed_prefix`) append. The only function that
+ * `route`, `endpoint`, `allowed_prefix`, and the [agent.NAME] `checksum`,
+ * `registration_id`, `revoked_registration_id`, `workflow_id`) append. An
+ * empty value is an error except for [api] admin_group, readonly_group and
+ * listen_tcp, where it means "off". The only function that
  * writes to the model. Returns 0 or -EINVAL with @err->msg naming the
  * section and key (@err->file/line untouched).
  */
@@ -172,7 +227,11 @@ void conf_set_origin(struct conf *c, const char *file, unsigned line);
  *    needs an underlay of its family; no two peers share a key, an msid, or
  *    overlapping prefixes (mnp and allowed_prefix); no peer prefix overlaps
  *    this node's own mnp and no peer msid equals ours;
- *  - reassembly_mem_total >= reassembly_mem_peer.
+ *  - reassembly_mem_total >= reassembly_mem_peer;
+ *  - [api] audience defaults to urn:omnid:node:<node name>; each issuer needs
+ *    iss, key_file and alg, and two keys of one iss need distinct kids; each
+ *    agent needs sub,
+ *    a checksum and max_scopes, and no two share a sub.
  * A peer key equal to our own is left to the daemon. Returns 0 or -EINVAL;
  * @err->msg names the section/key and, where the error belongs to a named
  * section, @err->file/line point at its header (else line 0).
@@ -202,9 +261,12 @@ int conf_parse_string(struct conf *c, const char *text, const char *name, struct
 /**
  * True if @a and @b differ in anything that needs the TUN or an underlay
  * socket re-created: tun, mtu, own mnp / msid, ula_domain, link_id,
- * addresses, the underlays, [api] socket, [node] private_key_file or
+ * addresses, the underlays, the [api] listeners (socket, socket_group,
+ * listen_tcp) or replay_cache_size (the cache would lose its entries),
+ * [node] private_key_file or
  * overlay, or [dns] enable, listen_port or register_resolved. A reload keeps
- * those and applies only peer, route and the other [dns] changes.
+ * those and applies only peer, route, issuer, agent, the other [api] and
+ * the other [dns] changes.
  */
 bool conf_needs_restart(const struct conf *a, const struct conf *b);
 

@@ -46,6 +46,9 @@
 	"endpoint = 192.0.2.20:8060\n"                                                             \
 	"mnp = 2001:db8:1000:3000::/56\n"
 
+#define SUM_A "242d2f23a194483a0aea19c60f86ca2fb887d97edfd2cdfdcf4e2d650a2f79f3"
+#define SUM_B "0000000000000000000000000000000000000000000000000000000000000001"
+
 /* Identity and underlay only, to prepend to texts that test one thing. */
 #define NODE "[omni]\nmnp = 2001:db8:a::/48\n[underlay.u]\nlisten = 192.0.2.1:8060\n"
 
@@ -140,6 +143,19 @@ Test(conf, defaults)
 	cr_assert_eq(c.secure.keepalive, 10);
 	cr_assert_eq(c.secure.replay_window, 2048);
 	cr_assert_str_eq(c.api.socket, "/run/omnid/api.sock");
+	cr_assert_str_eq(c.api.socket_group, "omnid");
+	cr_assert_str_eq(c.api.admin_group, "omnid-admin");
+	cr_assert_str_eq(c.api.readonly_group, "");
+	cr_assert_not(c.api.has_listen_tcp);
+	cr_assert_str_eq(c.api.audience, "");
+	cr_assert_eq(c.api.clock_skew, 60);
+	cr_assert_eq(c.api.max_token_lifetime, 600);
+	cr_assert_eq(c.api.max_token_bytes, 8192);
+	cr_assert_eq(c.api.replay_cache_size, 65536);
+	cr_assert_not(c.api.single_use_writes);
+	cr_assert_str_eq(c.api.audit_log, "/var/lib/omnid/audit.log");
+	cr_assert_eq(c.n_issuers, 0);
+	cr_assert_eq(c.n_agents, 0);
 	cr_assert_str_eq(c.node.overlay, "omni");
 	cr_assert_not(c.dns.enable);
 	cr_assert_eq(c.dns.listen_port, 53);
@@ -1061,7 +1077,9 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	 * [secure] and [api] (except the keys without a default) and check that
 	 * the result equals conf_init().
 	 */
-	static const char *skip[] = { "name", "mnp", "msid", "address", "route", "hosts_export" };
+	static const char *skip[] = { "name",	      "mnp",	  "msid",
+				      "address",      "route",	  "hosts_export",
+				      "audience" };
 	char *shipped = read_all(SHIPPED), *out = malloc(65536);
 	struct conf d;
 	size_t n = 0;
@@ -1082,8 +1100,11 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 			uncommented++;
 		n += (size_t)sprintf(out + n, "%s\n", key_line ? line + 1 : line);
 	}
-	/* 17 [node]/[omni]/[secure]/[api] (with offload), overlay, 5 [dns], 21 [ehfilter] */
-	cr_assert_eq(uncommented, 17 + 1 + 5 + 21, "keys with defaults found: %d", uncommented);
+	/*
+	 * 17 [node]/[omni]/[secure]/[api] (with offload), overlay, 5 [dns], 21 [ehfilter],
+	 * 8 more [api] (B.8.2; readonly_group, listen_tcp are empty, audience is derived)
+	 */
+	cr_assert_eq(uncommented, 17 + 1 + 5 + 21 + 8, "keys with defaults found: %d", uncommented);
 	write_file("omnid.conf", out);
 	free(shipped);
 	free(out);
@@ -1113,7 +1134,7 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	cr_assert(memcmp(&c.secure, &d.secure, sizeof(d.secure)) == 0);
 	cr_assert(memcmp(&c.api, &d.api, sizeof(d.api)) == 0);
 	/* And they were really parsed: every scalar was set once. */
-	cr_assert_eq(c.omni.seen != 0 && c.secure.seen == 0xf && c.api.seen == 1, 1);
+	cr_assert_eq(c.omni.seen != 0 && c.secure.seen == 0xf && c.api.seen == 0xfc7, 1);
 }
 
 Test(conf, peer_example_with_a_real_key, .init = mk_tmpdir, .fini = rm_tmpdir)
@@ -1175,6 +1196,16 @@ Test(conf, needs_restart)
 		{ "[dns]\nttl = 5\n", false },
 		{ "[dns]\nrate_limit = 5\n", false },
 		{ "[dns]\nhosts_export = /run/h\n", false },
+		{ "[api]\nsocket_group = other\n", true },
+		{ "[api]\nlisten_tcp = 127.0.0.1:7411\n", true },
+		{ "[api]\nreplay_cache_size = 4096\n", true },
+		{ "[api]\nadmin_group =\n", false },
+		{ "[api]\nreadonly_group = wheel\n", false },
+		{ "[api]\naudience = urn:x\nclock_skew = 5\nmax_token_lifetime = 60\n", false },
+		{ "[api]\nmax_token_bytes = 4096\nsingle_use_writes = yes\n", false },
+		{ "[api]\naudit_log = /tmp/audit.log\n", false },
+		{ "[issuer.i]\niss = https://x\nkey_file = /k\nalg = EdDSA\n", false },
+		{ "[agent.a]\nsub = s\nchecksum = " SUM_A "\nmax_scopes = route.read\n", false },
 	};
 	struct conf base;
 	struct conf_err e;
@@ -1466,4 +1497,235 @@ Test(conf, offload_keys)
 	cr_assert(!k.underlays[0].offload);
 	cr_assert_neq(conf_parse_string(&k, "[omni]\noffload = maybe\n", "c.conf", &e), 0);
 	conf_free(&k);
+}
+
+/* ---- [api], [issuer.NAME], [agent.NAME] (spec/agentic-jwt.md B.8.2) ---- */
+
+Test(conf, api_keys)
+{
+	char buf[ADDR_STR_MAX];
+
+	expect_ok("[node]\nname = alpha\n" NODE "[api]\nsocket_group = omnid-api\n"
+		  "admin_group = wheel\nreadonly_group = omnid_ro.1\nlisten_tcp = 127.0.0.1:7411\n"
+		  "clock_skew = 0\nmax_token_lifetime = 86400\nmax_token_bytes = 1024\n"
+		  "replay_cache_size = 16777216\nsingle_use_writes = yes\n"
+		  "audit_log = /var/log/omnid-audit.log\n");
+	cr_assert_str_eq(c.api.socket_group, "omnid-api");
+	cr_assert_str_eq(c.api.admin_group, "wheel");
+	cr_assert_str_eq(c.api.readonly_group, "omnid_ro.1");
+	cr_assert(c.api.has_listen_tcp);
+	cr_assert_str_eq(addr_format_endpoint(&c.api.listen_tcp, buf, sizeof(buf)),
+			 "127.0.0.1:7411");
+	/* The audience defaults to the node name. */
+	cr_assert_str_eq(c.api.audience, "urn:omnid:node:alpha");
+	cr_assert_eq(c.api.clock_skew, 0);
+	cr_assert_eq(c.api.max_token_lifetime, 86400);
+	cr_assert_eq(c.api.max_token_bytes, 1024);
+	cr_assert_eq(c.api.replay_cache_size, 1U << 24);
+	cr_assert(c.api.single_use_writes);
+	cr_assert_str_eq(c.api.audit_log, "/var/log/omnid-audit.log");
+
+	expect_ok(NODE "[api]\nlisten_tcp = [::1]:7411\naudience = https://a.omni.internal/\n");
+	cr_assert_str_eq(addr_format_endpoint(&c.api.listen_tcp, buf, sizeof(buf)), "[::1]:7411");
+	cr_assert_str_eq(c.api.audience, "https://a.omni.internal/");
+}
+
+Test(conf, api_empty_values_mean_off)
+{
+	struct conf_err e;
+
+	/* A later file turns the admin group and the TCP listener off again. */
+	cr_assert_eq(conf_parse_string(&c, NODE "[api]\nlisten_tcp = 127.0.0.1:1\n"
+					      "readonly_group = ro\n",
+				       "a", &e),
+		     0, "%s", e.msg);
+	cr_assert(c.api.has_listen_tcp);
+	cr_assert_eq(conf_load_string(&c, "[api]\nadmin_group =\nreadonly_group =\nlisten_tcp =\n",
+				      "b", &e),
+		     0, "%s", e.msg);
+	cr_assert_str_eq(c.api.admin_group, "");
+	cr_assert_str_eq(c.api.readonly_group, "");
+	cr_assert_not(c.api.has_listen_tcp);
+	/* Only those three. */
+	expect_err(NODE "[api]\nsocket_group =\n", 6, "empty value");
+	expect_err(NODE "[api]\naudience =\n", 6, "empty value");
+	expect_err(NODE "[api]\naudit_log =\n", 6, "empty value");
+	/* An empty value still counts as set. */
+	expect_err(NODE "[api]\nadmin_group =\nadmin_group = x\n", 7, "more than once");
+	expect_err(NODE "[api]\nlisten_tcp = 127.0.0.1:2\nlisten_tcp =\n", 7, "more than once");
+}
+
+Test(conf, api_bad_values)
+{
+	static const struct {
+		const char *line, *needle;
+	} cases[] = {
+		{ "socket_group = -x", "group name" },
+		{ "socket_group = a b", "group name" },
+		{ "admin_group = x/y", "group name" },
+		{ "readonly_group = 123456789012345678901234567890123", "group name" },
+		{ "listen_tcp = 0.0.0.0:7411", "loopback" },
+		{ "listen_tcp = 127.0.0.2:7411", "loopback" },
+		{ "listen_tcp = 192.0.2.1:7411", "loopback" },
+		{ "listen_tcp = [::]:7411", "loopback" },
+		{ "listen_tcp = [2001:db8::1]:7411", "loopback" },
+		{ "listen_tcp = 127.0.0.1", "address:port" },
+		{ "listen_tcp = 127.0.0.1:0", "address:port" },
+		{ "listen_tcp = localhost:7411", "address:port" },
+		{ "audience = a b", "spaces" },
+		{ "audience = caf\xc3\xa9", "non-ASCII" },
+		{ "clock_skew = 601", "out of range 0..600" },
+		{ "clock_skew = -1", "decimal" },
+		{ "max_token_lifetime = 0", "out of range 1..86400" },
+		{ "max_token_lifetime = 86401", "out of range" },
+		{ "max_token_bytes = 1023", "out of range 1024..65536" },
+		{ "max_token_bytes = 65537", "out of range" },
+		{ "replay_cache_size = 1023", "out of range 1024..16777216" },
+		{ "replay_cache_size = 16777217", "out of range" },
+		{ "single_use_writes = maybe", "not yes" },
+		{ "audit_log = audit.log", "absolute path" },
+		{ "tokens = 1", "unknown key" },
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), NODE "[api]\n%s\n", cases[i].line);
+		expect_err(text, 6, cases[i].needle);
+	}
+	/* Edges accepted. */
+	expect_ok(NODE "[api]\nsocket_group = 12345678901234567890123456789012\n");
+	expect_ok(NODE "[api]\nreplay_cache_size = 1024\nmax_token_bytes = 65536\n");
+}
+
+#define ISSUER "[issuer.corp]\niss = https://idp.example.internal\nkey_file = /etc/k.pem\n"
+#define AGENT "[agent.patcher]\nsub = agent-patcher-01\nchecksum = " SUM_A "\n"
+
+Test(conf, issuer_and_agent)
+{
+	expect_ok(NODE ISSUER "kid = corp-2026-01\nalg = EdDSA\n"
+		       "[issuer.es]\niss = https://idp.example.internal\nkey_file = /k2\n"
+		       "alg = ES256\n"
+		       "kid = es-1\n" AGENT "checksum = " SUM_B "\n"
+		       "max_scopes = route.read peer.read status.read\n"
+		       "registration_id = reg_agent-patcher-01_1767225600\n"
+		       "registration_id = reg_2\nrevoked_registration_id = reg_2\n"
+		       "workflow_id = wf-patch\npeer_uid = 0\n"
+		       "[agent.other]\nsub = agent-2\nchecksum = " SUM_A "\n"
+		       "max_scopes = dns.read\n");
+	cr_assert_eq(c.n_issuers, 2);
+	cr_assert_str_eq(c.issuers[0].name, "corp");
+	cr_assert_str_eq(c.issuers[0].iss, "https://idp.example.internal");
+	cr_assert_str_eq(c.issuers[0].key_file, "/etc/k.pem");
+	cr_assert_str_eq(c.issuers[0].kid, "corp-2026-01");
+	cr_assert_eq(c.issuers[0].alg, JWS_ALG_EDDSA);
+	cr_assert_eq(c.issuers[1].alg, JWS_ALG_ES256);
+	cr_assert_eq(c.issuers[0].src_line, 5);
+	cr_assert_eq(c.n_agents, 2);
+	const struct conf_agent *a = &c.agents[0];
+	cr_assert_str_eq(a->sub, "agent-patcher-01");
+	cr_assert_eq(a->n_checksums, 2);
+	cr_assert_eq(a->checksums[0][0], 0x24);
+	cr_assert_eq(a->checksums[0][31], 0xf3);
+	cr_assert_eq(a->checksums[1][31], 0x01);
+	cr_assert_eq(a->max_scopes,
+		     JWS_SCOPE_ROUTE_READ | JWS_SCOPE_PEER_READ | JWS_SCOPE_STATUS_READ);
+	cr_assert_eq(a->n_registration_ids, 2);
+	cr_assert_str_eq(a->registration_ids[1], "reg_2");
+	cr_assert_eq(a->n_revoked_registration_ids, 1);
+	cr_assert_eq(a->n_workflow_ids, 1);
+	cr_assert_str_eq(a->workflow_ids[0], "wf-patch");
+	cr_assert(a->has_peer_uid);
+	cr_assert_eq(a->peer_uid, 0);
+	cr_assert_not(c.agents[1].has_peer_uid);
+	cr_assert_eq(c.agents[1].max_scopes, JWS_SCOPE_DNS_READ);
+}
+
+Test(conf, issuer_and_agent_across_files)
+{
+	struct conf_err e;
+
+	/* A later file overrides scalars and appends to lists of the same agent. */
+	cr_assert_eq(conf_parse_string(&c, NODE AGENT "max_scopes = route.read\n", "a", &e), 0,
+		     "%s", e.msg);
+	cr_assert_eq(conf_load_string(&c, "[agent.PATCHER]\nchecksum = " SUM_B "\n"
+					  "max_scopes = peer.write\n",
+				      "b", &e),
+		     0, "%s", e.msg);
+	cr_assert_eq(c.n_agents, 1);
+	cr_assert_eq(c.agents[0].n_checksums, 2);
+	cr_assert_eq(c.agents[0].max_scopes, JWS_SCOPE_PEER_WRITE);
+}
+
+Test(conf, issuer_and_agent_errors)
+{
+	static const struct {
+		const char *text;
+		unsigned line;
+		const char *needle;
+	} cases[] = {
+		{ "[issuer]\n", 5, "needs a name" },
+		{ "[issuer.-x]\n", 5, "not a name" },
+		{ "[issuer.i]\niss = a b\n", 6, "spaces" },
+		{ "[issuer.i]\nkey_file = k.pem\n", 6, "absolute path" },
+		{ "[issuer.i]\nalg = eddsa\n", 6, "not EdDSA or ES256" },
+		{ "[issuer.i]\nalg = RS256\n", 6, "not EdDSA or ES256" },
+		{ "[issuer.i]\nalg = none\n", 6, "not EdDSA or ES256" },
+		{ "[issuer.i]\nkid = \x01\n", 6, "control character" },
+		{ "[issuer.i]\nalg = EdDSA\nalg = ES256\n", 7, "more than once" },
+		{ "[issuer.i]\nsub = x\n", 6, "unknown key" },
+		{ "[agent]\n", 5, "needs a name" },
+		{ "[agent.a]\nchecksum = " SUM_A "0\n", 6, "64 lowercase hex" },
+		{ "[agent.a]\nchecksum = "
+		  "242D2F23A194483A0AEA19C60F86CA2FB887D97EDFD2CDFDCF4E2D650A2F79F3\n",
+		  6, "64 lowercase hex" },
+		{ "[agent.a]\nchecksum = sha256:" SUM_A "\n", 6, "64 lowercase hex" },
+		{ "[agent.a]\nchecksum = " SUM_A "\nchecksum = " SUM_A "\n", 7, "listed twice" },
+		{ "[agent.a]\nmax_scopes = route.*\n", 6, "known scopes" },
+		{ "[agent.a]\nmax_scopes = route.read  peer.read\n", 6, "known scopes" },
+		{ "[agent.a]\nmax_scopes = route.read route.read\n", 6, "known scopes" },
+		{ "[agent.a]\nmax_scopes = admin\n", 6, "known scopes" },
+		{ "[agent.a]\nregistration_id = a\nregistration_id = a\n", 7, "listed twice" },
+		{ "[agent.a]\nworkflow_id = w\x7f\n", 6, "control character" },
+		{ "[agent.a]\nworkflow_id = w\xc3\xa9\n", 6, "non-ASCII" },
+		{ "[agent.a]\nworkflow_id = "
+		  "12345678901234567890123456789012345678901234567890123456789012345678901234567890"
+		  "1234567890123456789012345678901234567890123456789\n",
+		  6, "longer than 128" },
+		{ "[agent.a]\npeer_uid = 4294967295\n", 6, "out of range" },
+		{ "[agent.a]\npeer_uid = root\n", 6, "decimal" },
+		{ "[agent.a]\nsub = x\nsub = y\n", 7, "more than once" },
+		{ "[agent.a]\niss = x\n", 6, "unknown key" },
+		/* conf_finish: required keys and duplicates, at the section header. */
+		{ "[issuer.i]\nkey_file = /k\nalg = EdDSA\n", 5, "[issuer.i]: 'iss" },
+		{ "[issuer.i]\niss = x\nalg = EdDSA\n", 5, "'key_file" },
+		{ "[issuer.i]\niss = x\nkey_file = /k\n", 5, "'alg = EdDSA' or" },
+		{ ISSUER "alg = EdDSA\n[issuer.j]\niss = https://idp.example.internal\n"
+			 "key_file = /j\nalg = ES256\n",
+		  9, "same iss as [issuer.corp]" },
+		{ ISSUER "alg = EdDSA\nkid = a\n[issuer.j]\niss = https://idp.example.internal\n"
+			 "key_file = /j\nalg = ES256\n",
+		  10, "its own kid" },
+		{ ISSUER "alg = EdDSA\nkid = a\n[issuer.j]\niss = https://idp.example.internal\n"
+			 "key_file = /j\nalg = ES256\nkid = a\n",
+		  10, "its own kid" },
+		{ "[agent.a]\nchecksum = " SUM_A "\nmax_scopes = route.read\n", 5, "'sub" },
+		{ "[agent.a]\nsub = s\nmax_scopes = route.read\n", 5, "'checksum" },
+		{ "[agent.a]\nsub = s\nchecksum = " SUM_A "\n", 5, "'max_scopes" },
+		{ AGENT "max_scopes = route.read\n[agent.b]\nsub = agent-patcher-01\n"
+			"checksum = " SUM_B "\nmax_scopes = route.read\n",
+		  9, "also [agent.patcher]'s" },
+	};
+	char text[1024];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), NODE "%s", cases[i].text);
+		expect_err(text, cases[i].line, cases[i].needle);
+	}
+	/* Same iss with different kids, and same kid under different iss, are fine. */
+	expect_ok(NODE ISSUER "alg = EdDSA\nkid = a\n"
+			      "[issuer.j]\niss = https://idp.example.internal\n"
+			      "key_file = /j\nalg = ES256\nkid = b\n[issuer.k]\niss = https://o\n"
+			      "key_file = /j\nalg = ES256\nkid = b\n");
+	/* An empty max_scopes is not allowed; the agent needs at least one scope. */
+	expect_err(NODE AGENT "max_scopes =\n", 8, "empty value");
 }
