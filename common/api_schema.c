@@ -317,6 +317,22 @@ static int dec_counters(const json_t *obj, struct api_counter **out, size_t *n, 
 	return 0;
 }
 
+/* A required array member @key of at most @max elements; *@cnt gets its size. */
+static int dec_array(const json_t *obj, const char *key, size_t max, const json_t **arr,
+		     size_t *cnt, struct derr *e)
+{
+	const json_t *a = json_object_get(obj, key);
+	if (!a)
+		return fail(e, "", key, "missing");
+	if (!json_is_array(a))
+		return fail(e, "", key, "expected an array");
+	*cnt = json_array_size(a);
+	if (*cnt > max)
+		return fail(e, "", key, "too many (%zu, max %zu)", *cnt, max);
+	*arr = a;
+	return 0;
+}
+
 static int dec_strlist(const json_t *obj, const char *key, size_t max, char ***out, size_t *n,
 		       struct derr *e, const char *ctx)
 {
@@ -383,20 +399,9 @@ int api_status_decode(const json_t *j, struct api_status *out, char *err, size_t
 	if (ret < 0)
 		goto fail;
 
-	peers = json_object_get(j, "peers");
-	if (!peers) {
-		ret = fail(&e, "", "peers", "missing");
+	ret = dec_array(j, "peers", API_MAX_PEERS, &peers, &cnt, &e);
+	if (ret < 0)
 		goto fail;
-	}
-	if (!json_is_array(peers)) {
-		ret = fail(&e, "", "peers", "expected an array");
-		goto fail;
-	}
-	cnt = json_array_size(peers);
-	if (cnt > API_MAX_PEERS) {
-		ret = fail(&e, "", "peers", "too many (%zu, max %d)", cnt, API_MAX_PEERS);
-		goto fail;
-	}
 	out->peers = cnt ? xcalloc(cnt, sizeof(*out->peers)) : NULL;
 	out->n_peers = cnt;
 	for (size_t i = 0; i < cnt; i++) {
@@ -567,20 +572,9 @@ int api_dns_names_decode(const json_t *j, struct api_dns_names *out, char *err, 
 				  &e, "");
 	if (ret < 0)
 		goto fail;
-	names = json_object_get(j, "names");
-	if (!names) {
-		ret = fail(&e, "", "names", "missing");
+	ret = dec_array(j, "names", API_MAX_DNS_NAMES, &names, &cnt, &e);
+	if (ret < 0)
 		goto fail;
-	}
-	if (!json_is_array(names)) {
-		ret = fail(&e, "", "names", "expected an array");
-		goto fail;
-	}
-	cnt = json_array_size(names);
-	if (cnt > API_MAX_DNS_NAMES) {
-		ret = fail(&e, "", "names", "too many (%zu, max %d)", cnt, API_MAX_DNS_NAMES);
-		goto fail;
-	}
 	out->names = cnt ? xcalloc(cnt, sizeof(*out->names)) : NULL;
 	out->n_names = cnt;
 	for (size_t i = 0; i < cnt; i++) {
