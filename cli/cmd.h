@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <jansson.h>
 #include "util.h"
 
 #define CLI_DEFAULT_SOCKET "/run/omnid/api.sock"
@@ -39,5 +40,35 @@ int cmd_status(int argc, char **argv, const struct cli_opts *o);
 int cmd_hosts(int argc, char **argv, const struct cli_opts *o);
 int cmd_decode(int argc, char **argv, const struct cli_opts *o);
 
+int cmd_token(int argc, char **argv, const struct cli_opts *o);
+int cmd_view(int argc, char **argv, const struct cli_opts *o);
+int cmd_metrics(int argc, char **argv, const struct cli_opts *o);
+int cmd_audit(int argc, char **argv, const struct cli_opts *o);
+int cmd_dns(int argc, char **argv, const struct cli_opts *o);
+int cmd_routes(int argc, char **argv, const struct cli_opts *o);
+int cmd_peers(int argc, char **argv, const struct cli_opts *o);
+int cmd_ehfilter(int argc, char **argv, const struct cli_opts *o);
+int cmd_log(int argc, char **argv, const struct cli_opts *o);
+int cmd_reload(int argc, char **argv, const struct cli_opts *o);
+int cmd_shutdown(int argc, char **argv, const struct cli_opts *o);
+
 /** True if @arg is "-h" or "--help". */
 bool cli_is_help(const char *arg);
+
+/**
+ * Remove every @flag from @argv[1..] (argv[0], the subcommand, stays) and
+ * shrink *@argc; @argv stays NULL-terminated. True if it was there.
+ */
+bool cli_take_flag(int *argc, char **argv, const char *flag);
+
+/**
+ * Print "omnictl: @cmd: <message>" and a pointer to the help to stderr, for
+ * a usage error found before any request. Returns CLI_EXIT_FAIL.
+ */
+int cli_usage_err(const char *cmd, const char *fmt, ...) PRINTF(2, 3);
+
+/** The string member @key of @obj, or @dflt if absent or not a string. */
+const char *cli_jstr(const json_t *obj, const char *key, const char *dflt);
+
+/** True if @s can be one URL path segment as it is (1-128 unreserved characters or ':'). */
+bool cli_segment_ok(const char *s);

@@ -188,8 +188,62 @@ int http_read_view(int argc, char **argv, const struct cli_opts *o, const char *
 	}
 	/* The daemon's document as it came, unknown members included. */
 	ret = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF
-		      ? CLI_EXIT_OK
-		      : CLI_EXIT_FAIL;
+		  ? CLI_EXIT_OK
+		  : CLI_EXIT_FAIL;
 	json_decref(j);
+	return ret;
+}
+
+int http_call_doc(const struct cli_opts *o, const char *method, const char *path,
+		  const json_t *body, bool json, json_t **out)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_t *j;
+	int ret;
+
+	*out = NULL;
+	if (body && !text) {
+		fprintf(stderr, "omnictl: cannot encode the request\n");
+		return CLI_EXIT_FAIL;
+	}
+	ret = http_call_json(o, method, path, text, text ? strlen(text) : 0, &j, NULL);
+	free(text);
+	if (ret != CLI_EXIT_OK)
+		return ret;
+	if (!json) {
+		*out = j;
+		return CLI_EXIT_OK;
+	}
+	ret = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF
+		  ? CLI_EXIT_OK
+		  : CLI_EXIT_FAIL;
+	json_decref(j);
+	return ret;
+}
+
+int http_call_text(const struct cli_opts *o, const char *path)
+{
+	char err[256], code[API_ERROR_CODE_MAX], msg[512];
+	struct http_resp r;
+	json_t *j = NULL;
+	int ret = CLI_EXIT_OK;
+
+	if (http_request(o->socket, "GET", path, NULL, 0, &r, err, sizeof(err)) < 0) {
+		fprintf(stderr, "omnictl: cannot reach omnid at %s: %s\n", o->socket, err);
+		return CLI_EXIT_FAIL;
+	}
+	if (r.status < 200 || r.status > 299) {
+		if (api_json_parse(r.body, r.len, &j, err, sizeof(err)) == 0 &&
+		    api_error_decode(j, code, sizeof(code), msg, sizeof(msg)) == 0)
+			fprintf(stderr, "omnictl: omnid: %s (%s, HTTP %ld)\n", msg[0] ? msg : code,
+				code, r.status);
+		else
+			fprintf(stderr, "omnictl: omnid answered HTTP %ld\n", r.status);
+		json_decref(j);
+		ret = CLI_EXIT_DAEMON;
+	} else if (fwrite(r.body, 1, r.len, stdout) != r.len || fflush(stdout) != 0) {
+		ret = CLI_EXIT_FAIL;
+	}
+	http_resp_free(&r);
 	return ret;
 }

@@ -52,3 +52,20 @@ int http_call_json(const struct cli_opts *o, const char *method, const char *pat
  */
 int http_read_view(int argc, char **argv, const struct cli_opts *o, const char *path,
 		   void (*usage)(FILE *f), json_t **out);
+
+/**
+ * http_call_doc() - one API call with a JSON @body (borrowed, may be NULL
+ * for no body) and the CLI's output policy: with @json the daemon's answer
+ * is printed as it came and *@out is NULL; otherwise *@out is the answer
+ * for the caller to render (json_decref()). Returns a CLI_EXIT_* code as
+ * http_call_json() does.
+ */
+int http_call_doc(const struct cli_opts *o, const char *method, const char *path,
+		  const json_t *body, bool json, json_t **out);
+
+/**
+ * http_call_text() - GET @path and print a non-JSON answer (metrics) to
+ * stdout as it came; an error answer is reported like http_call_json().
+ * Returns a CLI_EXIT_* code.
+ */
+int http_call_text(const struct cli_opts *o, const char *path);

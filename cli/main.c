@@ -15,6 +15,20 @@
 static const struct cli_cmd commands[] = {
     {"status", cmd_status, "[--json]", "show the node, its counters and its peers"},
     {"hosts", cmd_hosts, "[--json]", "print the overlay's .internal names as a hosts block"},
+    {"interfaces", cmd_view, "[--json]", "the TUN and the underlay sockets"},
+    {"stats", cmd_view, "[--json]", "the global counters"},
+    {"neighbors", cmd_view, "[--json]", "the neighbors and their state"},
+    {"routes", cmd_routes, "[list|add P via PEER|del ID]", "prefixes routed to neighbors"},
+    {"peers", cmd_peers, "[list|show|add|del|rekey]", "configured peers (see peers --help)"},
+    {"servers", cmd_view, "[--json]", "AERO servers"},
+    {"ehfilter", cmd_ehfilter, "[show|set K=V...]", "the extension-header policy"},
+    {"log", cmd_log, "[show|set LEVEL] [--debug G]", "log level and per-group debug"},
+    {"reload", cmd_reload, "[--check]", "re-read the config (--check: validate only)"},
+    {"metrics", cmd_metrics, "", "Prometheus metrics (text)"},
+    {"audit", cmd_audit, "[--limit N] [--json]", "the newest control-API audit records"},
+    {"dns", cmd_dns, "names [--json]", "the overlay zone's names"},
+    {"shutdown", cmd_shutdown, "", "stop omnid"},
+    {"token", cmd_token, "inspect JWT|-", "explain an Agentic JWT (local, no daemon)"},
     {"genkey", cmd_genkey, "", "print a new private key (base64 Ed25519 seed)"},
     {"pubkey", cmd_pubkey, "", "read a private key on stdin, print its public key"},
     {"decode", cmd_decode, "ipv6 [HEX]", "an IPv6 packet's extension headers and policy (JSON)"},
@@ -32,10 +46,10 @@ static void usage(FILE *f)
 		   "       omnictl --version\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		char left[32];
+		char left[40];
 
 		snprintf(left, sizeof(left), "%s %s", commands[i].name, commands[i].args);
-		fprintf(f, "  %-18s %s\n", left, commands[i].help);
+		fprintf(f, "  %-38s %s\n", left, commands[i].help);
 	}
 	fprintf(f, "\nOptions (before or after COMMAND):\n"
 		   "  --socket PATH      control-API socket (default " CLI_DEFAULT_SOCKET ")\n"
