@@ -62,6 +62,21 @@ static int routes_add(const struct cli_opts *o, bool json, const char *prefix, c
 	return fflush(stdout) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
+/* An id is a prefix with its one '/' written as '_' (docs/api.md). */
+static bool id_is_prefix(const char *id)
+{
+	char text[128];
+	char *us;
+	struct prefix p;
+
+	snprintf(text, sizeof(text), "%s", id);
+	us = strrchr(text, '_');
+	if (!us)
+		return false;
+	*us = '/';
+	return addr_parse_prefix(text, &p) == 0;
+}
+
 static int routes_del(const struct cli_opts *o, bool json, const char *arg)
 {
 	char id[128], path[192];
@@ -75,7 +90,7 @@ static int routes_del(const struct cli_opts *o, bool json, const char *arg)
 		if (*s == '/')
 			*s = '_';
 	}
-	if (!cli_segment_ok(id))
+	if (!cli_segment_ok(id) || !id_is_prefix(id))
 		return cli_usage_err("routes", "'%s' is not a route id or prefix", arg);
 	snprintf(path, sizeof(path), "/v1/routes/%s", id);
 	ret = http_call_doc(o, "DELETE", path, NULL, json, &j);
