@@ -607,3 +607,357 @@ void api_dns_names_free(struct api_dns_names *d)
 	free(d->names);
 	memset(d, 0, sizeof(*d));
 }
+
+/* ---- request bodies ---- */
+
+/* A config-file-safe string: printable ASCII, no surrounding blanks, fits @cap with its NUL. */
+static int dec_cfgstr(const json_t *v, char *dst, size_t cap, struct derr *e, const char *ctx,
+		      const char *key)
+{
+	size_t n;
+
+	if (dec_str(v, dst, cap, e, ctx, key) < 0)
+		return -EBADMSG;
+	n = strlen(dst);
+	if (n == 0)
+		return fail(e, ctx, key, "empty");
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)dst[i] < 0x20 || (unsigned char)dst[i] > 0x7e)
+			return fail(e, ctx, key, "control or non-ASCII character");
+	if (dst[0] == ' ' || dst[n - 1] == ' ')
+		return fail(e, ctx, key, "leading or trailing blank");
+	return 0;
+}
+
+/* Every member of @obj must be one of @keys. */
+static int only_keys(const json_t *obj, const char *const *keys, size_t n, struct derr *e,
+		     const char *ctx)
+{
+	const char *k;
+	const json_t *v;
+
+	json_object_foreach((json_t *)(uintptr_t)obj, k, v) {
+		bool ok = false;
+
+		for (size_t i = 0; i < n && !ok; i++)
+			ok = strcmp(k, keys[i]) == 0;
+		if (!ok)
+			return fail(e, ctx, "", "unknown member '%.64s'", k);
+	}
+	return 0;
+}
+
+/* A string or an array of strings into @dst[@max][@cap]. */
+static int dec_cfglist(const json_t *v, char *dst, size_t cap, size_t max, size_t *n,
+		       struct derr *e, const char *key)
+{
+	char ctx[64];
+
+	*n = 0;
+	if (json_is_string(v)) {
+		*n = 1;
+		return dec_cfgstr(v, dst, cap, e, "", key);
+	}
+	if (!json_is_array(v))
+		return fail(e, "", key, "expected a string or an array of strings");
+	if (json_array_size(v) > max)
+		return fail(e, "", key, "too many (%zu, max %zu)", json_array_size(v), max);
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		snprintf(ctx, sizeof(ctx), "%s[%zu]", key, i);
+		if (dec_cfgstr(json_array_get(v, i), dst + i * cap, cap, e, ctx, "") < 0)
+			return -EBADMSG;
+	}
+	*n = json_array_size(v);
+	return 0;
+}
+
+static const char *const peer_req_keys[] = { "name",	"public_key",	  "endpoint",
+					     "mnp",	"msid",		  "allowed_prefix",
+					     "persistent_keepalive" };
+
+int api_peer_req_decode(const json_t *j, struct api_peer_req *out, char *err, size_t errlen)
+{
+	struct derr e = { err, errlen };
+	const json_t *v;
+	int64_t x;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(j))
+		return fail(&e, "", "", "expected an object");
+	if (only_keys(j, peer_req_keys, ARRAY_SIZE(peer_req_keys), &e, "") < 0)
+		goto bad;
+	if (!(v = json_object_get(j, "name"))) {
+		fail(&e, "", "name", "missing");
+		goto bad;
+	}
+	if (dec_cfgstr(v, out->name, sizeof(out->name), &e, "", "name") < 0)
+		goto bad;
+	if (!(v = json_object_get(j, "public_key"))) {
+		fail(&e, "", "public_key", "missing");
+		goto bad;
+	}
+	if (dec_cfgstr(v, out->public_key, sizeof(out->public_key), &e, "", "public_key") < 0)
+		goto bad;
+	if ((v = json_object_get(j, "endpoint")) &&
+	    dec_cfglist(v, &out->endpoints[0][0], API_REQ_STR_MAX, API_REQ_MAX_ENDPOINTS,
+			&out->n_endpoints, &e, "endpoint") < 0)
+		goto bad;
+	if ((v = json_object_get(j, "allowed_prefix")) &&
+	    dec_cfglist(v, &out->allowed[0][0], API_REQ_STR_MAX, API_REQ_MAX_ALLOWED,
+			&out->n_allowed, &e, "allowed_prefix") < 0)
+		goto bad;
+	if ((v = json_object_get(j, "mnp")) &&
+	    dec_cfgstr(v, out->mnp, sizeof(out->mnp), &e, "", "mnp") < 0)
+		goto bad;
+	if ((v = json_object_get(j, "msid"))) {
+		if (dec_int(v, 1, UINT32_MAX, &x, &e, "", "msid") < 0)
+			goto bad;
+		out->has_msid = true;
+		out->msid = (uint32_t)x;
+	}
+	if (!out->mnp[0] == !out->has_msid) {
+		fail(&e, "", "", "exactly one of 'mnp' and 'msid' is required");
+		goto bad;
+	}
+	if ((v = json_object_get(j, "persistent_keepalive"))) {
+		if (dec_int(v, 0, 65535, &x, &e, "", "persistent_keepalive") < 0)
+			goto bad;
+		out->has_keepalive = true;
+		out->keepalive = (uint32_t)x;
+	}
+	return 0;
+bad:
+	memset(out, 0, sizeof(*out));
+	return -EBADMSG;
+}
+
+json_t *api_peer_req_encode(const struct api_peer_req *r)
+{
+	json_t *obj = json_object(), *arr;
+
+	OMNI_ASSERT(obj != NULL);
+	set_new(obj, "name", enc_str(r->name, sizeof(r->name)));
+	set_new(obj, "public_key", enc_str(r->public_key, sizeof(r->public_key)));
+	if (r->n_endpoints) {
+		arr = json_array();
+		OMNI_ASSERT(arr != NULL);
+		for (size_t i = 0; i < r->n_endpoints && i < API_REQ_MAX_ENDPOINTS; i++)
+			append_new(arr, enc_str(r->endpoints[i], API_REQ_STR_MAX));
+		set_new(obj, "endpoint", arr);
+	}
+	if (r->mnp[0])
+		set_new(obj, "mnp", enc_str(r->mnp, sizeof(r->mnp)));
+	if (r->has_msid)
+		set_new(obj, "msid", json_integer(r->msid));
+	if (r->n_allowed) {
+		arr = json_array();
+		OMNI_ASSERT(arr != NULL);
+		for (size_t i = 0; i < r->n_allowed && i < API_REQ_MAX_ALLOWED; i++)
+			append_new(arr, enc_str(r->allowed[i], API_REQ_STR_MAX));
+		set_new(obj, "allowed_prefix", arr);
+	}
+	if (r->has_keepalive)
+		set_new(obj, "persistent_keepalive", json_integer(r->keepalive));
+	return obj;
+}
+
+static const char *const route_req_keys[] = { "prefix", "peer" };
+
+int api_route_req_decode(const json_t *j, struct api_route_req *out, char *err, size_t errlen)
+{
+	struct derr e = { err, errlen };
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(j))
+		return fail(&e, "", "", "expected an object");
+	if (only_keys(j, route_req_keys, ARRAY_SIZE(route_req_keys), &e, "") < 0 ||
+	    dec_cfgstr(json_object_get(j, "prefix"), out->prefix, sizeof(out->prefix), &e, "",
+		       "prefix") < 0 ||
+	    dec_cfgstr(json_object_get(j, "peer"), out->peer, sizeof(out->peer), &e, "",
+		       "peer") < 0) {
+		memset(out, 0, sizeof(*out));
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+json_t *api_route_req_encode(const struct api_route_req *r)
+{
+	json_t *obj = json_object();
+
+	OMNI_ASSERT(obj != NULL);
+	set_new(obj, "prefix", enc_str(r->prefix, sizeof(r->prefix)));
+	set_new(obj, "peer", enc_str(r->peer, sizeof(r->peer)));
+	return obj;
+}
+
+static const char *const log_req_keys[] = { "level", "debug" };
+
+int api_log_req_decode(const json_t *j, struct api_log_req *out, char *err, size_t errlen)
+{
+	struct derr e = { err, errlen };
+	const json_t *v;
+	char ctx[32];
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(j))
+		return fail(&e, "", "", "expected an object");
+	if (only_keys(j, log_req_keys, ARRAY_SIZE(log_req_keys), &e, "") < 0)
+		goto bad;
+	if ((v = json_object_get(j, "level")) &&
+	    dec_cfgstr(v, out->level, sizeof(out->level), &e, "", "level") < 0)
+		goto bad;
+	if ((v = json_object_get(j, "debug"))) {
+		if (!json_is_array(v)) {
+			fail(&e, "", "debug", "expected an array of strings");
+			goto bad;
+		}
+		if (json_array_size(v) > API_REQ_MAX_DEBUG) {
+			fail(&e, "", "debug", "too many (%zu, max %d)", json_array_size(v),
+			     API_REQ_MAX_DEBUG);
+			goto bad;
+		}
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			snprintf(ctx, sizeof(ctx), "debug[%zu]", i);
+			if (dec_cfgstr(json_array_get(v, i), out->debug[i], sizeof(out->debug[i]),
+				       &e, ctx, "") < 0)
+				goto bad;
+		}
+		out->has_debug = true;
+		out->n_debug = json_array_size(v);
+	}
+	if (!out->level[0] && !out->has_debug) {
+		fail(&e, "", "", "expected 'level' or 'debug'");
+		goto bad;
+	}
+	return 0;
+bad:
+	memset(out, 0, sizeof(*out));
+	return -EBADMSG;
+}
+
+json_t *api_log_req_encode(const struct api_log_req *r)
+{
+	json_t *obj = json_object(), *arr;
+
+	OMNI_ASSERT(obj != NULL);
+	if (r->level[0])
+		set_new(obj, "level", enc_str(r->level, sizeof(r->level)));
+	if (r->has_debug) {
+		arr = json_array();
+		OMNI_ASSERT(arr != NULL);
+		for (size_t i = 0; i < r->n_debug && i < API_REQ_MAX_DEBUG; i++)
+			append_new(arr, enc_str(r->debug[i], sizeof(r->debug[i])));
+		set_new(obj, "debug", arr);
+	}
+	return obj;
+}
+
+static const char *const reload_req_keys[] = { "check" };
+
+int api_reload_req_decode(const json_t *j, struct api_reload_req *out, char *err, size_t errlen)
+{
+	struct derr e = { err, errlen };
+	const json_t *v;
+
+	memset(out, 0, sizeof(*out));
+	if (!j)
+		return 0;
+	if (!json_is_object(j))
+		return fail(&e, "", "", "expected an object");
+	if (only_keys(j, reload_req_keys, ARRAY_SIZE(reload_req_keys), &e, "") < 0)
+		return -EBADMSG;
+	if ((v = json_object_get(j, "check"))) {
+		if (!json_is_boolean(v))
+			return fail(&e, "", "check", "expected true or false");
+		out->check = json_is_true(v);
+	}
+	return 0;
+}
+
+json_t *api_reload_req_encode(const struct api_reload_req *r)
+{
+	json_t *obj = json_object();
+
+	OMNI_ASSERT(obj != NULL);
+	set_new(obj, "check", json_boolean(r->check));
+	return obj;
+}
+
+static int dec_ehsec(const json_t *v, struct api_eh_kv *kv, size_t *n, struct derr *e,
+		     const char *name)
+{
+	const char *k;
+	const json_t *val;
+	char ctx[64];
+
+	*n = 0;
+	if (!json_is_object(v))
+		return fail(e, "", name, "expected an object");
+	if (json_object_size(v) > API_REQ_MAX_EH_KEYS)
+		return fail(e, "", name, "too many keys (%zu, max %d)", json_object_size(v),
+			    API_REQ_MAX_EH_KEYS);
+	json_object_foreach((json_t *)(uintptr_t)v, k, val) {
+		size_t kl = strlen(k);
+
+		snprintf(ctx, sizeof(ctx), "%s.%.32s", name, k);
+		if (kl == 0 || kl >= sizeof(kv[*n].key) || strspn(k, "abcdefghijklmnopqrstuvwxyz_0123456789") != kl)
+			return fail(e, ctx, "", "bad key name");
+		memcpy(kv[*n].key, k, kl + 1);
+		if (dec_cfgstr(val, kv[*n].value, sizeof(kv[*n].value), e, ctx, "") < 0)
+			return -EBADMSG;
+		(*n)++;
+	}
+	return 0;
+}
+
+static const char *const eh_req_keys[] = { "ehfilter", "ehfilter_exit" };
+
+int api_ehfilter_req_decode(const json_t *j, struct api_ehfilter_req *out, char *err,
+			    size_t errlen)
+{
+	struct derr e = { err, errlen };
+	const json_t *v;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(j))
+		return fail(&e, "", "", "expected an object");
+	if (only_keys(j, eh_req_keys, ARRAY_SIZE(eh_req_keys), &e, "") < 0)
+		goto bad;
+	if ((v = json_object_get(j, "ehfilter")) &&
+	    dec_ehsec(v, out->entry, &out->n_entry, &e, "ehfilter") < 0)
+		goto bad;
+	if ((v = json_object_get(j, "ehfilter_exit")) &&
+	    dec_ehsec(v, out->exit, &out->n_exit, &e, "ehfilter_exit") < 0)
+		goto bad;
+	if (!out->n_entry && !out->n_exit) {
+		fail(&e, "", "", "no keys to set");
+		goto bad;
+	}
+	return 0;
+bad:
+	memset(out, 0, sizeof(*out));
+	return -EBADMSG;
+}
+
+static json_t *enc_ehsec(const struct api_eh_kv *kv, size_t n)
+{
+	json_t *obj = json_object();
+
+	OMNI_ASSERT(obj != NULL);
+	for (size_t i = 0; i < n && i < API_REQ_MAX_EH_KEYS; i++)
+		set_new(obj, kv[i].key, enc_str(kv[i].value, sizeof(kv[i].value)));
+	return obj;
+}
+
+json_t *api_ehfilter_req_encode(const struct api_ehfilter_req *r)
+{
+	json_t *obj = json_object();
+
+	OMNI_ASSERT(obj != NULL);
+	if (r->n_entry)
+		set_new(obj, "ehfilter", enc_ehsec(r->entry, r->n_entry));
+	if (r->n_exit)
+		set_new(obj, "ehfilter_exit", enc_ehsec(r->exit, r->n_exit));
+	return obj;
+}

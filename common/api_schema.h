@@ -22,6 +22,14 @@
 /* Paths, all under /v1/ (STYLE.md §7). */
 #define API_PATH_STATUS "/v1/status"
 #define API_PATH_DNS_NAMES "/v1/dns/names"
+#define API_PATH_PEERS "/v1/peers"
+#define API_PATH_ROUTES "/v1/routes"
+#define API_PATH_LOG "/v1/log"
+#define API_PATH_RELOAD "/v1/reload"
+#define API_PATH_EHFILTER "/v1/ehfilter"
+#define API_PATH_AUDIT "/v1/audit"
+#define API_PATH_METRICS "/v1/metrics"
+#define API_PATH_SHUTDOWN "/v1/shutdown"
 
 /* Transport limits shared by both ends. */
 #define API_REQUEST_BODY_MAX (64 * 1024) /* larger request bodies get 413 */
@@ -179,3 +187,77 @@ int api_error_decode(const json_t *j, char *code, size_t codelen, char *msg, siz
  * -EMSGSIZE (too long).
  */
 int api_json_parse(const char *buf, size_t len, json_t **out, char *err, size_t errlen) WUR;
+
+/*
+ * Request bodies (docs/api.md). The decoders are strict: the body must be an
+ * object, unknown members, wrong types, over-long strings, out-of-range
+ * integers and strings with control characters or surrounding blanks are
+ * refused with a message naming the member. They check form only; the values
+ * are then validated by the daemon exactly like config file values
+ * (conf_apply()). Each returns 0 or -EBADMSG (message in @err).
+ */
+#define API_REQ_STR_MAX 151	   /* CONF_VALUE_MAX + NUL */
+#define API_REQ_MAX_ENDPOINTS 16
+#define API_REQ_MAX_ALLOWED 64
+#define API_REQ_MAX_DEBUG 16
+#define API_REQ_MAX_EH_KEYS 64 /* per section */
+
+/* POST /v1/peers. */
+struct api_peer_req {
+	char name[64];
+	char public_key[API_REQ_STR_MAX];
+	char endpoints[API_REQ_MAX_ENDPOINTS][API_REQ_STR_MAX];
+	size_t n_endpoints;
+	char mnp[API_REQ_STR_MAX]; /* "" = absent */
+	bool has_msid;
+	uint32_t msid;
+	char allowed[API_REQ_MAX_ALLOWED][API_REQ_STR_MAX];
+	size_t n_allowed;
+	bool has_keepalive;
+	uint32_t keepalive; /* persistent_keepalive, 0..65535 */
+};
+int api_peer_req_decode(const json_t *j, struct api_peer_req *out, char *err, size_t errlen) WUR;
+/** Return: a new reference; never NULL. */
+json_t *api_peer_req_encode(const struct api_peer_req *r);
+
+/* POST /v1/routes. */
+struct api_route_req {
+	char prefix[API_REQ_STR_MAX];
+	char peer[64];
+};
+int api_route_req_decode(const json_t *j, struct api_route_req *out, char *err,
+			 size_t errlen) WUR;
+json_t *api_route_req_encode(const struct api_route_req *r);
+
+/* PUT /v1/log: either member may be absent. */
+struct api_log_req {
+	char level[8]; /* "" = unchanged */
+	bool has_debug;
+	char debug[API_REQ_MAX_DEBUG][16]; /* group names */
+	size_t n_debug;
+};
+int api_log_req_decode(const json_t *j, struct api_log_req *out, char *err, size_t errlen) WUR;
+json_t *api_log_req_encode(const struct api_log_req *r);
+
+/* POST /v1/reload (an absent body is {"check": false}). */
+struct api_reload_req {
+	bool check;
+};
+int api_reload_req_decode(const json_t *j, struct api_reload_req *out, char *err,
+			  size_t errlen) WUR;
+json_t *api_reload_req_encode(const struct api_reload_req *r);
+
+/* PUT /v1/ehfilter: {"ehfilter": {key: "value"}, "ehfilter_exit": {...}}, both optional. */
+struct api_eh_kv {
+	char key[32];
+	char value[API_REQ_STR_MAX];
+};
+struct api_ehfilter_req {
+	struct api_eh_kv entry[API_REQ_MAX_EH_KEYS];
+	size_t n_entry;
+	struct api_eh_kv exit[API_REQ_MAX_EH_KEYS];
+	size_t n_exit;
+};
+int api_ehfilter_req_decode(const json_t *j, struct api_ehfilter_req *out, char *err,
+			    size_t errlen) WUR;
+json_t *api_ehfilter_req_encode(const struct api_ehfilter_req *r);

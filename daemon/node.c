@@ -360,7 +360,7 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 		goto fail;
 
 	struct api_handlers h = { .status = status_cb, .dns_names = dns_names_cb };
-	n->api = api_new(loop, c->api.socket, &h, n, &r);
+	n->api = api_new(loop, c, n->config_path, &h, n, &r);
 	if (!n->api) {
 		log_err(LOG_GRP_API, "control API on '%s': %s", c->api.socket, strerror(-r));
 		goto fail;
@@ -462,6 +462,8 @@ int node_reload(struct node *n)
 	n->conf = nc;
 	eh_policy_from_conf(n->eh, &n->conf); /* [ehfilter] applies live */
 	dns_load_conf(n->dns, &n->conf, n->id.ed_pk);
+	if (n->api && api_conf_changed(n->api, &n->conf) < 0)
+		log_err(LOG_GRP_API, "reload: tokens are refused until the issuer keys load");
 	r = peer_table_rebuild_routes(&n->peers);
 	if (r < 0)
 		log_err(LOG_GRP_CONF, "reload: rebuilding routes: %s", strerror(-r));
