@@ -116,6 +116,13 @@ int main(int argc, char **argv)
 			ret = CLI_EXIT_FAIL;
 			goto out;
 		}
+		if (n > 1 && find_cmd(args[1])->fn) {
+			/* "help COMMAND" is "COMMAND --help": each command owns its usage text. */
+			char *sub[] = {args[1], "--help", NULL};
+
+			ret = find_cmd(args[1])->fn(2, sub, &o);
+			goto out;
+		}
 		usage(stdout);
 		ret = CLI_EXIT_OK;
 		goto out;
