@@ -664,7 +664,7 @@ static int dec_cfglist(const json_t *v, char *dst, size_t cap, size_t max, size_
 		return fail(e, "", key, "too many (%zu, max %zu)", json_array_size(v), max);
 	for (size_t i = 0; i < json_array_size(v); i++) {
 		snprintf(ctx, sizeof(ctx), "%s[%zu]", key, i);
-		if (dec_cfgstr(json_array_get(v, i), dst + i * cap, cap, e, ctx, "") < 0)
+		if (dec_cfgstr(json_array_get(v, i), dst + i * cap, cap, e, "", ctx) < 0)
 			return -EBADMSG;
 	}
 	*n = json_array_size(v);
@@ -820,7 +820,7 @@ int api_log_req_decode(const json_t *j, struct api_log_req *out, char *err, size
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			snprintf(ctx, sizeof(ctx), "debug[%zu]", i);
 			if (dec_cfgstr(json_array_get(v, i), out->debug[i], sizeof(out->debug[i]),
-				       &e, ctx, "") < 0)
+				       &e, "", ctx) < 0)
 				goto bad;
 		}
 		out->has_debug = true;
@@ -902,9 +902,9 @@ static int dec_ehsec(const json_t *v, struct api_eh_kv *kv, size_t *n, struct de
 
 		snprintf(ctx, sizeof(ctx), "%s.%.32s", name, k);
 		if (kl == 0 || kl >= sizeof(kv[*n].key) || strspn(k, "abcdefghijklmnopqrstuvwxyz_0123456789") != kl)
-			return fail(e, ctx, "", "bad key name");
+			return fail(e, "", ctx, "bad key name");
 		memcpy(kv[*n].key, k, kl + 1);
-		if (dec_cfgstr(val, kv[*n].value, sizeof(kv[*n].value), e, ctx, "") < 0)
+		if (dec_cfgstr(val, kv[*n].value, sizeof(kv[*n].value), e, "", ctx) < 0)
 			return -EBADMSG;
 		(*n)++;
 	}

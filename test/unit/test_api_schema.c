@@ -765,3 +765,263 @@ Test(api_schema, dns_names_rejections)
 		json_decref(j);
 	}
 }
+
+/* ---- request bodies (POST /v1/peers, /v1/routes, PUT /v1/log, /v1/ehfilter, POST /v1/reload) ---- */
+
+static json_t *jparse(const char *s)
+{
+	json_t *j = NULL;
+	char err[128];
+
+	cr_assert_eq(api_json_parse(s, strlen(s), &j, err, sizeof(err)), 0, "%s: %s", s, err);
+	return j;
+}
+
+#define KEY44 "N+T3FEOjg5sZ7u3PbOgpRPrf8l5VTb73RDND4HtLe+A="
+
+static void peer_reject(const char *s, const char *needle)
+{
+	struct api_peer_req r;
+	char err[256] = "";
+	json_t *j = jparse(s);
+
+	cr_assert_eq(api_peer_req_decode(j, &r, err, sizeof(err)), -EBADMSG, "accepted: %s", s);
+	cr_assert_not_null(strstr(err, needle), "'%s' lacks '%s' for %s", err, needle, s);
+	cr_assert_eq(r.name[0], '\0');
+	cr_assert_eq(r.n_endpoints, 0);
+	json_decref(j);
+}
+
+Test(api_schema, peer_req_round_trip)
+{
+	struct api_peer_req in = { 0 }, out;
+	char err[128];
+	json_t *j, *k;
+	char *text;
+
+	snprintf(in.name, sizeof(in.name), "gamma");
+	snprintf(in.public_key, sizeof(in.public_key), KEY44);
+	snprintf(in.endpoints[0], sizeof(in.endpoints[0]), "192.0.2.3:8060");
+	snprintf(in.endpoints[1], sizeof(in.endpoints[1]), "[2001:db8::3]:8060");
+	in.n_endpoints = 2;
+	snprintf(in.mnp, sizeof(in.mnp), "2001:db8:4000::/56");
+	snprintf(in.allowed[0], sizeof(in.allowed[0]), "10.9.0.0/24");
+	in.n_allowed = 1;
+	in.has_keepalive = true;
+	in.keepalive = 25;
+	j = api_peer_req_encode(&in);
+	text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	cr_assert_str_eq(text, "{\"allowed_prefix\":[\"10.9.0.0/24\"],\"endpoint\":[\"192.0.2.3:8060\","
+			       "\"[2001:db8::3]:8060\"],\"mnp\":\"2001:db8:4000::/56\",\"name\":\"gamma\","
+			       "\"persistent_keepalive\":25,\"public_key\":\"" KEY44 "\"}");
+	k = jparse(text);
+	cr_assert_eq(api_peer_req_decode(k, &out, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(memcmp(&in, &out, sizeof(in)), 0);
+	free(text);
+	json_decref(j);
+	json_decref(k);
+
+	/* msid instead of mnp; a single endpoint string is a list of one. */
+	k = jparse("{\"name\":\"m\",\"public_key\":\"" KEY44 "\",\"msid\":4294967295,"
+		   "\"endpoint\":\"10.0.0.1:1\"}");
+	cr_assert_eq(api_peer_req_decode(k, &out, err, sizeof(err)), 0, "%s", err);
+	cr_assert(out.has_msid);
+	cr_assert_eq(out.msid, UINT32_MAX);
+	cr_assert_eq(out.n_endpoints, 1);
+	cr_assert_str_eq(out.endpoints[0], "10.0.0.1:1");
+	cr_assert_str_eq(out.mnp, "");
+	json_decref(k);
+}
+
+Test(api_schema, peer_req_rejects)
+{
+	peer_reject("[]", "expected an object");
+	peer_reject("{\"public_key\":\"" KEY44 "\",\"mnp\":\"2001:db8::/48\"}", "name: missing");
+	peer_reject("{\"name\":\"a\",\"mnp\":\"2001:db8::/48\"}", "public_key: missing");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"" KEY44 "\"}", "exactly one of");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"" KEY44 "\",\"mnp\":\"2001:db8::/48\","
+		    "\"msid\":5}",
+		    "exactly one of");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"" KEY44 "\",\"mnp\":\"x\",\"bogus\":1}",
+		    "unknown member 'bogus'");
+	peer_reject("{\"name\":7,\"public_key\":\"k\",\"mnp\":\"x\"}", "name: expected a string");
+	peer_reject("{\"name\":\"\",\"public_key\":\"k\",\"mnp\":\"x\"}", "name: empty");
+	peer_reject("{\"name\":\"a\\n[api]\",\"public_key\":\"k\",\"mnp\":\"x\"}",
+		    "name: control or non-ASCII");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"k\\u00e9\",\"mnp\":\"x\"}",
+		    "public_key: control or non-ASCII");
+	peer_reject("{\"name\":\" a\",\"public_key\":\"k\",\"mnp\":\"x\"}", "leading or trailing");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"k\",\"msid\":0}", "msid: 0 out of range");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"k\",\"msid\":4294967296}", "out of range");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"k\",\"msid\":1.5}", "msid: expected an integer");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"k\",\"mnp\":\"x\",\"persistent_keepalive\":65536}",
+		    "persistent_keepalive: 65536 out of range");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"k\",\"mnp\":\"x\",\"endpoint\":{}}",
+		    "endpoint: expected a string or an array");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"k\",\"mnp\":\"x\",\"endpoint\":[\"1\",2]}",
+		    "endpoint[1]: expected a string");
+	peer_reject("{\"name\":\"a\",\"public_key\":\"k\",\"mnp\":\"x\",\"allowed_prefix\":[\"a\\tb\"]}",
+		    "allowed_prefix[0]: control");
+
+	/* Length caps: name 63, values 150. */
+	char buf[1024], longv[200];
+
+	memset(longv, 'a', sizeof(longv));
+	longv[64] = '\0';
+	snprintf(buf, sizeof(buf), "{\"name\":\"%s\",\"public_key\":\"k\",\"mnp\":\"x\"}", longv);
+	peer_reject(buf, "name: string too long");
+	longv[64] = 'a';
+	longv[151] = '\0';
+	snprintf(buf, sizeof(buf), "{\"name\":\"a\",\"public_key\":\"%s\",\"mnp\":\"x\"}", longv);
+	peer_reject(buf, "public_key: string too long");
+	longv[150] = '\0';
+	snprintf(buf, sizeof(buf), "{\"name\":\"a\",\"public_key\":\"%s\",\"mnp\":\"x\"}", longv);
+	{
+		struct api_peer_req r;
+		json_t *j = jparse(buf);
+
+		cr_assert_eq(api_peer_req_decode(j, &r, NULL, 0), 0);
+		cr_assert_eq(strlen(r.public_key), 150);
+		json_decref(j);
+	}
+	/* Element caps. */
+	strcpy(buf, "{\"name\":\"a\",\"public_key\":\"k\",\"mnp\":\"x\",\"endpoint\":[");
+	for (int i = 0; i <= API_REQ_MAX_ENDPOINTS; i++)
+		strcat(buf, i ? ",\"e\"" : "\"e\"");
+	strcat(buf, "]}");
+	peer_reject(buf, "endpoint: too many (17, max 16)");
+}
+
+Test(api_schema, route_log_reload_reqs)
+{
+	struct api_route_req rr;
+	struct api_log_req lr;
+	struct api_reload_req rl;
+	char err[128];
+	json_t *j, *e;
+
+	j = jparse("{\"prefix\":\"2001:db8:9::/48\",\"peer\":\"beta\"}");
+	cr_assert_eq(api_route_req_decode(j, &rr, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(rr.prefix, "2001:db8:9::/48");
+	cr_assert_str_eq(rr.peer, "beta");
+	e = api_route_req_encode(&rr);
+	cr_assert(json_equal(e, j));
+	json_decref(e);
+	json_decref(j);
+	j = jparse("{\"prefix\":\"2001:db8:9::/48\"}");
+	cr_assert_eq(api_route_req_decode(j, &rr, err, sizeof(err)), -EBADMSG);
+	cr_assert_not_null(strstr(err, "peer: expected a string"));
+	json_decref(j);
+	j = jparse("{\"prefix\":\"p\",\"peer\":\"b\",\"via\":\"x\"}");
+	cr_assert_eq(api_route_req_decode(j, &rr, err, sizeof(err)), -EBADMSG);
+	json_decref(j);
+
+	j = jparse("{\"level\":\"debug\",\"debug\":[\"api\",\"peer\"]}");
+	cr_assert_eq(api_log_req_decode(j, &lr, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(lr.level, "debug");
+	cr_assert(lr.has_debug);
+	cr_assert_eq(lr.n_debug, 2);
+	cr_assert_str_eq(lr.debug[1], "peer");
+	e = api_log_req_encode(&lr);
+	cr_assert(json_equal(e, j));
+	json_decref(e);
+	json_decref(j);
+	j = jparse("{\"debug\":[]}"); /* turn every group off */
+	cr_assert_eq(api_log_req_decode(j, &lr, err, sizeof(err)), 0);
+	cr_assert(lr.has_debug);
+	cr_assert_eq(lr.n_debug, 0);
+	json_decref(j);
+	static const char *const bad_log[] = { "{}", "{\"level\":1}", "{\"level\":\"verbose!\"}",
+					       "{\"debug\":\"api\"}", "{\"debug\":[1]}",
+					       "{\"level\":\"info\",\"x\":1}" };
+	for (size_t i = 0; i < sizeof(bad_log) / sizeof(bad_log[0]); i++) {
+		j = jparse(bad_log[i]);
+		cr_assert_eq(api_log_req_decode(j, &lr, err, sizeof(err)), -EBADMSG, "%s",
+			     bad_log[i]);
+		json_decref(j);
+	}
+
+	cr_assert_eq(api_reload_req_decode(NULL, &rl, err, sizeof(err)), 0);
+	cr_assert(!rl.check);
+	j = jparse("{\"check\":true}");
+	cr_assert_eq(api_reload_req_decode(j, &rl, err, sizeof(err)), 0);
+	cr_assert(rl.check);
+	e = api_reload_req_encode(&rl);
+	cr_assert(json_equal(e, j));
+	json_decref(e);
+	json_decref(j);
+	j = jparse("{\"check\":1}");
+	cr_assert_eq(api_reload_req_decode(j, &rl, err, sizeof(err)), -EBADMSG);
+	json_decref(j);
+	j = jparse("{\"check\":false,\"force\":true}");
+	cr_assert_eq(api_reload_req_decode(j, &rl, err, sizeof(err)), -EBADMSG);
+	json_decref(j);
+}
+
+Test(api_schema, ehfilter_req)
+{
+	struct api_ehfilter_req *r = calloc(1, sizeof(*r));
+	char err[128];
+	json_t *j, *e;
+
+	cr_assert_not_null(r);
+	j = jparse("{\"ehfilter\":{\"max_eh_count\":\"5\",\"hbh\":\"drop\"},"
+		   "\"ehfilter_exit\":{\"hbh\":\"strip\"}}");
+	cr_assert_eq(api_ehfilter_req_decode(j, r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(r->n_entry, 2);
+	cr_assert_eq(r->n_exit, 1);
+	cr_assert_str_eq(r->exit[0].key, "hbh");
+	cr_assert_str_eq(r->exit[0].value, "strip");
+	e = api_ehfilter_req_encode(r);
+	cr_assert(json_equal(e, j));
+	json_decref(e);
+	json_decref(j);
+	static const char *const bad[] = { "{}", "{\"ehfilter\":{}}", "{\"ehfilter\":[]}",
+					   "{\"ehfilter\":{\"Bad-Key\":\"1\"}}",
+					   "{\"ehfilter\":{\"k\":1}}", "{\"ehfilter\":{\"k\":\"a\\nb\"}}",
+					   "{\"other\":{\"k\":\"v\"}}" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		j = jparse(bad[i]);
+		cr_assert_eq(api_ehfilter_req_decode(j, r, err, sizeof(err)), -EBADMSG, "%s",
+			     bad[i]);
+		cr_assert_eq(r->n_entry + r->n_exit, 0);
+		json_decref(j);
+	}
+	free(r);
+}
+
+/* Every prefix of a valid body either fails to parse or fails to decode; one bit flips never crash. */
+Test(api_schema, request_truncation_and_flips)
+{
+	const char *doc = "{\"name\":\"gamma\",\"public_key\":\"" KEY44 "\",\"mnp\":\"2001:db8::/48\","
+			  "\"endpoint\":[\"10.0.0.1:1\"],\"persistent_keepalive\":5}";
+	size_t len = strlen(doc);
+	char *buf = malloc(len + 1);
+	struct api_peer_req r;
+	size_t ok = 0;
+
+	cr_assert_not_null(buf);
+	for (size_t n = 0; n < len; n++) {
+		json_t *t;
+
+		if (api_json_parse(doc, n, &t, NULL, 0) < 0)
+			continue;
+		cr_assert_eq(api_peer_req_decode(t, &r, NULL, 0), -EBADMSG, "prefix %zu", n);
+		json_decref(t);
+	}
+	for (size_t i = 0; i < len * 8; i++) {
+		json_t *t;
+
+		memcpy(buf, doc, len + 1);
+		buf[i / 8] ^= (char)(1U << (i % 8));
+		if (api_json_parse(buf, len, &t, NULL, 0) < 0)
+			continue;
+		if (api_peer_req_decode(t, &r, NULL, 0) == 0) {
+			ok++;
+			cr_assert_eq(r.n_endpoints, 1);
+		}
+		json_decref(t);
+	}
+	cr_assert_gt(ok, 0); /* flips inside the values still decode */
+	free(buf);
+}
