@@ -91,7 +91,7 @@ int audit_tail(const struct audit *a, size_t limit, json_t **out)
 {
 	json_t *recs = json_array(), *doc;
 	char *buf = NULL, *line, *end;
-	size_t start = 0, len, nlines = 0;
+	size_t start = 0, len;
 	struct stat st;
 	off_t off;
 	ssize_t r;
@@ -128,27 +128,25 @@ int audit_tail(const struct audit *a, size_t limit, json_t **out)
 		end = memchr(buf, '\n', len);
 		start = end ? (size_t)(end - buf) + 1 : len;
 	}
-	/* Find where the last @limit complete lines begin. */
-	for (size_t i = len; i > start; i--) {
-		if (buf[i - 1] == '\n' && i != len && ++nlines == limit) {
-			start = i;
-			break;
-		}
+	/* Walk back over complete lines until @limit records are found. */
+	end = buf + len;
+	if (end > buf + start && end[-1] != '\n') { /* torn last line */
+		while (end > buf + start && end[-1] != '\n')
+			end--;
 	}
-	for (line = buf + start; line < buf + len; line = end + 1) {
+	while (end > buf + start && json_array_size(recs) < limit) {
 		json_t *j;
 
-		end = memchr(line, '\n', (size_t)(buf + len - line));
-		if (!end)
-			break; /* torn last line */
-		j = json_loadb(line, (size_t)(end - line), JSON_REJECT_DUPLICATES, NULL);
+		line = end - 1; /* the '\n' ending this line */
+		while (line > buf + start && line[-1] != '\n')
+			line--;
+		j = json_loadb(line, (size_t)(end - 1 - line), JSON_REJECT_DUPLICATES, NULL);
 		if (json_is_object(j))
-			json_array_append_new(recs, j);
+			json_array_insert_new(recs, 0, j);
 		else
 			json_decref(j);
+		end = line;
 	}
-	while (json_array_size(recs) > limit)
-		json_array_remove(recs, 0);
 done:
 	free(buf);
 	doc = json_object();
