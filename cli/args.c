@@ -57,3 +57,8 @@ const char *cli_jstr(const json_t *obj, const char *key, const char *dflt)
 
 	return s ? s : dflt;
 }
+
+bool cli_copy(char *dst, size_t size, const char *src)
+{
+	return (size_t)snprintf(dst, size, "%s", src) < size;
+}

@@ -70,5 +70,8 @@ int cli_usage_err(const char *cmd, const char *fmt, ...) PRINTF(2, 3);
 /** The string member @key of @obj, or @dflt if absent or not a string. */
 const char *cli_jstr(const json_t *obj, const char *key, const char *dflt);
 
+/** Copy @src into @dst of @size octets; false (and @dst cut) if it does not fit. */
+bool cli_copy(char *dst, size_t size, const char *src);
+
 /** True if @s can be one URL path segment as it is (1-128 unreserved characters or ':'). */
 bool cli_segment_ok(const char *s);

@@ -7,8 +7,10 @@
  * and refuses the whole request on the first bad one.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "api_schema.h"
 #include "cmd.h"
 #include "http.h"
 #include "render.h"
@@ -29,9 +31,45 @@ static int show_doc(json_t *j)
 	return ret < 0 || fflush(stdout) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
+/* "[exit.]KEY=VALUE" into @r; false after a usage error. */
+static bool add_kv(struct api_ehfilter_req *r, const char *arg)
+{
+	const char *k = arg, *eq = strchr(arg, '=');
+	struct api_eh_kv *list = r->entry;
+	size_t *n = &r->n_entry, kl;
+
+	if (strncmp(k, "exit.", 5) == 0) {
+		k += 5;
+		list = r->exit;
+		n = &r->n_exit;
+	}
+	kl = eq && eq > k ? (size_t)(eq - k) : 0;
+	if (!kl || kl >= sizeof(list->key) || !eq[1] ||
+	    strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_") != kl) {
+		cli_usage_err("ehfilter", "'%s' is not KEY=VALUE", arg);
+		return false;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		if (strlen(list[i].key) == kl && strncmp(list[i].key, k, kl) == 0) {
+			cli_usage_err("ehfilter", "'%s' given twice", arg);
+			return false;
+		}
+	}
+	if (*n == API_REQ_MAX_EH_KEYS || !cli_copy(list[*n].value, sizeof(list->value), eq + 1)) {
+		cli_usage_err("ehfilter", "'%s': too many keys or value too long", arg);
+		return false;
+	}
+	memcpy(list[*n].key, k, kl);
+	list[*n].key[kl] = '\0';
+	(*n)++;
+	return true;
+}
+
 static int ehfilter_set(const struct cli_opts *o, bool json, int argc, char **argv)
 {
-	json_t *body = json_object(), *entry = json_object(), *exit_ = json_object(), *j;
+	struct api_ehfilter_req *r = xcalloc(1, sizeof(*r)), *check = xcalloc(1, sizeof(*check));
+	json_t *body = NULL, *j;
+	char err[256];
 	int ret = CLI_EXIT_FAIL;
 
 	if (argc < 3) {
@@ -39,40 +77,21 @@ static int ehfilter_set(const struct cli_opts *o, bool json, int argc, char **ar
 		goto out;
 	}
 	for (int i = 2; i < argc; i++) {
-		char key[64];
-		const char *eq = strchr(argv[i], '='), *k = argv[i];
-		json_t *dst = entry;
-		size_t kl;
-
-		if (strncmp(k, "exit.", 5) == 0) {
-			k += 5;
-			dst = exit_;
-		}
-		kl = eq ? (size_t)(eq - k) : 0;
-		if (!eq || eq < k || kl == 0 || kl >= sizeof(key) ||
-		    strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_") != kl || !eq[1]) {
-			cli_usage_err("ehfilter", "'%s' is not KEY=VALUE", argv[i]);
+		if (!add_kv(r, argv[i]))
 			goto out;
-		}
-		memcpy(key, k, kl);
-		key[kl] = '\0';
-		if (json_object_get(dst, key)) {
-			cli_usage_err("ehfilter", "'%s' given twice", argv[i]);
-			goto out;
-		}
-		json_object_set_new(dst, key, json_string(eq + 1));
 	}
-	if (json_object_size(entry))
-		json_object_set(body, "ehfilter", entry);
-	if (json_object_size(exit_))
-		json_object_set(body, "ehfilter_exit", exit_);
-	ret = http_call_doc(o, "PUT", "/v1/ehfilter", body, json, &j);
+	body = api_ehfilter_req_encode(r);
+	if (api_ehfilter_req_decode(body, check, err, sizeof(err)) < 0) {
+		cli_usage_err("ehfilter", "%s", err);
+		goto out;
+	}
+	ret = http_call_doc(o, "PUT", API_PATH_EHFILTER, body, json, &j);
 	if (ret == CLI_EXIT_OK && j)
 		ret = show_doc(j);
 out:
 	json_decref(body);
-	json_decref(entry);
-	json_decref(exit_);
+	free(r);
+	free(check);
 	return ret;
 }
 
@@ -90,7 +109,7 @@ int cmd_ehfilter(int argc, char **argv, const struct cli_opts *o)
 		return ehfilter_set(o, json, argc, argv);
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "show") != 0))
 		return cli_usage_err("ehfilter", "unknown action '%s' (show, set)", argv[1]);
-	ret = http_call_doc(o, "GET", "/v1/ehfilter", NULL, json, &j);
+	ret = http_call_doc(o, "GET", API_PATH_EHFILTER, NULL, json, &j);
 	if (ret != CLI_EXIT_OK || !j)
 		return ret;
 	return show_doc(j);

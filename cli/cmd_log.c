@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_schema.h"
 #include "cmd.h"
 #include "http.h"
 #include "log.h"
@@ -23,14 +24,15 @@ static void log_usage(FILE *f)
 		"api dns conf nl crypto. --debug replaces the list of groups with debug output.\n");
 }
 
-/* Appends the comma-separated groups of @list to @arr; false after a usage error. */
-static bool add_groups(json_t *arr, const char *list)
+/* Adds the comma-separated groups of @list to @r; false after a usage error. */
+static bool add_groups(struct api_log_req *r, const char *list)
 {
 	char buf[256], *save = NULL;
 
+	r->has_debug = true;
 	if (strcmp(list, "none") == 0 || !list[0])
 		return true;
-	if (snprintf(buf, sizeof(buf), "%s", list) >= (int)sizeof(buf)) {
+	if (!cli_copy(buf, sizeof(buf), list)) {
 		cli_usage_err("log", "--debug list too long");
 		return false;
 	}
@@ -41,51 +43,54 @@ static bool add_groups(json_t *arr, const char *list)
 			cli_usage_err("log", "unknown log group '%s'", g);
 			return false;
 		}
-		json_array_append_new(arr, json_string(log_grp_name(grp)));
+		if (r->n_debug == API_REQ_MAX_DEBUG) {
+			cli_usage_err("log", "at most %d debug groups", API_REQ_MAX_DEBUG);
+			return false;
+		}
+		if (!cli_copy(r->debug[r->n_debug++], sizeof(r->debug[0]), log_grp_name(grp)))
+			return false;
 	}
 	return true;
 }
 
 static int log_set(const struct cli_opts *o, bool json, int argc, char **argv, int first)
 {
-	json_t *body = json_object(), *debug = NULL, *j;
-	int ret = CLI_EXIT_FAIL;
+	struct api_log_req r = {0}, check;
+	json_t *body, *j;
+	char err[256];
+	int ret;
 
 	for (int i = first; i < argc; i++) {
 		enum log_level lvl;
 
 		if (strcmp(argv[i], "--debug") == 0) {
-			if (i + 1 >= argc) {
-				cli_usage_err("log", "--debug needs GROUP[,GROUP]... or none");
-				goto out;
-			}
-			if (!debug)
-				debug = json_array();
-			if (!add_groups(debug, argv[++i]))
-				goto out;
-		} else if (argv[i][0] != '-' && !json_object_get(body, "level") &&
-			   log_level_parse(argv[i], &lvl) == 0) {
-			json_object_set_new(body, "level", json_string(argv[i]));
+			if (i + 1 >= argc)
+				return cli_usage_err("log",
+						     "--debug needs GROUP[,GROUP]... or none");
+			if (!add_groups(&r, argv[++i]))
+				return CLI_EXIT_FAIL;
+		} else if (argv[i][0] != '-' && !r.level[0] &&
+			   log_level_parse(argv[i], &lvl) == 0 &&
+			   cli_copy(r.level, sizeof(r.level), argv[i])) {
+			continue;
 		} else {
-			cli_usage_err("log", "'%s' is not a level (err, warn, info, debug)",
-				      argv[i]);
-			goto out;
+			return cli_usage_err("log", "'%s' is not a level (err, warn, info, debug)",
+					     argv[i]);
 		}
 	}
-	if (debug)
-		json_object_set(body, "debug", debug);
-	if (!json_object_size(body)) {
-		cli_usage_err("log", "set needs a LEVEL or --debug");
-		goto out;
+	if (!r.level[0] && !r.has_debug)
+		return cli_usage_err("log", "set needs a LEVEL or --debug");
+	body = api_log_req_encode(&r);
+	if (api_log_req_decode(body, &check, err, sizeof(err)) < 0) {
+		json_decref(body);
+		return cli_usage_err("log", "%s", err);
 	}
-	ret = http_call_doc(o, "PUT", "/v1/log", body, json, &j);
+	ret = http_call_doc(o, "PUT", API_PATH_LOG, body, json, &j);
+	json_decref(body);
 	if (ret == CLI_EXIT_OK && j) {
 		ret = render_doc(stdout, j) < 0 || fflush(stdout) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 		json_decref(j);
 	}
-out:
-	json_decref(debug);
-	json_decref(body);
 	return ret;
 }
 
@@ -105,7 +110,7 @@ int cmd_log(int argc, char **argv, const struct cli_opts *o)
 		return log_set(o, json, argc, argv, 1);
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "show") != 0))
 		return cli_usage_err("log", "unknown action '%s' (show, set)", argv[1]);
-	ret = http_call_doc(o, "GET", "/v1/log", NULL, json, &j);
+	ret = http_call_doc(o, "GET", API_PATH_LOG, NULL, json, &j);
 	if (ret != CLI_EXIT_OK || !j)
 		return ret;
 	ret = render_doc(stdout, j) < 0 || fflush(stdout) ? CLI_EXIT_FAIL : CLI_EXIT_OK;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "api_schema.h"
 #include "cmd.h"
 #include "http.h"
 #include "keys.h"
@@ -36,7 +37,7 @@ static void peers_usage(FILE *f)
 static int peers_list(const struct cli_opts *o, bool json)
 {
 	json_t *j;
-	int ret = http_call_doc(o, "GET", "/v1/peers", NULL, json, &j);
+	int ret = http_call_doc(o, "GET", API_PATH_PEERS, NULL, json, &j);
 
 	if (ret != CLI_EXIT_OK || !j)
 		return ret;
@@ -61,10 +62,10 @@ static int peers_one(const struct cli_opts *o, bool json, const char *action, co
 	if (!cli_segment_ok(name))
 		return cli_usage_err("peers", "'%s' is not a peer name", name);
 	if (strcmp(action, "rekey") == 0) {
-		snprintf(path, sizeof(path), "/v1/peers/%s/rekey", name);
+		snprintf(path, sizeof(path), API_PATH_PEERS "/%s/rekey", name);
 		method = "POST";
 	} else {
-		snprintf(path, sizeof(path), "/v1/peers/%s", name);
+		snprintf(path, sizeof(path), API_PATH_PEERS "/%s", name);
 		if (strcmp(action, "show") != 0)
 			method = "DELETE";
 	}
@@ -92,13 +93,13 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return *end || errno || *out > max ? -EINVAL : 0;
 }
 
-/* Builds the POST body from argv[3..]; NULL after printing a usage error. */
-static json_t *add_body(int argc, char **argv)
+/* Fills @r from argv[3..]; false after printing a usage error. */
+static bool add_req(int argc, char **argv, struct api_peer_req *r)
 {
-	json_t *body = json_pack("{s:s}", "name", argv[2]);
-	json_t *eps = json_array(), *pfx = json_array();
-	bool has_key = false, has_mnp = false, has_msid = false;
+	bool has_key = false;
 
+	if (!cli_copy(r->name, sizeof(r->name), argv[2]))
+		return cli_usage_err("peers", "'%s' is not a peer name", argv[2]), false;
 	for (int i = 3; i < argc; i++) {
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		union sockaddr_any sa;
@@ -106,97 +107,102 @@ static json_t *add_body(int argc, char **argv)
 		uint8_t key[32];
 		unsigned long n;
 
-		if (!val) {
-			cli_usage_err("peers", "%s needs a value", opt);
-			goto fail;
-		}
+		if (!val)
+			return cli_usage_err("peers", "%s needs a value", opt), false;
 		i++;
 		if (strcmp(opt, "--key") == 0) {
-			if (keys_b64_decode32(val, key) < 0) {
-				cli_usage_err("peers",
-					      "--key '%s' is not a base64 public key (44 "
-					      "characters)",
-					      val);
-				goto fail;
-			}
-			json_object_set_new(body, "public_key", json_string(val));
+			if (has_key || keys_b64_decode32(val, key) < 0 ||
+			    !cli_copy(r->public_key, sizeof(r->public_key), val))
+				return cli_usage_err("peers",
+						     "--key '%s': one base64 public key (44 "
+						     "characters)",
+						     val),
+				       false;
 			has_key = true;
 		} else if (strcmp(opt, "--mnp") == 0) {
-			if (has_mnp || addr_parse_prefix(val, &p) < 0) {
-				cli_usage_err("peers", "--mnp '%s': one prefix (ADDRESS/LENGTH)",
-					      val);
-				goto fail;
-			}
-			json_object_set_new(body, "mnp", json_string(val));
-			has_mnp = true;
+			if (r->mnp[0] || addr_parse_prefix(val, &p) < 0 ||
+			    !cli_copy(r->mnp, sizeof(r->mnp), val))
+				return cli_usage_err(
+					   "peers", "--mnp '%s': one prefix (ADDRESS/LENGTH)", val),
+				       false;
 		} else if (strcmp(opt, "--msid") == 0) {
-			if (has_msid || parse_uint(val, 0xffffffffUL, &n) < 0) {
-				cli_usage_err("peers", "--msid '%s': one number", val);
-				goto fail;
-			}
-			json_object_set_new(body, "msid", json_integer((json_int_t)n));
-			has_msid = true;
+			if (r->has_msid || parse_uint(val, 0xffffffffUL, &n) < 0 || n == 0)
+				return cli_usage_err("peers",
+						     "--msid '%s': one number, 1..4294967295", val),
+				       false;
+			r->has_msid = true;
+			r->msid = (uint32_t)n;
 		} else if (strcmp(opt, "--endpoint") == 0) {
-			if (addr_parse_endpoint(val, 0, &sa) < 0) {
-				cli_usage_err("peers", "--endpoint '%s' is not ADDRESS:PORT", val);
-				goto fail;
-			}
-			json_array_append_new(eps, json_string(val));
+			if (r->n_endpoints == API_REQ_MAX_ENDPOINTS)
+				return cli_usage_err("peers", "at most %d --endpoint",
+						     API_REQ_MAX_ENDPOINTS),
+				       false;
+			if (addr_parse_endpoint(val, 0, &sa) < 0 ||
+			    !cli_copy(r->endpoints[r->n_endpoints], API_REQ_STR_MAX, val))
+				return cli_usage_err("peers", "--endpoint '%s' is not ADDRESS:PORT",
+						     val),
+				       false;
+			r->n_endpoints++;
 		} else if (strcmp(opt, "--prefix") == 0) {
-			if (addr_parse_prefix(val, &p) < 0) {
-				cli_usage_err("peers", "--prefix '%s' is not ADDRESS/LENGTH", val);
-				goto fail;
-			}
-			json_array_append_new(pfx, json_string(val));
+			if (r->n_allowed == API_REQ_MAX_ALLOWED)
+				return cli_usage_err("peers", "at most %d --prefix",
+						     API_REQ_MAX_ALLOWED),
+				       false;
+			if (addr_parse_prefix(val, &p) < 0 ||
+			    !cli_copy(r->allowed[r->n_allowed], API_REQ_STR_MAX, val))
+				return cli_usage_err("peers", "--prefix '%s' is not ADDRESS/LENGTH",
+						     val),
+				       false;
+			r->n_allowed++;
 		} else if (strcmp(opt, "--keepalive") == 0) {
-			if (parse_uint(val, 65535, &n) < 0) {
-				cli_usage_err("peers", "--keepalive '%s': seconds, 0..65535", val);
-				goto fail;
-			}
-			json_object_set_new(body, "persistent_keepalive",
-					    json_integer((json_int_t)n));
+			if (r->has_keepalive || parse_uint(val, 65535, &n) < 0)
+				return cli_usage_err("peers", "--keepalive '%s': seconds, 0..65535",
+						     val),
+				       false;
+			r->has_keepalive = true;
+			r->keepalive = (uint32_t)n;
 		} else {
-			cli_usage_err("peers", "unknown option '%s'", opt);
-			goto fail;
+			return cli_usage_err("peers", "unknown option '%s'", opt), false;
 		}
 	}
-	if (!has_key || has_mnp == has_msid) {
-		cli_usage_err("peers", "add needs --key and exactly one of --mnp or --msid");
-		goto fail;
-	}
-	if (json_array_size(eps))
-		json_object_set(body, "endpoint", eps);
-	if (json_array_size(pfx))
-		json_object_set(body, "allowed_prefix", pfx);
-	json_decref(eps);
-	json_decref(pfx);
-	return body;
-fail:
-	json_decref(eps);
-	json_decref(pfx);
-	json_decref(body);
-	return NULL;
+	if (!has_key || !!r->mnp[0] == r->has_msid)
+		return cli_usage_err("peers", "add needs --key and exactly one of --mnp or --msid"),
+		       false;
+	return true;
 }
 
 static int peers_add(const struct cli_opts *o, bool json, int argc, char **argv)
 {
-	json_t *body, *j;
-	int ret;
+	struct api_peer_req *r, *check;
+	json_t *body = NULL, *j;
+	char err[256];
+	int ret = CLI_EXIT_FAIL;
 
 	if (argc < 3 || argv[2][0] == '-')
 		return cli_usage_err("peers", "add needs a NAME first");
 	if (!cli_segment_ok(argv[2]))
 		return cli_usage_err("peers", "'%s' is not a peer name", argv[2]);
-	body = add_body(argc, argv);
-	if (!body)
-		return CLI_EXIT_FAIL;
-	ret = http_call_doc(o, "POST", "/v1/peers", body, json, &j);
+	r = xcalloc(1, sizeof(*r));
+	check = xcalloc(1, sizeof(*check));
+	if (!add_req(argc, argv, r))
+		goto out;
+	body = api_peer_req_encode(r);
+	/* The daemon's own decoder first: what it would refuse as a request is a usage error. */
+	if (api_peer_req_decode(body, check, err, sizeof(err)) < 0) {
+		cli_usage_err("peers", "%s", err);
+		goto out;
+	}
+	ret = http_call_doc(o, "POST", API_PATH_PEERS, body, json, &j);
+	if (ret == CLI_EXIT_OK && j) {
+		printf("added peer %s\n", cli_jstr(j, "name", argv[2]));
+		json_decref(j);
+		ret = fflush(stdout) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	}
+out:
 	json_decref(body);
-	if (ret != CLI_EXIT_OK || !j)
-		return ret;
-	printf("added peer %s\n", cli_jstr(j, "name", argv[2]));
-	json_decref(j);
-	return fflush(stdout) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	free(r);
+	free(check);
+	return ret;
 }
 
 int cmd_peers(int argc, char **argv, const struct cli_opts *o)

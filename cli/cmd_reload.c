@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_schema.h"
 #include "cmd.h"
 #include "http.h"
 
@@ -15,6 +16,7 @@ int cmd_reload(int argc, char **argv, const struct cli_opts *o)
 {
 	bool json = cli_take_flag(&argc, argv, "--json");
 	bool check = cli_take_flag(&argc, argv, "--check");
+	struct api_reload_req r = {.check = check};
 	json_t *body, *j;
 	int ret;
 
@@ -27,8 +29,8 @@ int cmd_reload(int argc, char **argv, const struct cli_opts *o)
 	}
 	if (argc > 1)
 		return cli_usage_err("reload", "unexpected argument '%s'", argv[1]);
-	body = check ? json_pack("{s:b}", "check", 1) : json_object();
-	ret = http_call_doc(o, "POST", "/v1/reload", body, json, &j);
+	body = api_reload_req_encode(&r);
+	ret = http_call_doc(o, "POST", API_PATH_RELOAD, body, json, &j);
 	json_decref(body);
 	if (ret != CLI_EXIT_OK || !j)
 		return ret;
@@ -49,7 +51,7 @@ int cmd_shutdown(int argc, char **argv, const struct cli_opts *o)
 	}
 	if (argc > 1)
 		return cli_usage_err("shutdown", "unexpected argument '%s'", argv[1]);
-	ret = http_call_doc(o, "POST", "/v1/shutdown", NULL, json, &j);
+	ret = http_call_doc(o, "POST", API_PATH_SHUTDOWN, NULL, json, &j);
 	if (ret != CLI_EXIT_OK || !j)
 		return ret;
 	printf("omnid is shutting down\n");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "api_schema.h"
 #include "cmd.h"
 #include "http.h"
 #include "render.h"
@@ -27,7 +28,7 @@ static void routes_usage(FILE *f)
 static int routes_list(const struct cli_opts *o, bool json)
 {
 	json_t *j;
-	int ret = http_call_doc(o, "GET", "/v1/routes", NULL, json, &j);
+	int ret = http_call_doc(o, "GET", API_PATH_ROUTES, NULL, json, &j);
 
 	if (ret != CLI_EXIT_OK || !j)
 		return ret;
@@ -43,16 +44,23 @@ static int routes_list(const struct cli_opts *o, bool json)
 
 static int routes_add(const struct cli_opts *o, bool json, const char *prefix, const char *peer)
 {
+	struct api_route_req r = {0}, check;
 	struct prefix p;
 	json_t *body, *j;
+	char err[256];
 	int ret;
 
-	if (addr_parse_prefix(prefix, &p) < 0)
+	if (addr_parse_prefix(prefix, &p) < 0 || !cli_copy(r.prefix, sizeof(r.prefix), prefix))
 		return cli_usage_err("routes", "'%s' is not a prefix (ADDRESS/LENGTH)", prefix);
-	if (!cli_segment_ok(peer))
+	if (!cli_segment_ok(peer) || !cli_copy(r.peer, sizeof(r.peer), peer))
 		return cli_usage_err("routes", "'%s' is not a peer name", peer);
-	body = json_pack("{s:s, s:s}", "prefix", prefix, "peer", peer);
-	ret = http_call_doc(o, "POST", "/v1/routes", body, json, &j);
+	body = api_route_req_encode(&r);
+	/* The daemon's own decoder first: what it would refuse as a request is a usage error. */
+	if (api_route_req_decode(body, &check, err, sizeof(err)) < 0) {
+		json_decref(body);
+		return cli_usage_err("routes", "%s", err);
+	}
+	ret = http_call_doc(o, "POST", API_PATH_ROUTES, body, json, &j);
 	json_decref(body);
 	if (ret != CLI_EXIT_OK || !j)
 		return ret;
@@ -92,7 +100,7 @@ static int routes_del(const struct cli_opts *o, bool json, const char *arg)
 	}
 	if (!cli_segment_ok(id) || !id_is_prefix(id))
 		return cli_usage_err("routes", "'%s' is not a route id or prefix", arg);
-	snprintf(path, sizeof(path), "/v1/routes/%s", id);
+	snprintf(path, sizeof(path), API_PATH_ROUTES "/%s", id);
 	ret = http_call_doc(o, "DELETE", path, NULL, json, &j);
 	if (ret != CLI_EXIT_OK || !j)
 		return ret;

@@ -139,10 +139,13 @@ jqt '[.records[] | select(.path == "/v1/routes" and .method == "POST")] | length
 jqt '[.records[] | select(.method == "DELETE" and .status == 409)] | length >= 1'
 
 info "usage errors exit 1 and send nothing"
+many_eps=$(for i in $(seq 1 17); do printf -- '--endpoint 127.0.0.1:%d ' $((20000 + i)); done)
 n_audit=$(wc -l <"$T_DIR/a/audit.log")
 for bad in "routes add 2001:db8::/300 via b" "routes add 2001:db8:99::/48 b" \
 	"routes del a/b/c" "routes frob" "peers add x --key short --mnp 2001:db8:9::/48" \
 	"peers add x --key $KC" "peers add x --key $KC --mnp 2001:db8:9::/48 --msid 3" \
+	"peers add x --key $KC --msid 0" "peers add x --key $KC --msid 7 --keepalive 70000" \
+	"peers add x --key $KC --mnp 2001:db8:9::/48 $many_eps" \
 	"peers show" "peers show ../x" "log set loud" "log --debug nosuchgroup" \
 	"audit --limit 0" "audit --limit 5000" "ehfilter set novalue" "ehfilter set A=1" \
 	"status extra" "metrics --json" "dns" "dns frob" "reload now" "shutdown please" \
