@@ -75,6 +75,7 @@ struct api {
 	struct api_handlers h;
 	void *ctx;
 	char *socket_path;
+	char *config_path;
 	/* verifier */
 	struct auth_conf *auth; /* heap: the verifier context points into it */
 	struct jws_ctx *jws;
@@ -942,6 +943,7 @@ static void on_handle_closed(uv_handle_t *h)
 
 	if (--a->open_handles == 0) {
 		free(a->socket_path);
+		free(a->config_path);
 		free(a);
 	}
 }
@@ -1054,6 +1056,21 @@ static int build_auth(struct api *a, const struct conf *conf)
 
 int api_conf_changed(struct api *a, const struct conf *conf)
 {
+	struct persist fresh;
+	int ret;
+
+	/*
+	 * The reload has just loaded 90-api.conf: take it as it is on disk, so an
+	 * edit made while omnid was stopped or before a SIGHUP is not overwritten
+	 * by the next API write.
+	 */
+	ret = persist_load(&fresh, a->config_path);
+	if (ret == 0) {
+		persist_swap(&a->persist, &fresh);
+		persist_clear(&fresh);
+	} else {
+		log_warn(LOG_GRP_API, "re-reading " PERSIST_FILE ": %s", strerror(-ret));
+	}
 	return build_auth(a, conf);
 }
 
@@ -1070,6 +1087,7 @@ struct api *api_new(uv_loop_t *loop, const struct conf *conf, const char *config
 	a->h = *h;
 	a->ctx = ctx;
 	a->socket_path = xstrdup(socket_path);
+	a->config_path = xstrdup(config_path);
 
 	ret = persist_load(&a->persist, config_path);
 	if (ret < 0) {
@@ -1144,6 +1162,7 @@ fail_early:
 	audit_close(a->audit);
 	persist_clear(&a->persist);
 	free(a->socket_path);
+	free(a->config_path);
 	free(a);
 	return NULL;
 }
@@ -1184,6 +1203,7 @@ void api_free(struct api *a)
 	persist_clear(&a->persist);
 	if (none) {
 		free(a->socket_path);
+		free(a->config_path);
 		free(a);
 	}
 }

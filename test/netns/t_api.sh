@@ -238,6 +238,15 @@ else
 	info "SKIP permission part: needs real root (uid switching with setpriv)"
 fi
 
+# An admin edit of 90-api.conf followed by SIGHUP is kept by the next API write.
+printf '\n[ehfilter]\nmax_pad_run = 7\n' >>"$T_DIR/a/conf.d/90-api.conf"
+kill -HUP "$PID_a"
+sleep 0.3
+expect 200 "$(call PUT /v1/log '{"level":"debug"}')" "log write after a hand edit"
+grep -q '^max_pad_run = 7$' "$T_DIR/a/conf.d/90-api.conf" || fail "hand edit lost by an API write"
+expect 200 "$(call GET /v1/ehfilter)" "ehfilter get"
+[ "$(jq -r .ehfilter.max_pad_run "$BODY")" = 7 ] || fail "ehfilter: $(cat "$BODY")"
+
 # ---- (c) restart: the API's changes persist -----------------------------------
 info "restart: API changes persist"
 "$OMNID" --check-config --config "$T_DIR/a/omnid.conf" >/dev/null || fail "omnid -t after writes"
