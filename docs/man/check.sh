@@ -34,6 +34,14 @@ grep -E '^#?\[[a-zA-Z0-9_.]+\]$|^#?[a-z_0-9]+ =' "$src/conf.d/omnid.conf" | sed 
 		esac
 	done
 
+# ... and every key of the parser's tables (CK("key", ...) in common/conf.c).
+n=0
+for k in $(grep -oE 'CK\("[a-z_0-9]+"' "$src/common/conf.c" | sed 's/.*"\(.*\)"/\1/' | sort -u); do
+	grep -Eq "^\.(B |BI \")$k( |\"|\$)" "$man/omnid.conf.5" || fail "omnid.conf.5 lacks key '$k' of conf.c"
+	n=$((n + 1))
+done
+[ "$n" -ge 50 ] || fail "only $n keys found in common/conf.c"
+
 "$ctl" help | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }' >"$tmp/cmds"
 [ "$(wc -l <"$tmp/cmds")" -ge 15 ] || fail "omnictl help lists too few commands"
 # The completion's command list: from 'local cmds="' to the closing quote.
