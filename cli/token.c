@@ -327,14 +327,21 @@ static const char *const sub_help[][3] = {
     {"intent", "step_sequence_hash", "SHA-256 over the completed step ids, 16 hex digits"},
 };
 
+/* Token text is attacker-controlled: control characters never reach the terminal. */
+static void put_clean(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
 static void print_value(FILE *f, const json_t *v)
 {
 	if (json_is_string(v)) {
-		fprintf(f, "%s", json_string_value(v));
+		put_clean(f, json_string_value(v));
 	} else {
 		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 
-		fprintf(f, "%s", s ? s : "?");
+		put_clean(f, s ? s : "?");
 		free(s);
 	}
 }
@@ -395,7 +402,11 @@ static void explain_claims(FILE *f, const json_t *p, uint64_t now)
 			{
 				const char *h = sub_help_for(k, sk);
 
-				fprintf(f, "  %s.%s: ", k, sk);
+				fprintf(f, "  ");
+				put_clean(f, k);
+				fputc('.', f);
+				put_clean(f, sk);
+				fprintf(f, ": ");
 				if (strcmp(k, "cnf") == 0 && strcmp(sk, "jwk") == 0) {
 					char thumb[44];
 
@@ -415,7 +426,9 @@ static void explain_claims(FILE *f, const json_t *p, uint64_t now)
 			}
 			continue;
 		}
-		fprintf(f, "  %s: ", k);
+		fprintf(f, "  ");
+		put_clean(f, k);
+		fprintf(f, ": ");
 		print_value(f, v);
 		if (help_for(k))
 			fprintf(f, "\n      %s", help_for(k));
@@ -445,12 +458,19 @@ int token_explain(FILE *f, const struct jws_compact *c, uint64_t now, enum token
 	bool any = false;
 	int ret;
 
-	fprintf(f, "header:\n  alg: %s%s\n", alg ? alg : "(none)",
-		token_alg(c, &a) == 0 ? "" : " (omnid accepts only EdDSA and ES256)");
-	if (kid)
-		fprintf(f, "  kid: %s\n", kid);
-	if (typ)
-		fprintf(f, "  typ: %s\n", typ);
+	fprintf(f, "header:\n  alg: ");
+	put_clean(f, alg ? alg : "(none)");
+	fprintf(f, "%s\n", token_alg(c, &a) == 0 ? "" : " (omnid accepts only EdDSA and ES256)");
+	if (kid) {
+		fprintf(f, "  kid: ");
+		put_clean(f, kid);
+		fputc('\n', f);
+	}
+	if (typ) {
+		fprintf(f, "  typ: ");
+		put_clean(f, typ);
+		fputc('\n', f);
+	}
 	switch (sig) {
 	case TOKEN_SIG_UNCHECKED:
 		fprintf(f, "signature: not checked (give --issuer-key FILE to verify it)\n");

@@ -354,3 +354,45 @@ Test(token, explain_json)
 	json_decref(o);
 	jws_compact_deinit(&c);
 }
+
+Test(token, explain_claims_of_wrong_types)
+{
+	struct mint_key k;
+	uint8_t seed[32] = {4};
+	json_t *h = json_pack("{s:s}", "alg", "EdDSA");
+	json_t *p =
+	    json_pack("{s:s, s:i, s:[i], s:s, s:i, s:i, s:{}, s:{s:[]}, s:{s:s}, s:s}", "exp",
+		      "soon", "iat", -5, "cnf", 1, "intent", "x", "agent_proof", 5, "scope", 7,
+		      "aud", "cnf2", "jwk", "nested", "k\x1b", "\x1b[2J", "sub\x07", "a\nb");
+	struct jws_compact c;
+	char *tok, *out;
+	json_t *o;
+	int ret;
+
+	mint_key_ed(&k, seed);
+	tok = mint_sign(h, p, &k);
+	parse(tok, &c);
+	out = explain(&c, IAT, TOKEN_SIG_UNCHECKED, &ret);
+	cr_assert_gt(ret, 0);
+	cr_assert(strstr(out, "  exp: soon (not a valid time)\n"), "%s", out);
+	cr_assert(strstr(out, "  nested.k?: ?[2J\n"), "%s", out);
+	cr_assert(strstr(out, "  sub?: a?b\n"), "%s", out);
+	cr_assert(strstr(out, "  cnf: [1]\n"));
+	cr_assert(strstr(out, "  cnf2.jwk: []\n"));
+	cr_assert_null(strchr(out, '\x1b'));
+	cr_assert_null(strchr(out, '\x07'));
+	cr_assert(strstr(out, "  iat: -5 (not a valid time)\n"));
+	cr_assert(strstr(out, "warning: no valid 'exp'"));
+	cr_assert(strstr(out, "warning: no cnf.jkt or cnf.jwk"));
+	cr_assert(strstr(out, "warning: no intent claim"));
+	cr_assert(strstr(out, "scopes: none (no scope claim)\n"));
+	cr_assert(strstr(out, "allows:\n  nothing\n"));
+	free(out);
+	o = token_explain_json(&c, IAT, TOKEN_SIG_UNCHECKED);
+	cr_assert_eq(json_array_size(json_object_get(o, "allows")), 0);
+	json_decref(o);
+	jws_compact_deinit(&c);
+	free(tok);
+	json_decref(h);
+	json_decref(p);
+}
