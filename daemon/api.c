@@ -516,6 +516,10 @@ route:
 	if (!r->route)
 		return send_error(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, API_ERR_METHOD_NOT_ALLOWED,
 				  "method not allowed", 0, MHD_HTTP_HEADER_ALLOW, allow);
+	if (r->caller == CALLER_NONE) /* a token for an operation outside the scope table */
+		return send_error(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, API_ERR_METHOD_NOT_ALLOWED,
+				  "method not allowed with a token", 0, MHD_HTTP_HEADER_ALLOW,
+				  allow[0] ? allow : "GET");
 	if (r->caller != CALLER_TOKEN && (!r->op_scope || !(granted & r->op_scope)))
 		return refuse(l, c, r, method, url, MHD_HTTP_FORBIDDEN, API_ERR_INSUFFICIENT_SCOPE,
 			      "insufficient scope", "insufficient_scope");
