@@ -213,8 +213,11 @@ int cmd_peers(int argc, char **argv, const struct cli_opts *o)
 		peers_usage(stdout);
 		return CLI_EXIT_OK;
 	}
-	if (argc == 1 || (argc == 2 && strcmp(argv[1], "list") == 0))
+	if (argc == 1 || strcmp(argv[1], "list") == 0) {
+		if (argc > 2)
+			return cli_usage_err("peers", "unexpected argument '%s'", argv[2]);
 		return peers_list(o, json);
+	}
 	if (strcmp(argv[1], "add") == 0)
 		return peers_add(o, json, argc, argv);
 	if (strcmp(argv[1], "show") == 0 || strcmp(argv[1], "del") == 0 ||

@@ -117,8 +117,11 @@ int cmd_routes(int argc, char **argv, const struct cli_opts *o)
 		routes_usage(stdout);
 		return CLI_EXIT_OK;
 	}
-	if (argc == 1 || (argc == 2 && strcmp(argv[1], "list") == 0))
+	if (argc == 1 || strcmp(argv[1], "list") == 0) {
+		if (argc > 2)
+			return cli_usage_err("routes", "unexpected argument '%s'", argv[2]);
 		return routes_list(o, json);
+	}
 	if (strcmp(argv[1], "add") == 0) {
 		if (argc != 5 || strcmp(argv[3], "via") != 0)
 			return cli_usage_err("routes", "usage: routes add PREFIX via PEER");

@@ -53,6 +53,7 @@ static void usage(FILE *f)
 	}
 	fprintf(f, "\nOptions (before or after COMMAND):\n"
 		   "  --socket PATH      control-API socket (default " CLI_DEFAULT_SOCKET ")\n"
+		   "  --json             print the daemon's JSON answer instead of a table\n"
 		   "\nExit status: 0 success, 1 usage or local failure, 2 the daemon reported an "
 		   "error.\n");
 }
