@@ -215,8 +215,8 @@ run 1 status
 grep -q "cannot reach omnid" "$err" || fail "unreachable daemon message: $(cat "$err")"
 
 # The answers match docs/openapi.yaml (absent from the unprivileged CI copy: skipped there).
-if [ -f "$SRC_ROOT/docs/openapi.yaml" ] && python3 -c 'import jsonschema, yaml' 2>/dev/null; then
-	python3 "$(dirname "$0")/t_cli_schema.py" "$SRC_ROOT/docs/openapi.yaml" "$T_DIR/json" ||
+if [ -f "$SRC_ROOT/docs/openapi.yaml" ] && /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null; then
+	/usr/bin/python3 "$(dirname "$0")/t_cli_schema.py" "$SRC_ROOT/docs/openapi.yaml" "$T_DIR/json" ||
 		fail "an answer does not match docs/openapi.yaml"
 else
 	info "openapi.yaml or python3-jsonschema/yaml missing: answers not checked against it"
