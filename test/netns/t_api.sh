@@ -149,6 +149,20 @@ curl -sS -D "$T_DIR/hdr" -o "$BODY" --unix-socket "$SOCK" -H "Authorization: Bea
 grep -q '^HTTP/1.1 401' "$T_DIR/hdr" || fail "Bearer not refused"
 grep -qi '^WWW-Authenticate: DPoP algs="EdDSA ES256"' "$T_DIR/hdr" || fail "no DPoP challenge"
 refused=$((refused + 1))
+# A proof for GET sent with POST; a token without its proof; two Authorization headers.
+out=$($MINT mint "$T_DIR/keys" --scope 'peer.write' --method GET --path /v1/peers)
+TOK=$(echo "$out" | sed -n 1p) PROOF=$(echo "$out" | sed -n 2p)
+expect 401 "$(call POST /v1/peers "$(peer_json h 2001:db8:71::/48)" \
+	-H "Authorization: DPoP $TOK" -H "DPoP: $PROOF")" "GET proof on a POST"
+[ "$(ecode)" = invalid_dpop_proof ] || fail "htm mismatch: $(ecode)"
+out=$($MINT mint "$T_DIR/keys" --scope 'peer.write' --method POST --path /v1/peers)
+TOK=$(echo "$out" | sed -n 1p) PROOF=$(echo "$out" | sed -n 2p)
+expect 401 "$(call POST /v1/peers "$(peer_json h 2001:db8:71::/48)" \
+	-H "Authorization: DPoP $TOK")" "token without a DPoP proof"
+expect 401 "$(call POST /v1/peers "$(peer_json h 2001:db8:71::/48)" \
+	-H "Authorization: DPoP $TOK" -H "Authorization: DPoP $TOK" -H "DPoP: $PROOF")" \
+	"two Authorization headers"
+refused=$((refused + 3))
 # uid 0 with a broken token: judged by the token alone.
 expect 401 "$(call GET /v1/status '' -H "Authorization: DPoP x.y.z" -H "DPoP: a.b.c")" \
 	"root with a bad token"
