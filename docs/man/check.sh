@@ -53,4 +53,21 @@ while read -r c; do
 		grep -q "^\\\\fB$c" "$man/omnictl.8" || fail "omnictl.8 lacks the command '$c'"
 	tr -s ' \t' '\n\n' <"$tmp/compcmds" | grep -qx "$c" || fail "the bash completion lacks '$c'"
 done <"$tmp/cmds"
+# The completion itself: subcommands, actions, options, log groups after a comma.
+if command -v bash >/dev/null; then
+	comp() { # EXPECTED WORDS...: what completing the last word offers
+		want=$1
+		shift
+		got=$(bash -c '. "$0"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _omnictl
+			echo "${COMPREPLY[*]}"' "$src/scripts/completion/omnictl.bash" x "$@")
+		[ "$got" = "$want" ] || fail "completing '$*': got '$got', want '$want'"
+	}
+	comp "peers" omnictl pe
+	comp "list show add del rekey --json --help" omnictl --socket /x peers ""
+	comp "--key --mnp --msid --endpoint --prefix --keepalive --json" omnictl peers add c ""
+	comp "via" omnictl routes add 2001:db8::/48 ""
+	comp "peer" omnictl log set --debug api,pe
+	comp "--check --json --help" omnictl reload ""
+	comp "inspect --help" omnictl token ""
+fi
 echo "PASS"
