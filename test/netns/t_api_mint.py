@@ -90,12 +90,12 @@ def cmd_mint(a):
     ath = b64u(hashlib.sha256(token.encode()).digest())
     if a.bad_ath:
         ath = b64u(hashlib.sha256(b"another token").digest())
-    proof_claims = {"htm": a.method, "htu": a.htu or "http://localhost" + a.path,
-                    "iat": now, "jti": a.proof_jti or secrets.token_hex(16), "ath": ath}
-    proof = jwt.encode(proof_claims, pkey, algorithm=alg_of(pkey),
-                       headers={"typ": "dpop+jwt", "jwk": public_jwk(pkey)})
     print(token)
-    print(proof)
+    for _ in range(a.count):
+        proof_claims = {"htm": a.method, "htu": a.htu or "http://localhost" + a.path,
+                        "iat": now, "jti": a.proof_jti or secrets.token_hex(16), "ath": ath}
+        print(jwt.encode(proof_claims, pkey, algorithm=alg_of(pkey),
+                         headers={"typ": "dpop+jwt", "jwk": public_jwk(pkey)}))
 
 
 def main():
@@ -124,6 +124,7 @@ def main():
     m.add_argument("--htu")
     m.add_argument("--token", help="reuse this access token (new proof)")
     m.add_argument("--bad-ath", action="store_true")
+    m.add_argument("--count", type=int, default=1, help="proofs to mint for the token")
     a = p.parse_args()
     {"keys": cmd_keys, "mint": cmd_mint}[a.cmd](a)
 
