@@ -170,7 +170,7 @@ char *persist_render(const struct persist *p)
 
 	OMNI_ASSERT(f != NULL);
 	fputs("# Written by omnid: changes made through the control API (docs/api.md).\n"
-	      "# Do not edit while omnid runs; objects defined here can be removed with omnictl.\n",
+	      "# A hand edit takes effect (and is kept) after a reload; comments are not kept.\n",
 	      f);
 	for (size_t i = 0; i < p->n; i++) {
 		bool first = true;
