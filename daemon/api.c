@@ -80,8 +80,9 @@ struct api {
 	struct auth_conf *auth; /* heap: the verifier context points into it */
 	struct jws_ctx *jws;
 	struct jws_replay *replay;
-	bool have_admin_gid, have_ro_gid;
+	bool have_admin_gid, have_ro_gid, groups_known;
 	gid_t admin_gid, ro_gid;
+	char admin_group[33], ro_group[33]; /* the names admin_gid / ro_gid came from */
 	struct audit *audit;
 	struct persist persist;
 	uint32_t debug_mask;
@@ -1030,13 +1031,21 @@ static int build_auth(struct api *a, const struct conf *conf)
 	char msg[600];
 	int ret;
 
-	a->have_admin_gid = lookup_group(conf->api.admin_group, &a->admin_gid);
-	a->have_ro_gid = lookup_group(conf->api.readonly_group, &a->ro_gid);
-	if (conf->api.admin_group[0] && !a->have_admin_gid)
-		log_warn(LOG_GRP_API, "admin_group '%s' does not exist", conf->api.admin_group);
-	if (conf->api.readonly_group[0] && !a->have_ro_gid)
-		log_warn(LOG_GRP_API, "readonly_group '%s' does not exist",
-			 conf->api.readonly_group);
+	/* Every API write reloads: ask NSS again only when a group name changed. */
+	if (!a->groups_known || strcmp(a->admin_group, conf->api.admin_group) != 0 ||
+	    strcmp(a->ro_group, conf->api.readonly_group) != 0) {
+		a->have_admin_gid = lookup_group(conf->api.admin_group, &a->admin_gid);
+		a->have_ro_gid = lookup_group(conf->api.readonly_group, &a->ro_gid);
+		if (conf->api.admin_group[0] && !a->have_admin_gid)
+			log_warn(LOG_GRP_API, "admin_group '%s' does not exist",
+				 conf->api.admin_group);
+		if (conf->api.readonly_group[0] && !a->have_ro_gid)
+			log_warn(LOG_GRP_API, "readonly_group '%s' does not exist",
+				 conf->api.readonly_group);
+		snprintf(a->admin_group, sizeof(a->admin_group), "%s", conf->api.admin_group);
+		snprintf(a->ro_group, sizeof(a->ro_group), "%s", conf->api.readonly_group);
+		a->groups_known = true;
+	}
 
 	/* The old context borrows from the old conf, which the caller is replacing. */
 	free_auth(a);
