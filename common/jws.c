@@ -1236,6 +1236,19 @@ int jws_verify_request(const struct jws_ctx *ctx, struct jws_replay *replay,
 	if (!printable(pjti, pjti_len, JWS_JTI_MIN, JWS_JTI_MAX))
 		FAIL("proof_jti", -EACCES);
 
+	/* Who this verified caller is, for the audit record (also of a 403). */
+	out->issuer = is_idx;
+	out->agent = ag_idx;
+	out->scopes = mask;
+	out->op_scope = op_scope;
+	out->write = write;
+	snprintf(out->iss, sizeof(out->iss), "%s", is->iss);
+	snprintf(out->sub, sizeof(out->sub), "%s", ag->sub);
+	memcpy(out->jti, jti, jti_len + 1);
+	sodium_bin2hex(expect, sizeof(expect), sum, 6);
+	memcpy(out->checksum12, expect, 13);
+	memcpy(out->jkt, tjkt, sizeof(out->jkt));
+
 	/* Step 8: replay. Look both up before recording either. */
 	if (!(op_scope & mask))
 		FAIL("insufficient_scope", -EPERM);
@@ -1256,22 +1269,10 @@ int jws_verify_request(const struct jws_ctx *ctx, struct jws_replay *replay,
 	else
 		replay_add(replay, tkey, exp + cfg->clock_skew, ath, write ? REPLAY_F_WRITE : 0);
 	replay_add(replay, pkey16, piat + cfg->clock_skew, NULL, 0);
-
-	out->issuer = is_idx;
-	out->agent = ag_idx;
-	out->scopes = mask;
-	out->op_scope = op_scope;
-	out->write = write;
-	snprintf(out->iss, sizeof(out->iss), "%s", is->iss);
-	snprintf(out->sub, sizeof(out->sub), "%s", ag->sub);
-	memcpy(out->jti, jti, jti_len + 1);
-	sodium_bin2hex(expect, sizeof(expect), sum, 6);
-	memcpy(out->checksum12, expect, 13);
-	memcpy(out->jkt, tjkt, sizeof(out->jkt));
 out:
 	jws_compact_deinit(&tk);
 	jws_compact_deinit(&pf);
-	if (rc)
+	if (rc && rc != -EPERM)
 		memset(out, 0, sizeof(*out));
 	return rc;
 }

@@ -175,7 +175,9 @@ WUR int jws_replay_insert(struct jws_replay *r, const void *key, size_t key_len,
  * bad token or proof), -EPERM (403: the operation's scope is not granted), -ENOENT
  * (method/path not in the scope table) or -ENOSPC (replay cache full, 503), sets
  * *@err_code to a static detailed reason (log and audit only; see jws_err_class())
- * and leaves @replay unchanged. Never logs.
+ * and leaves @replay unchanged; *@out is zeroed, except after -EPERM, where the
+ * token and proof verified and *@out names the caller (for the audit record).
+ * Never logs.
  * Order: B.8.3 steps 0-7, except that a token which is valid but lacks the
  * operation's scope is refused (insufficient_scope) only after its proof verified,
  * so a 403 is never given to someone who does not hold the bound key. Scope

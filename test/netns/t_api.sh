@@ -99,9 +99,9 @@ expect 200 "$(tcall GET /v1/status '' $ES --dpop es --scope 'status.read peer.re
 expect 201 "$(tcall POST /v1/peers "$(peer_json g 2001:db8:70::/48)" $ES \
 	--scope 'peer.read peer.write' --workflow wf-add --step add-g)" "token peer add"
 [ "$(npeers)" = 2 ] || fail "peer g not added"
-jq -e 'select(.sub == "agent-ops-01" and .workflow_id == "wf-add" and
+jq -c 'select(.sub == "agent-ops-01" and .workflow_id == "wf-add" and
 	.workflow_step == "add-g" and .decision == "allow" and .status == 201)' \
-	"$T_DIR/a/audit.log" >/dev/null || fail "token write not audited with its agent and intent"
+	"$T_DIR/a/audit.log" | grep -q . || fail "token write not audited with its agent and intent"
 
 info "tokens: refusals change nothing and are audited"
 d0=$(denies)
@@ -178,6 +178,8 @@ for r in insufficient_scope scope_escalation proof_htu proof_ath token_expired b
 		info "note: no audit reason containing '$r'"
 done
 grep -q '"reason":"bearer"' "$T_DIR/a/audit.log" || fail "Bearer refusal not audited"
+jq -c 'select(.reason == "insufficient_scope" and .sub == "agent-ops-01" and .op == "peer.write")' \
+	"$T_DIR/a/audit.log" | grep -q . || fail "403 refusal not audited with the verified agent"
 grep -qi 'eyJ' "$T_DIR/a/audit.log" && fail "a token or proof was written to the audit log"
 
 # ---- TCP listener -----------------------------------------------------------

@@ -1021,6 +1021,10 @@ Test(jws, scope_missing_for_operation)
 	m.req.method = "POST";
 	m_build(&m);
 	CHECK(&m, -EPERM, "insufficient_scope");
+	/* The caller verified: the result names it for the audit record. */
+	cr_assert_str_eq(res.sub, agents[0].sub);
+	cr_assert_neq(res.jti[0], '\0');
+	cr_assert_eq(strlen(res.checksum12), 12);
 	cr_assert_str_eq(jws_err_class("insufficient_scope"), "insufficient_scope");
 	cr_assert_eq(jws_replay_count(rp), 0); /* nothing recorded on failure */
 	m_free(&m);
