@@ -248,6 +248,14 @@ int conf_finish(struct conf *c, struct conf_err *err) WUR;
  */
 int conf_load(struct conf *c, const char *path, struct conf_err *err) WUR;
 /**
+ * conf_load(), except that the conf.d file named @name (e.g. "90-api.conf") is
+ * taken from the in-memory @text instead of the disk, in its sorted place,
+ * whether or not it exists. The control API checks a change with it before
+ * writing the file.
+ */
+int conf_load_override(struct conf *c, const char *path, const char *name, const char *text,
+		       struct conf_err *err) WUR;
+/**
  * Same for the in-memory text @text, reported as file @name; conf_finish()
  * runs at the end. Used by tests and the fuzzer.
  */

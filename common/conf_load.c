@@ -312,11 +312,26 @@ static int conf_d_filter(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
 }
 
-int conf_load(struct conf *c, const char *path, struct conf_err *err)
+/* Load @dir/@name, or parse @text under that name when @text is set. */
+static int load_in(struct conf *c, const char *dir, const char *name, const char *text,
+		   struct conf_err *err)
 {
-	char dir[PATH_MAX], file[PATH_MAX];
+	char file[PATH_MAX];
+	int w = snprintf(file, sizeof(file), "%s/%s", dir, name);
+
+	if (w < 0 || (size_t)w >= sizeof(file))
+		return io_fail(err, dir, -ENAMETOOLONG, NULL);
+	return text ? parse_text(c, text, strlen(text), file, err) : load_file(c, file, err);
+}
+
+/* conf_load(), with the conf.d file @ov_name (if set) read from @ov_text instead of the disk. */
+static int load_all(struct conf *c, const char *path, const char *ov_name, const char *ov_text,
+		    struct conf_err *err)
+{
+	char dir[PATH_MAX];
 	struct dirent **list = NULL;
 	const char *slash;
+	bool ov_done = !ov_name;
 	int rc, n;
 
 	memset(err, 0, sizeof(*err));
@@ -334,28 +349,41 @@ int conf_load(struct conf *c, const char *path, struct conf_err *err)
 
 	n = scandir(dir, &list, conf_d_filter, alphasort);
 	if (n < 0) {
-		if (errno == ENOENT)
-			goto finish;
-		return io_fail(err, dir, -errno, NULL);
+		if (errno != ENOENT)
+			return io_fail(err, dir, -errno, NULL);
+		n = 0;
 	}
 	rc = 0;
 	for (int i = 0; i < n; i++) {
-		if (rc == 0) {
-			int w = snprintf(file, sizeof(file), "%s/%s", dir, list[i]->d_name);
-			if (w < 0 || (size_t)w >= sizeof(file))
-				rc = io_fail(err, dir, -ENAMETOOLONG, NULL);
-			else
-				rc = load_file(c, file, err);
+		int cmp = ov_done ? 1 : strcmp(ov_name, list[i]->d_name);
+
+		if (rc == 0 && cmp <= 0) {
+			rc = load_in(c, dir, ov_name, ov_text, err);
+			ov_done = true;
 		}
+		if (rc == 0 && cmp != 0)
+			rc = load_in(c, dir, list[i]->d_name, NULL, err);
 		free(list[i]);
 	}
 	free(list);
+	if (rc == 0 && !ov_done)
+		rc = load_in(c, dir, ov_name, ov_text, err);
 	if (rc < 0)
 		return rc;
-finish:
 	memset(err, 0, sizeof(*err));
 	rc = conf_finish(c, err);
 	if (rc < 0 && err->file[0] == '\0')
 		set_file(err, path);
 	return rc;
+}
+
+int conf_load(struct conf *c, const char *path, struct conf_err *err)
+{
+	return load_all(c, path, NULL, NULL, err);
+}
+
+int conf_load_override(struct conf *c, const char *path, const char *name, const char *text,
+		       struct conf_err *err)
+{
+	return load_all(c, path, name, text, err);
 }

@@ -92,9 +92,11 @@ static struct peer *peer_by_name(struct node *n, const char *name)
 }
 
 /*
- * Make @cand the API's configuration: write it, check the whole config as a
- * restart would load it, apply it. On failure the old file is restored, an
- * error answer is set and 0 is returned with c->err_code set.
+ * Make @cand the API's configuration: check the whole config with @cand in
+ * place of 90-api.conf (as a restart would load it), then write the file and
+ * apply it. A change the config check refuses is never written. If the node
+ * refuses the reload, the old file is put back. On failure an error answer
+ * is set (c->err_code); returns 0 either way. Consumes @cand's entries.
  */
 static int commit(struct api_call *c, struct persist *cand)
 {
@@ -102,35 +104,38 @@ static int commit(struct api_call *c, struct persist *cand)
 	struct persist *cur = api_persist(c->api);
 	struct conf chk;
 	struct conf_err e = { 0 };
-	char msg[700];
+	char msg[700], *text = persist_render(cand);
 	int r, r2;
 
-	r = persist_write(cand);
-	if (r < 0)
-		return api_call_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, API_ERR_INTERNAL,
-				      "cannot write %s: %s", cand->path, strerror(-r));
 	conf_init(&chk);
-	r = conf_load(&chk, n->config_path, &e);
+	r = conf_load_override(&chk, n->config_path, PERSIST_FILE, text, &e);
 	conf_free(&chk);
+	free(text);
 	if (r < 0) {
 		conf_err_format(&e, msg, sizeof(msg));
 		api_call_error(c, MHD_HTTP_BAD_REQUEST, API_ERR_INVALID_REQUEST, "%s", msg);
-		goto restore;
+		persist_clear(cand);
+		return 0;
+	}
+	r = persist_write(cand);
+	if (r < 0) {
+		api_call_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, API_ERR_INTERNAL,
+			       "cannot write %s: %s", cand->path, strerror(-r));
+		persist_clear(cand);
+		return 0;
 	}
 	r = node_reload(n);
 	if (r < 0) {
 		api_call_error(c, MHD_HTTP_BAD_REQUEST, API_ERR_INVALID_REQUEST,
 			       "the node refused the change (see its log)");
-		goto restore;
+		persist_clear(cand);
+		r2 = persist_write(cur);
+		if (r2 < 0)
+			log_err(LOG_GRP_API, "cannot restore %s: %s", cur->path, strerror(-r2));
+		return 0;
 	}
 	persist_swap(cur, cand);
 	persist_clear(cand);
-	return 0;
-restore:
-	persist_clear(cand);
-	r2 = persist_write(cur);
-	if (r2 < 0)
-		log_err(LOG_GRP_API, "cannot restore %s: %s", cur->path, strerror(-r2));
 	return 0;
 }
 

@@ -197,6 +197,8 @@ expect 200 "$(tcp -H "Authorization: DPoP $(echo "$out" | sed -n 1p)" \
 
 # ---- local admin (root, no token) -------------------------------------------
 info "local admin: writes, conflicts, bad input"
+sum0=$(cksum <"$T_DIR/a/conf.d/90-api.conf")
+ino0=$(stat -c %i "$T_DIR/a/conf.d/90-api.conf")
 expect 409 "$(call DELETE /v1/peers/b)" "delete admin-defined peer"
 grep -q "omnid.conf" "$BODY" || fail "409 does not name the file: $(cat "$BODY")"
 expect 409 "$(call POST /v1/peers "$(peer_json b 2001:db8:72::/48)")" "duplicate peer name"
@@ -213,6 +215,8 @@ expect 413 "$(call POST /v1/peers "@$T_DIR/big")" "oversized body"
 expect 404 "$(call GET /v1/nope)" "unknown endpoint"
 expect 405 "$(call DELETE /v1/status)" "wrong method"
 [ "$(npeers)" = "$n0" ] || fail "bad input changed the peers"
+[ "$(cksum <"$T_DIR/a/conf.d/90-api.conf")" = "$sum0" ] || fail "bad input changed 90-api.conf"
+[ "$(stat -c %i "$T_DIR/a/conf.d/90-api.conf")" = "$ino0" ] || fail "bad input rewrote 90-api.conf"
 kill -0 "$PID_a" || fail "omnid died on bad input"
 
 expect 201 "$(call POST /v1/peers "$(peer_json h 2001:db8:71::/48)")" "admin peer add"
@@ -256,8 +260,13 @@ fi
 
 # An admin edit of 90-api.conf followed by SIGHUP is kept by the next API write.
 printf '\n[ehfilter]\nmax_pad_run = 7\n' >>"$T_DIR/a/conf.d/90-api.conf"
+reloads() { call GET /v1/stats >/dev/null; jq .counters.reloads "$BODY"; }
+r0=$(reloads)
 kill -HUP "$PID_a"
-sleep 0.3
+i=0
+while [ "$(reloads)" = "$r0" ]; do
+	i=$((i + 1)); [ $i -gt 100 ] && fail "SIGHUP reload did not happen"; sleep 0.05
+done
 expect 200 "$(call PUT /v1/log '{"level":"debug"}')" "log write after a hand edit"
 grep -q '^max_pad_run = 7$' "$T_DIR/a/conf.d/90-api.conf" || fail "hand edit lost by an API write"
 expect 200 "$(call GET /v1/ehfilter)" "ehfilter get"

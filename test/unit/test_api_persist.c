@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "conf.h"
 #include "persist.h"
 
 static char dir[64];
@@ -207,4 +208,78 @@ Test(audit, disabled_and_unopenable)
 	cr_assert_null(audit_open("/nonexistent-dir/x/audit.log", &err));
 	cr_assert_eq(err, -ENOENT);
 	json_decref(rec);
+}
+
+/* conf_load_override(): the API checks a candidate 90-api.conf in its sorted place. */
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+#define PK1 "N+T3FEOjg5sZ7u3PbOgpRPrf8l5VTb73RDND4HtLe+A="
+#define PK2 "qn2mZDRnTRSL1puHibKsxbRbiPozsT6IJSaXTbYvyc8="
+
+Test(persist, conf_load_override_order)
+{
+	char conf[128], path[192];
+	struct conf c;
+	struct conf_err e;
+
+	snprintf(conf, sizeof(conf), "%s/omnid.conf", dir);
+	write_file(conf, "[node]\nname = t\nprivate_key_file = /nonexistent\n"
+			 "[omni]\nmnp = 2001:db8:a::/48\n[underlay.u0]\nlisten = 127.0.0.1:8060\n");
+	/* No conf.d at all: the override alone. */
+	conf_init(&c);
+	cr_assert_eq(conf_load_override(&c, conf, PERSIST_FILE,
+					"[peer.g]\npublic_key = " PK1 "\nmnp = 2001:db8:70::/48\n", &e),
+		     0, "%s", e.msg);
+	cr_assert_eq(c.n_peers, 1);
+	cr_assert_str_eq(c.peers[0].name, "g");
+	conf_free(&c);
+
+	snprintf(path, sizeof(path), "%s/conf.d", dir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/conf.d/50-a.conf", dir);
+	write_file(path, "[omni]\nmtu = 1400\n");
+	snprintf(path, sizeof(path), "%s/conf.d/95-z.conf", dir);
+	write_file(path, "[omni]\nmtu = 1300\n");
+	snprintf(path, sizeof(path), "%s/conf.d/" PERSIST_FILE, dir);
+	write_file(path, "[peer.old]\npublic_key = " PK2 "\nmnp = 2001:db8:71::/48\n");
+
+	/* The override replaces the file on disk and sits between 50- and 95-. */
+	conf_init(&c);
+	cr_assert_eq(conf_load_override(&c, conf, PERSIST_FILE, "[omni]\nmtu = 1350\n", &e), 0,
+		     "%s", e.msg);
+	cr_assert_eq(c.n_peers, 0); /* peer.old is not read */
+	cr_assert_eq(c.omni.mtu, 1300); /* 95-z.conf still wins */
+	conf_free(&c);
+	snprintf(path, sizeof(path), "%s/conf.d/95-z.conf", dir);
+	cr_assert_eq(unlink(path), 0);
+	conf_init(&c);
+	cr_assert_eq(conf_load_override(&c, conf, PERSIST_FILE, "[omni]\nmtu = 1350\n", &e), 0);
+	cr_assert_eq(c.omni.mtu, 1350); /* after 50-a.conf */
+	conf_free(&c);
+
+	/* An error in the override names it as the conf.d file it stands for. */
+	conf_init(&c);
+	cr_assert_eq(conf_load_override(&c, conf, PERSIST_FILE, "[omni]\nmtu = 1\n", &e), -EINVAL);
+	cr_assert_not_null(strstr(e.file, "conf.d/" PERSIST_FILE), "%s", e.file);
+	cr_assert_eq(e.line, 2);
+	conf_free(&c);
+	/* A cross-file conflict (overlapping prefixes) is found too. */
+	conf_init(&c);
+	cr_assert_eq(conf_load_override(&c, conf, PERSIST_FILE,
+					"[peer.g]\npublic_key = " PK1 "\nmnp = 2001:db8:a::/56\n", &e),
+		     -EINVAL);
+	conf_free(&c);
+	/* The plain loader still reads the file on disk. */
+	conf_init(&c);
+	cr_assert_eq(conf_load(&c, conf, &e), 0, "%s", e.msg);
+	cr_assert_eq(c.n_peers, 1);
+	cr_assert_str_eq(c.peers[0].name, "old");
+	conf_free(&c);
 }
