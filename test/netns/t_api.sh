@@ -32,6 +32,7 @@ listen_tcp = 127.0.0.1:7411
 socket_group = nogroup
 admin_group = staff
 readonly_group = users
+single_use_writes = yes
 
 [issuer.ed]
 iss = https://idp.test
@@ -141,6 +142,16 @@ expect 401 "$(call GET /v1/status '' -H "Authorization: DPoP $TOK" -H "DPoP: $PR
 	"replayed DPoP proof"
 [ "$(ecode)" = invalid_dpop_proof ] || fail "replayed proof: $(ecode)"
 refused=$((refused + 1))
+# single_use_writes: one token, two writes (fresh proofs): the second is a replay.
+out=$($MINT mint "$T_DIR/keys" --scope 'peer.read peer.write' --method DELETE \
+	--path /v1/peers/nosuch --count 2)
+TOK=$(echo "$out" | sed -n 1p)
+expect 404 "$(call DELETE /v1/peers/nosuch '' -H "Authorization: DPoP $TOK" \
+	-H "DPoP: $(echo "$out" | sed -n 2p)")" "first write with a token"
+expect 401 "$(call DELETE /v1/peers/nosuch '' -H "Authorization: DPoP $TOK" \
+	-H "DPoP: $(echo "$out" | sed -n 3p)")" "second write with the same token"
+refused=$((refused + 1))
+grep -q '"reason":"token_replay"' "$T_DIR/a/audit.log" || fail "token replay not audited"
 # Bearer: refused with the DPoP challenge.
 out=$($MINT mint "$T_DIR/keys" --scope status.read)
 TOK=$(echo "$out" | sed -n 1p)
