@@ -53,6 +53,12 @@ max_scopes = status.read peer.read peer.write audit.read log.read
 sub = agent-ro-01
 checksum = $(printf '33%.0s' $(seq 32))
 max_scopes = status.read peer.read
+
+[agent.local]
+sub = agent-local-01
+checksum = $(printf '44%.0s' $(seq 32))
+max_scopes = status.read
+peer_uid = 0
 EOC
 start_node a
 SOCK=$T_DIR/a/api.sock
@@ -202,6 +208,12 @@ grep -qi '^Access-Control' "$T_DIR/hdr" && fail "CORS header on OPTIONS"
 out=$($MINT mint "$T_DIR/keys" --scope status.read --htu http://127.0.0.1:7411/v1/status)
 expect 400 "$(tcp -H "Host: evil.example:7411" -H "Authorization: DPoP $(echo "$out" | sed -n 1p)" \
 	-H "DPoP: $(echo "$out" | sed -n 2p)" http://127.0.0.1:7411/v1/status)" "rebinding Host"
+# An agent bound to peer_uid 0: fine on the UNIX socket as uid 0, refused over TCP.
+L44="--sub agent-local-01 --checksum $(printf '44%.0s' $(seq 32))"
+expect 200 "$(tcall GET /v1/status '' $L44 --scope status.read)" "peer_uid agent on the socket"
+out=$($MINT mint "$T_DIR/keys" $L44 --scope status.read --htu http://127.0.0.1:7411/v1/status)
+expect 401 "$(tcp -H "Authorization: DPoP $(echo "$out" | sed -n 1p)" \
+	-H "DPoP: $(echo "$out" | sed -n 2p)" http://127.0.0.1:7411/v1/status)" "peer_uid agent over TCP"
 out=$($MINT mint "$T_DIR/keys" --scope status.read --htu http://127.0.0.1:7411/v1/status)
 expect 200 "$(tcp -H "Authorization: DPoP $(echo "$out" | sed -n 1p)" \
 	-H "DPoP: $(echo "$out" | sed -n 2p)" http://127.0.0.1:7411/v1/status)" "TCP with a token"
