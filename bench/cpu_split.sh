@@ -10,6 +10,10 @@
 # Usage: sh bench/cpu_split.sh   (uses ./build; OMNID/OMNICTL override;
 #        OMNI_EXTRA_A / OMNI_EXTRA_B add [omni] keys, e.g. "workers = 2";
 #        SECS = measured seconds per run, default 4)
+# TCPbidir is one stream each way (the result is their sum): the case where
+# each daemon has work in both directions. "usr% a/b" is the user-space part
+# of omnid-a / omnid-b (the rest of their CPU is system calls and the kernel
+# work charged to them: TUN, UDP, veth).
 SRC_ROOT=${SRC_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 export SRC_ROOT
 . "$SRC_ROOT/test/netns/lib.sh"
@@ -25,12 +29,14 @@ wait_ping a 10.77.0.2 10 || fail "no overlay"
 
 # ticks PID: utime+stime of every thread of PID, in clock ticks (0 if gone).
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# uticks PID: utime alone (user space: crypto, codecs; the rest is the kernel's work).
+uticks() { awk '{ sub(/^.*\) /, ""); print $12 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # machine: "busy steal total" jiffies summed over all CPUs.
 machine() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i
 	print t - $5 - $6 - $9, $9, t }' /proc/stat; }
 pct() { awk -v a="$1" -v b="$2" -v hz="$HZ" -v s="$3" 'BEGIN { printf "%.0f", (b - a) * 100 / hz / s }'; }
 
-printf '%-8s %9s %7s %7s %8s %8s %7s %6s %6s\n' run result omnid-a omnid-b iperf-c iperf-s other busy% steal%
+printf '%-8s %10s %7s %7s %8s %8s %6s %6s %6s %13s\n' run result omnid-a omnid-b iperf-c iperf-s other busy% steal% 'usr% a/b'
 measure() { # LABEL IPERF-ARGS...
 	label=$1
 	shift
@@ -44,10 +50,12 @@ measure() { # LABEL IPERF-ARGS...
 	sleep 1
 	eval "pa=\$PID_a; pb=\$PID_b"
 	a0=$(ticks "$pa"); b0=$(ticks "$pb"); c0=$(ticks "$cli"); s0=$(ticks "$srv")
+	ua0=$(uticks "$pa"); ub0=$(uticks "$pb")
 	set -- $(machine)
 	m0=$1 st0=$2 t0=$3
 	sleep "$SECS"
 	a1=$(ticks "$pa"); b1=$(ticks "$pb"); c1=$(ticks "$cli"); s1=$(ticks "$srv")
+	ua1=$(uticks "$pa"); ub1=$(uticks "$pb")
 	set -- $(machine)
 	m1=$1 st1=$2 t1=$3
 	wait "$cli" 2>/dev/null || true
@@ -57,7 +65,8 @@ measure() { # LABEL IPERF-ARGS...
 		UDP*) res=$(jq -r '.end.sum.packets as $p | .end.sum.seconds as $s |
 			.end.sum.lost_percent as $l | "\((($p / $s) * (100 - $l) / 100 / 1000) | floor)kpps"' \
 			"$T_DIR/$label.json" 2>/dev/null) ;;
-		*) res=$(jq -r '"\((.end.sum_received.bits_per_second / 1e6) | floor)Mb/s"' \
+		*) res=$(jq -r '"\(((.end.sum_received.bits_per_second +
+			(.end.sum_received_bidir_reverse.bits_per_second // 0)) / 1e6) | floor)Mb/s"' \
 			"$T_DIR/$label.json" 2>/dev/null) ;;
 		esac
 	else
@@ -71,10 +80,11 @@ measure() { # LABEL IPERF-ARGS...
 	pa_=$(pct "$a0" "$a1" "$SECS"); pb_=$(pct "$b0" "$b1" "$SECS")
 	pc_=$(pct "$c0" "$c1" "$SECS"); ps_=$(pct "$s0" "$s1" "$SECS")
 	other=$((busy - pa_ - pb_ - pc_ - ps_))
-	printf '%-8s %9s %7s %7s %8s %8s %7s %6s %6s\n' "$label" "${res:--}" "$pa_" "$pb_" "$pc_" \
-		"$ps_" "$other" "$busy" "$steal"
+	printf '%-8s %10s %7s %7s %8s %8s %6s %6s %6s %13s\n' "$label" "${res:--}" "$pa_" "$pb_" "$pc_" \
+		"$ps_" "$other" "$busy" "$steal" "$(pct "$ua0" "$ua1" "$SECS")/$(pct "$ub0" "$ub1" "$SECS")"
 }
 measure TCP1 -P 1
 measure TCP4 -P 4
+measure TCPbidir -P 1 --bidir
 measure UDP64 -u -b 0 -l 64
 echo "# CPU in % of one core over ${SECS}s; the machine has $NCPU CPUs (= $((NCPU * 100))%)"
