@@ -17,6 +17,7 @@
 # work charged to them: TUN, UDP, veth). "out% a/b" is the share of each
 # daemon's inner packets that went TUN->UDP (the rest went UDP->TUN): how much
 # a split of the data path by direction could spread.
+# shellcheck disable=SC1091,SC2034,SC2154  # lib.sh is sourced: it reads LOG_LEVEL, sets PID_*
 SRC_ROOT=${SRC_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 export SRC_ROOT
 . "$SRC_ROOT/test/netns/lib.sh"
@@ -48,9 +49,12 @@ dir() { status_json "$1" | jq -r '"\(.counters.tun_rx_packets) \(.counters.tun_t
 # share O0 I0 O1 I1: % of the packets in the window that went TUN->UDP.
 share() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" \
 	'BEGIN { o = c - a; i = d - b; printf "%.0f", ((o + i) > 0 ? o * 100 / (o + i) : 0) }'; }
-pct() { awk -v a="$1" -v b="$2" -v hz="$HZ" -v s="$3" 'BEGIN { printf "%.0f", (b - a) * 100 / hz / s }'; }
+pct() { awk -v a="$1" -v b="$2" -v hz="$HZ" -v s="$3" \
+	'BEGIN { printf "%.0f", (b - a) * 100 / hz / s }'; }
 
-printf '%-8s %10s %7s %7s %8s %8s %6s %6s %6s %13s %9s\n' run result omnid-a omnid-b iperf-c iperf-s other busy% steal% 'usr% a/b' 'out% a/b'
+FMT='%-8s %10s %7s %7s %8s %8s %6s %6s %6s %13s %9s\n'
+# shellcheck disable=SC2059  # one format for the header and the rows
+printf "$FMT" run result omnid-a omnid-b iperf-c iperf-s other busy% steal% 'usr% a/b' 'out% a/b'
 measure() { # LABEL IPERF-ARGS...
 	label=$1
 	shift
@@ -65,15 +69,27 @@ measure() { # LABEL IPERF-ARGS...
 	eval "pa=\$PID_a; pb=\$PID_b"
 	a0=$(ticks "$pa"); b0=$(ticks "$pb"); c0=$(ticks "$cli"); s0=$(ticks "$srv")
 	ua0=$(uticks "$pa"); ub0=$(uticks "$pb")
-	da0=$(dir a); db0=$(dir b)
-	set -- $(machine)
-	m0=$1 st0=$2 t0=$3
+	read -r ao0 ai0 <<EOF
+$(dir a)
+EOF
+	read -r bo0 bi0 <<EOF
+$(dir b)
+EOF
+	read -r m0 st0 t0 <<EOF
+$(machine)
+EOF
 	sleep "$SECS"
 	a1=$(ticks "$pa"); b1=$(ticks "$pb"); c1=$(ticks "$cli"); s1=$(ticks "$srv")
 	ua1=$(uticks "$pa"); ub1=$(uticks "$pb")
-	da1=$(dir a); db1=$(dir b)
-	set -- $(machine)
-	m1=$1 st1=$2 t1=$3
+	read -r ao1 ai1 <<EOF
+$(dir a)
+EOF
+	read -r bo1 bi1 <<EOF
+$(dir b)
+EOF
+	read -r m1 st1 t1 <<EOF
+$(machine)
+EOF
 	wait "$cli" 2>/dev/null || true
 	wait "$srv" 2>/dev/null || true
 	case $label in
@@ -92,9 +108,10 @@ measure() { # LABEL IPERF-ARGS...
 	pa_=$(pct "$a0" "$a1" "$SECS"); pb_=$(pct "$b0" "$b1" "$SECS")
 	pc_=$(pct "$c0" "$c1" "$SECS"); ps_=$(pct "$s0" "$s1" "$SECS")
 	other=$((busy - pa_ - pb_ - pc_ - ps_))
-	printf '%-8s %10s %7s %7s %8s %8s %6s %6s %6s %13s %9s\n' "$label" "${res:--}" "$pa_" "$pb_" "$pc_" \
+	# shellcheck disable=SC2059
+	printf "$FMT" "$label" "${res:--}" "$pa_" "$pb_" "$pc_" \
 		"$ps_" "$other" "$busy" "$steal" "$(pct "$ua0" "$ua1" "$SECS")/$(pct "$ub0" "$ub1" "$SECS")" \
-		"$(share $da0 $da1)/$(share $db0 $db1)"
+		"$(share "$ao0" "$ai0" "$ao1" "$ai1")/$(share "$bo0" "$bi0" "$bo1" "$bi1")"
 }
 measure TCP1 -P 1
 measure TCP4 -P 4

@@ -113,8 +113,10 @@ int main(int argc, char **argv)
 
 	if (sodium_init() < 0 || secs <= 0 || len == 0 || len > 65000 || batch_arg < 2 ||
 	    batch_arg > BATCH_MAX) {
-		fprintf(stderr, "usage: seal_bench [seconds > 0] [plaintext octets 1..65000]"
-				" [batch 2..%d]\n", BATCH_MAX);
+		fprintf(stderr,
+			"usage: seal_bench [seconds > 0] [plaintext octets 1..65000]"
+			" [batch 2..%d]\n",
+			BATCH_MAX);
 		return 2;
 	}
 	batch = (size_t)batch_arg;
