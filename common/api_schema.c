@@ -380,9 +380,9 @@ static int dec_peer(const json_t *v, struct api_peer_status *p, struct derr *e, 
 int api_status_decode(const json_t *j, struct api_status *out, char *err, size_t errlen)
 {
 	struct derr e = {err, errlen};
-	const json_t *peers;
+	const json_t *peers = NULL;
 	char ctx[48];
-	size_t cnt;
+	size_t cnt = 0;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -556,9 +556,9 @@ json_t *api_dns_names_encode(const struct api_dns_names *d)
 int api_dns_names_decode(const json_t *j, struct api_dns_names *out, char *err, size_t errlen)
 {
 	struct derr e = {err, errlen};
-	const json_t *names;
+	const json_t *names = NULL;
 	char ctx[48];
-	size_t cnt;
+	size_t cnt = 0;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -679,7 +679,7 @@ int api_peer_req_decode(const json_t *j, struct api_peer_req *out, char *err, si
 {
 	struct derr e = { err, errlen };
 	const json_t *v;
-	int64_t x;
+	int64_t x = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(j))

@@ -519,7 +519,7 @@ static int parse_policy(struct jctx *c, json_t *o, const char *where, struct sci
 					   NULL};
 	json_t *a, *v;
 	size_t i;
-	uint64_t u;
+	uint64_t u = 0;
 	int r;
 	char w[160];
 
@@ -597,7 +597,7 @@ static int parse_path(struct jctx *c, json_t *o, const char *where, struct scion
 	static const char *const ikeys[] = {"ia", "ifid", NULL};
 	json_t *a, *v;
 	size_t i;
-	uint64_t u;
+	uint64_t u = 0;
 	int r;
 	char w[160];
 
