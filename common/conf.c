@@ -291,6 +291,8 @@ static const struct key_def scion_keys[] = {
      .aux = offsetof(struct conf, scion.has_hysteresis)},
     {CK("loss_threshold", K_UINT, scion.loss_threshold), .min = 1, .max = 1000,
      .aux = offsetof(struct conf, scion.has_loss_threshold)},
+    {CK("ifdown_hold", K_UINT, scion.ifdown_hold), .min = 0, .max = 3600000,
+     .aux = offsetof(struct conf, scion.has_ifdown_hold)},
     {CK("scmp_rate_limit", K_UINT, scion.scmp_rate_limit), .min = 0, .max = 1000000},
 };
 

@@ -219,6 +219,8 @@ struct conf {
 		bool has_hysteresis;
 		uint32_t loss_threshold;
 		bool has_loss_threshold;
+		uint32_t ifdown_hold; /* ms */
+		bool has_ifdown_hold;
 		uint32_t scmp_rate_limit;   /* SCMP errors per second, router */
 		uint32_t seen;
 	} scion;

@@ -1751,7 +1751,7 @@ Test(conf, scion_host_route)
 {
 	expect_ok(SCION_HOST "[scion.route.far]\nisd_as = 1-ff00:0:112\nhost = 10.4.0.2\n"
 			     "prefix = 10.40.0.0/24\nprefix = 2001:db8:40::/48\n"
-			     "[scion]\nprefer = b\nprefer = a\nhysteresis = 500\n");
+			     "[scion]\nprefer = b\nprefer = a\nhysteresis = 500\nifdown_hold = 0\n");
 	cr_assert_eq(c.scion.role, CONF_SCION_HOST);
 	cr_assert_eq(c.scion.isd_as, 0x0001ff0000000110ULL);
 	cr_assert(prefix_is(&c.scion.host, "10.1.0.2/32")); /* defaults to the listen address */
@@ -1768,6 +1768,8 @@ Test(conf, scion_host_route)
 	cr_assert_str_eq(c.scion.prefer[1], "a");
 	cr_assert(c.scion.has_hysteresis);
 	cr_assert_eq(c.scion.hysteresis, 500);
+	cr_assert(c.scion.has_ifdown_hold);
+	cr_assert_eq(c.scion.ifdown_hold, 0);
 }
 
 Test(conf, scion_router_keys)
