@@ -505,7 +505,7 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 			return;
 		}
 		ssize_t n = scion_scmp_error(&res.hdr, pkt, len, s->ia, &s->host, &res.scmp,
-					     in->ifid != 0, s->tx, sizeof(s->tx));
+					     in->ifid, s->tx, sizeof(s->tx));
 		if (n <= 0)
 			return;
 		to = in->ifid ? in->remote : *from;

@@ -202,7 +202,7 @@ ssize_t scion_scmp_build(struct scion_hdr *h, const struct scmp_msg *m, uint8_t 
 }
 
 ssize_t scion_scmp_error(const struct scion_hdr *at, const uint8_t *pkt, size_t len, uint64_t ia,
-			 const struct scion_host *src, const struct scmp_msg *m, bool from_external,
+			 const struct scion_host *src, const struct scmp_msg *m, uint16_t in_ifid,
 			 uint8_t *out, size_t cap)
 {
 	struct scion_hdr h;
@@ -221,9 +221,22 @@ ssize_t scion_scmp_error(const struct scion_hdr *at, const uint8_t *pkt, size_t 
 		return -EINVAL;
 	h.src_ia = ia;
 	h.src = *src;
-	if (from_external) {
-		scion_acc_egress(&h.path.scion);
-		if (scion_path_next(&h.path.scion) < 0)
+	if (in_ifid) {
+		struct scion_path *p = &h.path.scion;
+		const struct scion_hop *hf = &p->hf[p->curr_hf];
+		bool cons = p->inf[p->curr_inf].flags & SCION_INF_C;
+		/* An error after a segment switch sits on the later segment's hop. */
+		if ((cons ? hf->cons_eg : hf->cons_in) != in_ifid) {
+			if (scion_path_seg_of(p, p->curr_hf + 1U) == (int)p->curr_inf ||
+			    scion_path_next(p) < 0)
+				return -EINVAL;
+			hf = &p->hf[p->curr_hf];
+			cons = p->inf[p->curr_inf].flags & SCION_INF_C;
+			if ((cons ? hf->cons_eg : hf->cons_in) != in_ifid)
+				return -EINVAL;
+		}
+		scion_acc_egress(p);
+		if (scion_path_next(p) < 0)
 			return -EINVAL;
 	}
 	struct scmp_msg mm = *m;

@@ -98,13 +98,15 @@ ssize_t scion_scmp_build(struct scion_hdr *h, const struct scmp_msg *m, uint8_t 
 /**
  * The SCMP error @m (type, code, info) answering the packet @pkt (@len octets) whose
  * header state at the error is @at: the path reversed from that hop, source @ia / @src,
- * the offending packet quoted up to SCMP_ERROR_MAX octets in all. When @from_external,
- * the reply is advanced past our own hop (egress accumulator step, next hop) so it can
- * leave on the interface the packet came in on. Returns the length, -EINVAL (no error
- * is sent for an SCMP error, or the path cannot be reversed) or -ENOSPC.
+ * the offending packet quoted up to SCMP_ERROR_MAX octets in all. When the packet came
+ * from external interface @in_ifid (0: from the internal side), the reply is advanced
+ * past our own hop (across a segment switch if the error came after one, then the
+ * egress accumulator step and the next hop) so it can leave on @in_ifid. Returns the
+ * length, -EINVAL (no error is sent for an SCMP error, or the path cannot be reversed
+ * or does not lead back through @in_ifid) or -ENOSPC.
  */
 ssize_t scion_scmp_error(const struct scion_hdr *at, const uint8_t *pkt, size_t len, uint64_t ia,
-			 const struct scion_host *src, const struct scmp_msg *m, bool from_external,
+			 const struct scion_host *src, const struct scmp_msg *m, uint16_t in_ifid,
 			 uint8_t *out, size_t cap);
 
 /* One IP-in-SCION datagram to build (docs/scion.md: UDP/SCION, both ports @port). */
