@@ -46,12 +46,18 @@ static int print_path(json_t *p)
 
 	if (!json_is_object(p) || !json_is_array(ifs))
 		return -1;
+	const char *prev = NULL;
+	/* One "ISD-AS#in,out" group per AS on the path, in order. */
 	json_array_foreach(ifs, i, it) {
-		n += (size_t)snprintf(hops + n, n < sizeof(hops) ? sizeof(hops) - n : 0, "%s%s#%lld",
-				      i ? (i % 2 ? "," : " ") : "", i % 2 ? "" : str_or(it, "ia", "?"),
-				      int_or(it, "ifid", 0));
-		if (n >= sizeof(hops))
+		const char *ia = str_or(it, "ia", "?");
+		bool same = prev && strcmp(prev, ia) == 0;
+		n += (size_t)snprintf(hops + n, sizeof(hops) - n, "%s%s%s%lld", same ? "," : i ? " " : "",
+				      same ? "" : ia, same ? "" : "#", int_or(it, "ifid", 0));
+		if (n >= sizeof(hops)) {
+			n = sizeof(hops) - 1;
 			break;
+		}
+		prev = ia;
 	}
 	long long e = int_or(p, "expires_ms", 0);
 	if (e > 0) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <uv.h>
 #include "conf.h"
+#include "icmp.h"
 #include "ipv6.h"
 #include "log.h"
 #include "node.h"
@@ -38,6 +39,7 @@
 	X(rx_bytes)                                                                                \
 	X(drop_no_path)                                                                            \
 	X(drop_too_big)                                                                            \
+	X(icmp_too_big_tx)                                                                         \
 	X(drop_encap)                                                                              \
 	X(drop_bad_inner)                                                                          \
 	X(drop_inner_src)                                                                          \
@@ -276,6 +278,30 @@ static const struct scion_path_entry *pick(struct scion *s, uint64_t ia, uint64_
 
 /* ---- end host: TUN -> SCION ---- */
 
+static int tun_out(struct node *n, const uint8_t *pkt, size_t len)
+{
+	if (!n->vnet)
+		return tun_write(n->tun_fd, pkt, len);
+	uint8_t h[VNET_HDR_LEN];
+	vnet_hdr_none(h);
+	return tun_writev2(n->tun_fd, h, sizeof(h), pkt, len);
+}
+
+/* Tell the sender the inner MTU of the path (rate-limited with the node's ICMP answers). */
+static void too_big(struct scion *s, const struct pbuf *b, size_t mtu)
+{
+	struct node *n = s->n;
+	uint8_t out[ICMP6_ERR_MAX];
+	bool v6 = (b->head[0] >> 4) == 6;
+
+	if (!(v6 ? n->has_icmp_src6 : n->has_icmp_src4) || !ratelimit_take(&n->icmp_rl, uv_now(n->loop)))
+		return;
+	ssize_t len = scion_fwd_too_big(b->head, b->len, v6 ? n->icmp_src6 : n->icmp_src4,
+					(uint32_t)mtu, out, sizeof(out));
+	if (len > 0 && tun_out(n, out, (size_t)len) > 0)
+		s->c.icmp_too_big_tx++;
+}
+
 bool scion_tun_packet(struct scion *s, struct pbuf *b, int fam, const uint8_t *dst)
 {
 	const struct conf *c;
@@ -314,6 +340,7 @@ bool scion_tun_packet(struct scion *s, struct pbuf *b, int fam, const uint8_t *d
 	}
 	if (e->meta.mtu && (size_t)len > e->meta.mtu) {
 		s->c.drop_too_big++;
+		too_big(s, b, e->meta.mtu - ((size_t)len - b->len));
 		goto out;
 	}
 	if (send_to(s, s->lsock.fd, s->tx, (size_t)len, &c->scion.first_hop) == 0) {
@@ -350,13 +377,7 @@ static void tun_deliver(struct scion *s, const uint8_t *pkt, size_t len, uint64_
 		s->c.drop_inner_src++;
 		return;
 	}
-	if (n->vnet) {
-		uint8_t h[VNET_HDR_LEN];
-		vnet_hdr_none(h);
-		r = tun_writev2(n->tun_fd, h, sizeof(h), pkt, len);
-	} else {
-		r = tun_write(n->tun_fd, pkt, len);
-	}
+	r = tun_out(n, pkt, len);
 	if (r < 0) {
 		s->c.tun_errors++;
 		log_remote(LOG_GRP_SCION, "TUN write: %s", strerror(-r));

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include "cursor.h"
+#include "icmp.h"
 
 /* Absolute offsets for SCMP Parameter Problem pointers (spec §2.1, §1.2). */
 #define OFF_DST_IA SCION_CMN_LEN
@@ -291,6 +292,37 @@ ssize_t scion_encap_ip(const struct scion_encap *e, const uint8_t *ip, size_t le
 	/* RFC 768: a computed 0 is sent as all ones; 0 means "no checksum", refused here. */
 	put_be16(u + 6, cs ? cs : 0xffff);
 	return (ssize_t)(hl + l4);
+}
+
+ssize_t scion_fwd_too_big(const uint8_t *pkt, size_t len, const uint8_t *src, uint32_t mtu,
+			  uint8_t *out, size_t cap)
+{
+	/* icmp.c builds the unreachable answer with all its no-answer rules; retype it. */
+	if (len >= 20 && (pkt[0] >> 4) == 4 && !(get_be16(pkt + 6) & 0x4000))
+		return 0;
+	int n = icmp_unreach_build(pkt, len, src, out, cap);
+	if (n <= 0)
+		return n;
+	if ((out[0] >> 4) == 6) {
+		uint32_t s = 0;
+		out[40] = 2; /* Packet Too Big */
+		out[41] = 0;
+		put_be32(out + 44, mtu);
+		put_be16(out + 42, 0);
+		/* Pseudo-header sum (RFC 8200 §8.1): addresses, length, next header 58. */
+		for (size_t i = 8; i < 40; i += 2)
+			s += get_be16(out + i);
+		s += (uint32_t)(n - 40) + 58;
+		put_be16(out + 42, icmp_csum(out + 40, (size_t)n - 40, s));
+	} else {
+		out[20] = 3; /* Destination Unreachable */
+		out[21] = 4; /* fragmentation needed and DF set */
+		put_be16(out + 22, 0);
+		put_be16(out + 24, 0);
+		put_be16(out + 26, (uint16_t)MIN(mtu, 0xffffU));
+		put_be16(out + 22, icmp_csum(out + 20, (size_t)n - 20, 0));
+	}
+	return n;
 }
 
 static int rx_fail(enum scion_rx_reason *why, enum scion_rx_reason r)

@@ -126,6 +126,16 @@ struct scion_encap {
 ssize_t scion_encap_ip(const struct scion_encap *e, const uint8_t *ip, size_t len, uint8_t *out,
 		       size_t cap) WUR;
 
+/**
+ * The ICMP "packet too big" answer (ICMPv6 type 2, RFC 4443 §3.2; ICMPv4 type 3 code 4
+ * with the next-hop MTU, RFC 1191 §4) to the inner packet @pkt (@len octets, validated)
+ * that does not fit a SCION path: @mtu is the largest inner packet that does, @src the
+ * answer's source (4 or 16 octets). Returns the length, 0 when no answer may be sent
+ * (errors about errors, multicast, an IPv4 packet without DF), or -ENOSPC.
+ */
+ssize_t scion_fwd_too_big(const uint8_t *pkt, size_t len, const uint8_t *src, uint32_t mtu,
+			  uint8_t *out, size_t cap) WUR;
+
 /* Why an end host refused a received datagram. */
 #define SCION_RX_REASONS(X)                                                                        \
 	X(rx_bad_header)   /* unparsable SCION header or L4 */                                    \

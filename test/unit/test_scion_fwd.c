@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "icmp.h"
 #include "scion_fwd.h"
 
 #define VEC(name) VECTORS_DIR "/scion/" name
@@ -458,4 +459,42 @@ Test(scion_fwd, echo_round_trip_and_ports)
 		cr_assert_eq(why, SCION_rx_bad_checksum, "byte %zu", i);
 		out[i] ^= 0x01;
 	}
+}
+
+Test(scion_fwd, icmp_too_big)
+{
+	uint8_t v4[1400] = { 0x45, 0, 0x05, 0x78, 0, 1, 0x40, 0, 64, 1, 0, 0, 10, 101, 0, 1,
+			     10, 104, 0, 1, 8, 0 };
+	uint8_t v6[1400] = { 0x60, 0, 0, 0, 0x05, 0x50, 58, 64, 0x20, 1, 0x0d, 0xb8, [23] = 1,
+			     0x20, 1, 0x0d, 0xb8, 0, 4, [39] = 1, 128 };
+	static const uint8_t src4[4] = { 192, 0, 0, 8 }, src6[16] = { 0xfe, 0x80, [15] = 1 };
+	uint8_t out[ICMP6_ERR_MAX];
+
+	ssize_t n = scion_fwd_too_big(v4, sizeof(v4), src4, 1308, out, sizeof(out));
+	cr_assert_eq(n, ICMP4_ERR_MAX);
+	cr_assert_eq(out[20], 3);
+	cr_assert_eq(out[21], 4);
+	cr_assert_eq(get_be16(out + 26), 1308);
+	cr_assert_arr_eq(out + 16, v4 + 12, 4); /* back to the sender */
+	cr_assert_eq(icmp_csum(out + 20, (size_t)n - 20, 0), 0);
+	cr_assert_eq(icmp_csum(out, 20, 0), 0);
+	/* Without DF the packet is just dropped. */
+	v4[6] = 0;
+	cr_assert_eq(scion_fwd_too_big(v4, sizeof(v4), src4, 1308, out, sizeof(out)), 0);
+
+	n = scion_fwd_too_big(v6, sizeof(v6), src6, 1300, out, sizeof(out));
+	cr_assert_eq(n, ICMP6_ERR_MAX);
+	cr_assert_eq(out[40], 2);
+	cr_assert_eq(get_be32(out + 44), 1300);
+	cr_assert_arr_eq(out + 24, v6 + 8, 16);
+	uint32_t s = 0;
+	for (size_t i = 8; i < 40; i += 2)
+		s += get_be16(out + i);
+	s += (uint32_t)(n - 40) + 58;
+	cr_assert_eq(icmp_csum(out + 40, (size_t)n - 40, s), 0);
+	/* Never about an ICMPv6 error. */
+	v6[40] = 1;
+	cr_assert_eq(scion_fwd_too_big(v6, sizeof(v6), src6, 1300, out, sizeof(out)), 0);
+	v6[40] = 128;
+	cr_assert_eq(scion_fwd_too_big(v6, sizeof(v6), src6, 1300, out, 100), -ENOSPC);
 }
