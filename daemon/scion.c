@@ -118,6 +118,7 @@ struct scion {
 	uv_timer_t timer;
 	struct ratelimit scmp_rl;
 	struct scion_counters c;
+	struct scion_fwd_result res; /* the router's scratch result, ~1 KiB */
 	uint8_t rx[SCION_BUF_LEN];
 	uint8_t tx[SCION_BUF_LEN];
 };
@@ -390,6 +391,11 @@ static void tun_deliver(struct scion *s, const uint8_t *pkt, size_t len, uint64_
 static void echo_reply(struct scion *s, struct scion_rx *rx, const union sockaddr_any *from)
 {
 	struct scmp_msg m = rx->scmp;
+
+	if (!ratelimit_take(&s->scmp_rl, uv_now(s->n->loop))) {
+		s->c.scmp_rate_limited++;
+		return;
+	}
 	m.type = SCMP_ECHO_REPLY;
 	if (scion_hdr_reverse(&rx->h) < 0)
 		return;
@@ -494,20 +500,20 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 			 const union sockaddr_any *from)
 {
 	struct scion_router r = { .ia = s->ia, .mac = &s->mac, .link_state = link_state, .ctx = s };
-	static struct scion_fwd_result res; /* ~1 KiB: not on the stack per packet */
+	struct scion_fwd_result *res = &s->res;
 	union sockaddr_any to;
 
 	if (in->ifid && !addr_equal(from, &in->remote)) {
 		s->c.drop_underlay_src++;
 		return;
 	}
-	if (scion_router_process(&r, pkt, len, in->ifid, now_unix(s), &res) < 0) {
+	if (scion_router_process(&r, pkt, len, in->ifid, now_unix(s), res) < 0) {
 		s->c.br[SCION_FWD_bad_header]++;
 		return;
 	}
-	switch (res.verdict) {
+	switch (res->verdict) {
 	case SCION_FWD_FORWARD: {
-		struct scion_sock *out = link_by_ifid(s, res.egress);
+		struct scion_sock *out = link_by_ifid(s, res->egress);
 		if (out && send_to(s, out->fd, pkt, len, &out->remote) == 0) {
 			s->c.br_forwarded++;
 			out->tx++;
@@ -515,17 +521,17 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 		return;
 	}
 	case SCION_FWD_DELIVER:
-		if (host_to_sockaddr(&res.host, res.port, &to) &&
+		if (host_to_sockaddr(&res->host, res->port, &to) &&
 		    send_to(s, s->lsock.fd, pkt, len, &to) == 0)
 			s->c.br_delivered++;
 		return;
 	case SCION_FWD_ERROR:
-		s->c.br[res.reason]++;
+		s->c.br[res->reason]++;
 		if (!ratelimit_take(&s->scmp_rl, uv_now(s->n->loop))) {
 			s->c.scmp_rate_limited++;
 			return;
 		}
-		ssize_t n = scion_scmp_error(&res.hdr, pkt, len, s->ia, &s->host, &res.scmp,
+		ssize_t n = scion_scmp_error(&res->hdr, pkt, len, s->ia, &s->host, &res->scmp,
 					     in->ifid, s->tx, sizeof(s->tx));
 		if (n <= 0)
 			return;
@@ -533,10 +539,10 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 		if (!in->ifid) {
 			/* To a local host: its port follows the quoted packet (spec §6). */
 			const char *why;
-			if (scion_parse(s->tx, (size_t)n, 0, &res.hdr, &why) < 0)
+			if (scion_parse(s->tx, (size_t)n, 0, &res->hdr, &why) < 0)
 				return;
-			size_t hl = (size_t)res.hdr.hdr_len * 4;
-			uint16_t port = scion_fwd_host_port(&res.hdr, s->tx + hl, (size_t)n - hl);
+			size_t hl = (size_t)res->hdr.hdr_len * 4;
+			uint16_t port = scion_fwd_host_port(&res->hdr, s->tx + hl, (size_t)n - hl);
 			if (to.sa.sa_family == AF_INET)
 				to.in4.sin_port = htons(port);
 			else
@@ -546,7 +552,7 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 			s->c.scmp_tx++;
 		return;
 	case SCION_FWD_DROP:
-		s->c.br[res.reason]++;
+		s->c.br[res->reason]++;
 		return;
 	}
 }
