@@ -19,14 +19,13 @@
 #include "scion_fwd.h"
 
 /* vectors/scion §12, derived-up-down-udp.bin. */
-static const char pkt_hex[] =
-    "00012345111a0014010000000001ff00000000030001ff0000000002c0000207"
-    "cb0071060000208000002dda6553f100010022226553f164003f0001000085ef"
-    "94fd1b6c003f000000023ccb0e98cb2d003f00000003a3e05dc6021a003f0004"
-    "00005519580c475eccfb01bb0014a62868656c6c6f207363696f6e0a";
+static const char pkt_hex[] = "00012345111a0014010000000001ff00000000030001ff0000000002c0000207"
+			      "cb0071060000208000002dda6553f100010022226553f164003f0001000085ef"
+			      "94fd1b6c003f000000023ccb0e98cb2d003f00000003a3e05dc6021a003f0004"
+			      "00005519580c475eccfb01bb0014a62868656c6c6f207363696f6e0a";
 static const uint8_t K0[16] = "testkey_xxxxxxxx";
-static const uint8_t K1[16] = { 0x49, 0x0b, 0x3a, 0x8b, 0xd9, 0x1d, 0xc8, 0x4b,
-				0x43, 0x1c, 0x1f, 0x17, 0x6b, 0x69, 0x01, 0xe5 };
+static const uint8_t K1[16] = {0x49, 0x0b, 0x3a, 0x8b, 0xd9, 0x1d, 0xc8, 0x4b,
+			       0x43, 0x1c, 0x1f, 0x17, 0x6b, 0x69, 0x01, 0xe5};
 #define NOW_MS 1700000200000ULL
 #define IA_A ((1ULL << 48) | 0xff0000000002ULL)
 #define IA_CORE ((1ULL << 48) | 0xff0000000001ULL)
@@ -98,8 +97,8 @@ static double measure(struct ctx *c, enum mode m, long iters)
 			}
 			case M_ENCAP64:
 			case M_ENCAP1400: {
-				ssize_t n = scion_encap_ip(&c->enc, inner, m == M_ENCAP64 ? 64 : 1400,
-							   work, sizeof(work));
+				ssize_t n = scion_encap_ip(
+				    &c->enc, inner, m == M_ENCAP64 ? 64 : 1400, work, sizeof(work));
 				if (n < 0)
 					abort();
 				sink += (uint64_t)n;
@@ -128,9 +127,9 @@ int main(int argc, char **argv)
 	if (iters <= 0 || scion_mac_init(&m0, K0) < 0 || scion_mac_init(&m1, K1) < 0)
 		return 1;
 	memset(&c, 0, sizeof(c));
-	c.leaf = (struct scion_router){ .ia = IA_A, .mac = &m0, .link_state = all_up };
-	c.core = (struct scion_router){ .ia = IA_CORE, .mac = &m1, .link_state = all_up };
-	c.hop = (struct scion_hop){ .exp = 63, .cons_in = 1, .cons_eg = 2 };
+	c.leaf = (struct scion_router){.ia = IA_A, .mac = &m0, .link_state = all_up};
+	c.core = (struct scion_router){.ia = IA_CORE, .mac = &m1, .link_state = all_up};
+	c.hop = (struct scion_hop){.exp = 63, .cons_in = 1, .cons_eg = 2};
 	/* The packet after R1, input of the core row. */
 	memcpy(out, pkt, sizeof(pkt));
 	if (scion_router_process(&c.leaf, out, sizeof(pkt), 0, NOW_MS, &res) < 0 ||
@@ -138,20 +137,25 @@ int main(int argc, char **argv)
 		return 1;
 	static struct scion_path path;
 	path = h.path.scion;
-	c.enc = (struct scion_encap){ .src_ia = IA_A, .dst_ia = IA_B, .src = h.src, .dst = h.dst,
-				      .port = 30041, .flow = 1, .path = &path };
+	c.enc = (struct scion_encap){.src_ia = IA_A,
+				     .dst_ia = IA_B,
+				     .src = h.src,
+				     .dst = h.dst,
+				     .port = 30041,
+				     .flow = 1,
+				     .path = &path};
 	inner[0] = 0x45;
 
 	static const struct {
 		enum mode m;
 		const char *name;
 	} rows[] = {
-	    { M_MEMCPY, "memcpy of the 124 B packet (floor)" },
-	    { M_MAC, "AES-CMAC hop MAC alone" },
-	    { M_LEAF, "BR leaf: verify 1 MAC + forward" },
-	    { M_CORE, "BR core: xover, verify 2 MACs + fwd" },
-	    { M_ENCAP64, "host encap, 64 B inner" },
-	    { M_ENCAP1400, "host encap, 1400 B inner" },
+	    {M_MEMCPY, "memcpy of the 124 B packet (floor)"},
+	    {M_MAC, "AES-CMAC hop MAC alone"},
+	    {M_LEAF, "BR leaf: verify 1 MAC + forward"},
+	    {M_CORE, "BR core: xover, verify 2 MACs + fwd"},
+	    {M_ENCAP64, "host encap, 64 B inner"},
+	    {M_ENCAP1400, "host encap, 1400 B inner"},
 	};
 	printf("SCION data path, one core, %ld iterations, best of 5\n", iters);
 	printf("%-38s %10s %12s\n", "operation", "ns/pkt", "Mpps/core");

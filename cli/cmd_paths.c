@@ -48,10 +48,14 @@ static int print_path(json_t *p)
 		return -1;
 	const char *prev = NULL;
 	/* One "ISD-AS#in,out" group per AS on the path, in order. */
-	json_array_foreach(ifs, i, it) {
+	json_array_foreach(ifs, i, it)
+	{
 		const char *ia = str_or(it, "ia", "?");
 		bool same = prev && strcmp(prev, ia) == 0;
-		n += (size_t)snprintf(hops + n, sizeof(hops) - n, "%s%s%s%lld", same ? "," : i ? " " : "",
+		n += (size_t)snprintf(hops + n, sizeof(hops) - n, "%s%s%s%lld",
+				      same ? ","
+				      : i  ? " "
+					   : "",
 				      same ? "" : ia, same ? "" : "#", int_or(it, "ifid", 0));
 		if (n >= sizeof(hops)) {
 			n = sizeof(hops) - 1;
@@ -87,13 +91,15 @@ int cmd_paths(int argc, char **argv, const struct cli_opts *o)
 		goto bad;
 	if (json_array_size(dsts) == 0)
 		printf("no SCION destinations (not a SCION end host)\n");
-	json_array_foreach(dsts, i, d) {
+	json_array_foreach(dsts, i, d)
+	{
 		paths = json_object_get(d, "paths");
 		if (!json_is_object(d) || !json_is_array(paths))
 			goto bad;
 		printf("%s (route %s): %zu paths\n", str_or(d, "isd_as", "?"),
 		       str_or(d, "route", "?"), json_array_size(paths));
-		json_array_foreach(paths, k, p) {
+		json_array_foreach(paths, k, p)
+		{
 			if (print_path(p) < 0)
 				goto bad;
 		}

@@ -49,8 +49,9 @@ int conf_scion_key16(const char *s, uint8_t out[16])
 	uint8_t buf[16];
 	size_t n = 0;
 
-	if (strlen(s) != 24 || sodium_base642bin(buf, sizeof(buf), s, 24, NULL, &n, NULL,
-						 sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	if (strlen(s) != 24 ||
+	    sodium_base642bin(buf, sizeof(buf), s, 24, NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    n != 16)
 		return -EINVAL;
 	memcpy(out, buf, 16);
@@ -101,8 +102,8 @@ static int finish_routes(struct conf *c, struct conf_err *err)
 
 	for (size_t i = 0; i < c->n_scion_routes; i++) {
 		const struct conf_scion_route *r = &c->scion_routes[i];
-		const char *missing = !r->has_isd_as  ? "'isd_as = <ISD-AS>'"
-				      : !r->has_host  ? "'host = <address>'"
+		const char *missing = !r->has_isd_as   ? "'isd_as = <ISD-AS>'"
+				      : !r->has_host   ? "'host = <address>'"
 				      : !r->n_prefixes ? "'prefix = <prefix>'"
 						       : NULL;
 		if (missing)
@@ -116,10 +117,11 @@ static int finish_routes(struct conf *c, struct conf_err *err)
 		for (size_t k = 0; k < r->n_prefixes; k++) {
 			const struct prefix *a = &r->prefixes[k];
 			if (c->omni.has_mnp && prefix_overlaps(a, &c->omni.mnp))
-				return fail_at(c, err, r->src_file, r->src_line,
-					       "[scion.route.%s] prefix: %s overlaps this node's own "
-					       "mnp",
-					       r->name, prefix_format(a, b1, sizeof(b1)));
+				return fail_at(
+				    c, err, r->src_file, r->src_line,
+				    "[scion.route.%s] prefix: %s overlaps this node's own "
+				    "mnp",
+				    r->name, prefix_format(a, b1, sizeof(b1)));
 			for (size_t j = 0; j <= i; j++) {
 				const struct conf_scion_route *q = &c->scion_routes[j];
 				for (size_t m = 0; m < (j == i ? k : q->n_prefixes); m++) {
@@ -151,7 +153,7 @@ static int finish_links(struct conf *c, struct conf_err *err)
 			       "ifid, local and remote");
 	for (size_t i = 0; i < c->n_scion_links; i++) {
 		const struct conf_scion_link *l = &c->scion_links[i];
-		const char *missing = !l->ifid	     ? "'ifid = <1..65535>'"
+		const char *missing = !l->ifid	       ? "'ifid = <1..65535>'"
 				      : !l->has_local  ? "'local = <address>:<port>'"
 				      : !l->has_remote ? "'remote = <address>:<port>'"
 						       : NULL;
@@ -170,15 +172,15 @@ static int finish_links(struct conf *c, struct conf_err *err)
 					       "[scion.link.%s] ifid: %u is also [scion.link.%s]'s",
 					       l->name, l->ifid, o->name);
 			if (addr_equal(&o->local, &l->local))
-				return fail_at(c, err, l->src_file, l->src_line,
-					       "[scion.link.%s] local: %s is also [scion.link.%s]'s",
-					       l->name,
-					       addr_format_endpoint(&l->local, b1, sizeof(b1)),
-					       o->name);
+				return fail_at(
+				    c, err, l->src_file, l->src_line,
+				    "[scion.link.%s] local: %s is also [scion.link.%s]'s", l->name,
+				    addr_format_endpoint(&l->local, b1, sizeof(b1)), o->name);
 		}
 		if (addr_equal(&c->scion.listen, &l->local))
 			return fail_at(c, err, l->src_file, l->src_line,
-				       "[scion.link.%s] local: the same as [scion] listen", l->name);
+				       "[scion.link.%s] local: the same as [scion] listen",
+				       l->name);
 	}
 	return 0;
 }
@@ -190,8 +192,13 @@ int conf_scion_finish(struct conf *c, struct conf_err *err)
 
 	if (c->scion.role == CONF_SCION_OFF) {
 		if (c->scion.seen || r0 || l0 || c->scion.has_isd_as || c->scion.has_listen)
-			return fail_at(c, err, r0 ? r0->src_file : l0 ? l0->src_file : 0,
-				       r0 ? r0->src_line : l0 ? l0->src_line : 0,
+			return fail_at(c, err,
+				       r0   ? r0->src_file
+				       : l0 ? l0->src_file
+					    : 0,
+				       r0   ? r0->src_line
+				       : l0 ? l0->src_line
+					    : 0,
 				       "[scion]: 'role = host' or 'role = router' is required "
 				       "when SCION is configured");
 		return 0;

@@ -12,7 +12,7 @@
 #include "conf.h"
 #include "util.h"
 
-#define CONF_SCION_DEF_PORT 30041	 /* spec/scion.md §6: the end-host default port */
+#define CONF_SCION_DEF_PORT 30041 /* spec/scion.md §6: the end-host default port */
 #define CONF_SCION_DEF_PROBE_MS 1000
 #define CONF_SCION_DEF_SCMP_RATE 100 /* SCMP errors per second from a router */
 

@@ -103,13 +103,13 @@ struct scion {
 	uint64_t ia;
 	struct scion_host host;
 	uint16_t listen_port;
-	struct scion_sock lsock;     /* [scion] listen */
-	struct scion_sock *links;    /* router */
+	struct scion_sock lsock;  /* [scion] listen */
+	struct scion_sock *links; /* router */
 	size_t n_links;
 	struct scion_mac mac;
 	bool has_mac;
-	struct scion_paths *paths;   /* end host */
-	struct scion_probe *probes;  /* by path id */
+	struct scion_paths *paths;  /* end host */
+	struct scion_probe *probes; /* by path id */
 	size_t n_probes;
 	struct scion_active *active; /* last active path per destination */
 	size_t n_active;
@@ -263,7 +263,7 @@ static const struct scion_path_entry *pick(struct scion *s, uint64_t ia, uint64_
 	}
 	if (i == s->n_active) {
 		s->active = xrealloc(s->active, (s->n_active + 1) * sizeof(*s->active));
-		s->active[s->n_active++] = (struct scion_active){ .ia = ia, .id = 0 };
+		s->active[s->n_active++] = (struct scion_active){.ia = ia, .id = 0};
 	}
 	if (s->active[i].id != id) {
 		char buf[32];
@@ -295,7 +295,8 @@ static void too_big(struct scion *s, const struct pbuf *b, size_t mtu)
 	uint8_t out[ICMP6_ERR_MAX];
 	bool v6 = (b->head[0] >> 4) == 6;
 
-	if (!(v6 ? n->has_icmp_src6 : n->has_icmp_src4) || !ratelimit_take(&n->icmp_rl, uv_now(n->loop)))
+	if (!(v6 ? n->has_icmp_src6 : n->has_icmp_src4) ||
+	    !ratelimit_take(&n->icmp_rl, uv_now(n->loop)))
 		return;
 	ssize_t len = scion_fwd_too_big(b->head, b->len, v6 ? n->icmp_src6 : n->icmp_src4,
 					(uint32_t)mtu, out, sizeof(out));
@@ -326,11 +327,11 @@ bool scion_tun_packet(struct scion *s, struct pbuf *b, int fam, const uint8_t *d
 		s->c.drop_no_path++;
 		goto out;
 	}
-	struct scion_encap en = { .src_ia = s->ia,
-				  .dst_ia = r->isd_as,
-				  .src = s->host,
-				  .port = c->scion.port,
-				  .path = &e->meta.raw };
+	struct scion_encap en = {.src_ia = s->ia,
+				 .dst_ia = r->isd_as,
+				 .src = s->host,
+				 .port = c->scion.port,
+				 .path = &e->meta.raw};
 	host_from_prefix(&r->host, &en.dst);
 	/* A per-flow label would need the 5-tuple; one label per path keeps order. */
 	en.flow = e->id;
@@ -446,9 +447,8 @@ static void host_input(struct scion *s, const uint8_t *pkt, size_t len,
 		break;
 	case SCMP_EXT_IF_DOWN:
 		s->c.scmp_rx_ifdown++;
-		if (s->paths &&
-		    scion_paths_on_scmp_ifdown(s->paths, rx.scmp.u.ext_down.ia,
-					       rx.scmp.u.ext_down.ifid, now) > 0) {
+		if (s->paths && scion_paths_on_scmp_ifdown(s->paths, rx.scmp.u.ext_down.ia,
+							   rx.scmp.u.ext_down.ifid, now) > 0) {
 			char buf[32];
 			scion_ia_format(rx.scmp.u.ext_down.ia, buf, sizeof(buf));
 			log_remote(LOG_GRP_SCION, "SCMP external interface down: %s#%llu", buf,
@@ -465,8 +465,8 @@ static void host_input(struct scion *s, const uint8_t *pkt, size_t len,
 		break;
 	case SCMP_PARAM_PROBLEM:
 		s->c.scmp_rx_param++;
-		log_remote(LOG_GRP_SCION, "SCMP parameter problem code %u pointer %u",
-			   rx.scmp.code, rx.scmp.u.param.pointer);
+		log_remote(LOG_GRP_SCION, "SCMP parameter problem code %u pointer %u", rx.scmp.code,
+			   rx.scmp.u.param.pointer);
 		break;
 	default:
 		s->c.scmp_rx_other++;
@@ -499,7 +499,7 @@ static struct scion_sock *link_by_ifid(struct scion *s, uint16_t ifid)
 static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, size_t len,
 			 const union sockaddr_any *from)
 {
-	struct scion_router r = { .ia = s->ia, .mac = &s->mac, .link_state = link_state, .ctx = s };
+	struct scion_router r = {.ia = s->ia, .mac = &s->mac, .link_state = link_state, .ctx = s};
 	struct scion_fwd_result *res = &s->res;
 	union sockaddr_any to;
 
@@ -641,7 +641,7 @@ static void send_probes(struct scion *s)
 		h.path.scion.curr_inf = h.path.scion.curr_hf = 0;
 		uint8_t data[4];
 		put_be32(data, id);
-		struct scmp_msg m = { .type = SCMP_ECHO_REQUEST, .data = data, .data_len = 4 };
+		struct scmp_msg m = {.type = SCMP_ECHO_REQUEST, .data = data, .data_len = 4};
 		m.u.echo.id = s->listen_port;
 		m.u.echo.seq = ++s->probe_seq;
 		ssize_t len = scion_scmp_build(&h, &m, s->tx, sizeof(s->tx));
@@ -820,19 +820,17 @@ void scion_free(struct scion *s)
 
 static const char *const counter_names[] = {
 #define X(n) "scion_" #n,
-	SCION_COUNTERS(X)
+    SCION_COUNTERS(X)
 #undef X
 };
-static const char *const br_names[] = {
-	"scion_br_ok",
+static const char *const br_names[] = {"scion_br_ok",
 #define X(n) "scion_br_" #n,
-	SCION_FWD_REASONS(X)
+				       SCION_FWD_REASONS(X)
 #undef X
 };
-static const char *const rx_names[] = {
-	"scion_rx_ok",
+static const char *const rx_names[] = {"scion_rx_ok",
 #define X(n) "scion_" #n,
-	SCION_RX_REASONS(X)
+				       SCION_RX_REASONS(X)
 #undef X
 };
 
@@ -842,13 +840,13 @@ size_t scion_counters_export(const struct scion *s, struct api_counter *out, siz
 	size_t n = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(counter_names) && n < max; i++)
-		out[n++] = (struct api_counter){ counter_names[i], v[i] };
+		out[n++] = (struct api_counter){counter_names[i], v[i]};
 	for (size_t i = 1; i < SCION_FWD__COUNT && n < max; i++)
-		out[n++] = (struct api_counter){ br_names[i], s->c.br[i] };
+		out[n++] = (struct api_counter){br_names[i], s->c.br[i]};
 	for (size_t i = 1; i < SCION_RX__COUNT && n < max; i++)
-		out[n++] = (struct api_counter){ rx_names[i], s->c.rx[i] };
+		out[n++] = (struct api_counter){rx_names[i], s->c.rx[i]};
 	for (size_t i = 0; i < s->n_links && n < max; i++)
-		out[n++] = (struct api_counter){ s->links[i].ctr_name, s->links[i].tx };
+		out[n++] = (struct api_counter){s->links[i].ctr_name, s->links[i].tx};
 	return n;
 }
 

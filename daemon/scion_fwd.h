@@ -28,21 +28,21 @@
 
 /* Why a packet was not forwarded or delivered; the daemon counts each. */
 #define SCION_FWD_REASONS(X)                                                                       \
-	X(bad_header)   /* unparsable, unsupported path type, inconsistent path */                 \
-	X(bad_mac)	/* hop-field MAC mismatch (ParamProblem 51) */                             \
-	X(expired)	/* hop field expired (ParamProblem 52) */                                  \
-	X(bad_ingress)	/* arrived on another interface than the hop names (49/50) */              \
-	X(bad_src)	/* from a local host with a foreign source ISD-AS (33) */                  \
-	X(not_local)	/* the path ends here but the destination is elsewhere (34) */            \
+	X(bad_header)	  /* unparsable, unsupported path type, inconsistent path */               \
+	X(bad_mac)	  /* hop-field MAC mismatch (ParamProblem 51) */                           \
+	X(expired)	  /* hop field expired (ParamProblem 52) */                                \
+	X(bad_ingress)	  /* arrived on another interface than the hop names (49/50) */            \
+	X(bad_src)	  /* from a local host with a foreign source ISD-AS (33) */                \
+	X(not_local)	  /* the path ends here but the destination is elsewhere (34) */           \
 	X(unknown_egress) /* the hop's egress interface is not one of ours (50) */                 \
-	X(if_down)	/* the egress link is down (SCMP 5) */
+	X(if_down)	  /* the egress link is down (SCMP 5) */
 
 enum scion_fwd_reason {
 	SCION_FWD_OK = 0,
 #define X(n) SCION_FWD_##n,
 	SCION_FWD_REASONS(X)
 #undef X
-	SCION_FWD__COUNT
+	    SCION_FWD__COUNT
 };
 
 enum scion_fwd_verdict {
@@ -114,7 +114,7 @@ struct scion_encap {
 	uint64_t src_ia, dst_ia;
 	struct scion_host src, dst;
 	uint16_t port;
-	uint32_t flow; /* 20-bit flow label, not 0 (spec §1.1) */
+	uint32_t flow;		       /* 20-bit flow label, not 0 (spec §1.1) */
 	const struct scion_path *path; /* as stored: CurrINF/CurrHF are reset to 0 */
 };
 
@@ -138,10 +138,10 @@ ssize_t scion_fwd_too_big(const uint8_t *pkt, size_t len, const uint8_t *src, ui
 
 /* Why an end host refused a received datagram. */
 #define SCION_RX_REASONS(X)                                                                        \
-	X(rx_bad_header)   /* unparsable SCION header or L4 */                                    \
-	X(rx_not_for_us)   /* destination ISD-AS or host is not ours */                           \
-	X(rx_bad_checksum) /* UDP/SCMP checksum wrong or UDP checksum 0 */                         \
-	X(rx_bad_port)	   /* UDP to another port than ours */                                    \
+	X(rx_bad_header)    /* unparsable SCION header or L4 */                                    \
+	X(rx_not_for_us)    /* destination ISD-AS or host is not ours */                           \
+	X(rx_bad_checksum)  /* UDP/SCMP checksum wrong or UDP checksum 0 */                        \
+	X(rx_bad_port)	    /* UDP to another port than ours */                                    \
 	X(rx_unknown_proto) /* neither UDP nor SCMP */
 
 enum scion_rx_reason {
@@ -149,7 +149,7 @@ enum scion_rx_reason {
 #define X(n) SCION_##n,
 	SCION_RX_REASONS(X)
 #undef X
-	SCION_RX__COUNT
+	    SCION_RX__COUNT
 };
 
 struct scion_rx {

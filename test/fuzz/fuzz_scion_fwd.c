@@ -25,10 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define IA_B ((1ULL << 48) | 0xff0000000003ULL)
 
 static const uint8_t K0[16] = "testkey_xxxxxxxx";
-static const uint8_t K1[16] = { 0x49, 0x0b, 0x3a, 0x8b, 0xd9, 0x1d, 0xc8, 0x4b,
-				0x43, 0x1c, 0x1f, 0x17, 0x6b, 0x69, 0x01, 0xe5 };
-static const uint8_t K2[16] = { 0x33, 0xcb, 0xf5, 0x44, 0x5d, 0x28, 0x6b, 0xf9,
-				0x2d, 0x18, 0xf0, 0x8a, 0x6f, 0xca, 0x52, 0xff };
+static const uint8_t K1[16] = {0x49, 0x0b, 0x3a, 0x8b, 0xd9, 0x1d, 0xc8, 0x4b,
+			       0x43, 0x1c, 0x1f, 0x17, 0x6b, 0x69, 0x01, 0xe5};
+static const uint8_t K2[16] = {0x33, 0xcb, 0xf5, 0x44, 0x5d, 0x28, 0x6b, 0xf9,
+			       0x2d, 0x18, 0xf0, 0x8a, 0x6f, 0xca, 0x52, 0xff};
 
 static int links(void *ctx, uint16_t ifid)
 {
@@ -46,10 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct scion_fwd_result res;
 	static struct scion_hdr h;
 	static struct scion_rx rx;
-	static const uint64_t ias[3] = { IA_A, IA_CORE, IA_B };
-	static const uint16_t ins[3] = { 0, 2, 4 };
-	static const struct scion_host me = { .type = SCION_HOST_IPV4, .len = 4,
-					      .addr = { 10, 0, 0, 1 } };
+	static const uint64_t ias[3] = {IA_A, IA_CORE, IA_B};
+	static const uint16_t ins[3] = {0, 2, 4};
+	static const struct scion_host me = {
+	    .type = SCION_HOST_IPV4, .len = 4, .addr = {10, 0, 0, 1}};
 	const char *why;
 	enum scion_rx_reason rwhy;
 
@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = size - 1;
 	memcpy(pkt, data + 1, len);
 	memcpy(copy, pkt, len);
-	struct scion_router r = { .ia = ias[sel], .mac = &macs[sel], .link_state = links };
+	struct scion_router r = {.ia = ias[sel], .mac = &macs[sel], .link_state = links};
 
 	if (scion_router_process(&r, pkt, len, in, NOW_MS, &res) < 0)
 		abort();
@@ -83,7 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (res.verdict == SCION_FWD_DELIVER &&
 		    h.path.scion.curr_hf + 1 != h.path.scion.num_hf)
 			abort();
-		if (res.verdict == SCION_FWD_FORWARD && (res.egress == 0 || h.path.scion.curr_hf == 0))
+		if (res.verdict == SCION_FWD_FORWARD &&
+		    (res.egress == 0 || h.path.scion.curr_hf == 0))
 			abort();
 		break;
 	}

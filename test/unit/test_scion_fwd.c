@@ -27,10 +27,10 @@
 #define NOW_MS 1700000200000ULL
 
 static const uint8_t K0[16] = "testkey_xxxxxxxx";
-static const uint8_t K1[16] = { 0x49, 0x0b, 0x3a, 0x8b, 0xd9, 0x1d, 0xc8, 0x4b,
-				0x43, 0x1c, 0x1f, 0x17, 0x6b, 0x69, 0x01, 0xe5 };
-static const uint8_t K2[16] = { 0x33, 0xcb, 0xf5, 0x44, 0x5d, 0x28, 0x6b, 0xf9,
-				0x2d, 0x18, 0xf0, 0x8a, 0x6f, 0xca, 0x52, 0xff };
+static const uint8_t K1[16] = {0x49, 0x0b, 0x3a, 0x8b, 0xd9, 0x1d, 0xc8, 0x4b,
+			       0x43, 0x1c, 0x1f, 0x17, 0x6b, 0x69, 0x01, 0xe5};
+static const uint8_t K2[16] = {0x33, 0xcb, 0xf5, 0x44, 0x5d, 0x28, 0x6b, 0xf9,
+			       0x2d, 0x18, 0xf0, 0x8a, 0x6f, 0xca, 0x52, 0xff};
 
 static uint8_t *read_bin(const char *path, size_t *len)
 {
@@ -69,8 +69,8 @@ static void br_init(struct br *b, uint64_t ia, const uint8_t key[16], int if1, i
 		b->links.state[if1] = 1;
 	if (if2 > 0)
 		b->links.state[if2] = 1;
-	b->r = (struct scion_router){ .ia = ia, .mac = &b->mac, .link_state = link_state,
-				      .ctx = &b->links };
+	b->r = (struct scion_router){
+	    .ia = ia, .mac = &b->mac, .link_state = link_state, .ctx = &b->links};
 }
 
 static struct br r1, rc, r4; /* AS2 (if 1), core (if 2, 3), AS3 (if 4) */
@@ -114,7 +114,7 @@ Test(scion_fwd, life_of_a_packet_byte_exact)
 	cr_assert_eq(res.egress, 3);
 	run(&r4, pkt, len, 4, SCION_FWD_DELIVER);
 	cr_assert_arr_eq(pkt, dest, len);
-	static const uint8_t b_host[4] = { 192, 0, 2, 7 };
+	static const uint8_t b_host[4] = {192, 0, 2, 7};
 	cr_assert_eq(res.host.type, SCION_HOST_IPV4);
 	cr_assert_arr_eq(res.host.addr, b_host, 4);
 	cr_assert_eq(res.port, 443); /* the UDP destination port (spec §6) */
@@ -195,16 +195,14 @@ Test(scion_fwd, error_branches)
 
 	memcpy(copy, pkt, len);
 	/* Expired: 6 h (ExpTime 63) after TS 1700000000. */
-	cr_assert_eq(scion_router_process(&r1.r, pkt, len, 0, 1700000000000ULL + 21600001ULL,
-					  &res),
+	cr_assert_eq(scion_router_process(&r1.r, pkt, len, 0, 1700000000000ULL + 21600001ULL, &res),
 		     0);
 	cr_assert_eq(res.verdict, SCION_FWD_ERROR);
 	cr_assert_eq(res.reason, SCION_FWD_expired);
 	cr_assert_eq(res.scmp.code, 52);
 	cr_assert_arr_eq(pkt, copy, len);
 	/* Just before expiry it passes. */
-	cr_assert_eq(scion_router_process(&r1.r, pkt, len, 0, 1700000000000ULL + 21599000ULL,
-					  &res),
+	cr_assert_eq(scion_router_process(&r1.r, pkt, len, 0, 1700000000000ULL + 21599000ULL, &res),
 		     0);
 	cr_assert_eq(res.verdict, SCION_FWD_FORWARD);
 	memcpy(pkt, copy, len);
@@ -276,8 +274,8 @@ Test(scion_fwd, scmp_error_travels_back)
 {
 	size_t len;
 	uint8_t *pkt = read_bin(VEC("derived-up-down-udp.bin"), &len);
-	static const struct scion_host core_host = { .type = SCION_HOST_IPV4, .len = 4,
-						     .addr = { 10, 0, 0, 1 } };
+	static const struct scion_host core_host = {
+	    .type = SCION_HOST_IPV4, .len = 4, .addr = {10, 0, 0, 1}};
 	uint8_t err[2048];
 	struct scion_hdr h;
 	struct scmp_msg m;
@@ -308,15 +306,15 @@ Test(scion_fwd, scmp_error_travels_back)
 	/* It leaves the core on interface 2 and verifies at AS2, which delivers it to A at
 	 * the quoted packet's UDP source port. */
 	run(&r1, err, (size_t)n, 1, SCION_FWD_DELIVER);
-	static const uint8_t a_host[4] = { 203, 0, 113, 6 };
+	static const uint8_t a_host[4] = {203, 0, 113, 6};
 	cr_assert_arr_eq(res.host.addr, a_host, 4);
 	cr_assert_eq(res.port, 52475);
 	/* No error about an error. */
 	struct scion_hdr at;
 	cr_assert_eq(scion_parse(err, (size_t)n, 0, &at, &why), 0);
-	cr_assert_eq(scion_scmp_error(&at, err, (size_t)n, IA_A, &core_host, &res.scmp, 0, pkt,
-				      len),
-		     -EINVAL);
+	cr_assert_eq(
+	    scion_scmp_error(&at, err, (size_t)n, IA_A, &core_host, &res.scmp, 0, pkt, len),
+	    -EINVAL);
 	free(pkt);
 }
 
@@ -327,9 +325,9 @@ Test(scion_fwd, scmp_error_quote_is_capped)
 	struct scion_hdr h;
 	const char *why;
 	uint8_t out[4096];
-	static const struct scion_host me = { .type = SCION_HOST_IPV4, .len = 4,
-					      .addr = { 10, 0, 0, 1 } };
-	struct scmp_msg m = { .type = SCMP_PARAM_PROBLEM, .code = 51 };
+	static const struct scion_host me = {
+	    .type = SCION_HOST_IPV4, .len = 4, .addr = {10, 0, 0, 1}};
+	struct scmp_msg m = {.type = SCMP_PARAM_PROBLEM, .code = 51};
 
 	cr_assert_eq(scion_parse(pkt, len, 0, &h, &why), 0);
 	/* The offending packet followed by 1900 more octets: only 1232 in all go back. */
@@ -356,15 +354,15 @@ static struct scion_path test_path(void)
 Test(scion_fwd, encap_through_routers_and_decap)
 {
 	struct scion_path p = test_path();
-	struct scion_encap e = { .src_ia = IA_A, .dst_ia = IA_B, .port = 30041, .flow = 7,
-				 .path = &p };
+	struct scion_encap e = {
+	    .src_ia = IA_A, .dst_ia = IA_B, .port = 30041, .flow = 7, .path = &p};
 	uint8_t ip[60], out[512];
 	struct scion_rx rx;
 	enum scion_rx_reason why;
 
-	e.src = (struct scion_host){ .type = SCION_HOST_IPV4, .len = 4, .addr = { 203, 0, 113, 6 } };
-	e.dst = (struct scion_host){ .type = SCION_HOST_IPV6, .len = 16,
-				     .addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 } };
+	e.src = (struct scion_host){.type = SCION_HOST_IPV4, .len = 4, .addr = {203, 0, 113, 6}};
+	e.dst = (struct scion_host){
+	    .type = SCION_HOST_IPV6, .len = 16, .addr = {0x20, 0x01, 0x0d, 0xb8, [15] = 7}};
 	for (size_t i = 0; i < sizeof(ip); i++)
 		ip[i] = (uint8_t)(i * 7);
 	ip[0] = 0x45;
@@ -414,18 +412,18 @@ Test(scion_fwd, echo_round_trip_and_ports)
 {
 	struct scion_path p = test_path();
 	struct scion_hdr h;
-	uint8_t out[512], data[4] = { 0, 0, 0, 9 };
+	uint8_t out[512], data[4] = {0, 0, 0, 9};
 	struct scion_rx rx;
 	enum scion_rx_reason why;
-	struct scmp_msg m = { .type = SCMP_ECHO_REQUEST, .data = data, .data_len = 4 };
+	struct scmp_msg m = {.type = SCMP_ECHO_REQUEST, .data = data, .data_len = 4};
 
 	memset(&h, 0, sizeof(h));
 	h.flow = 1;
 	h.path_type = SCION_PATH_SCION;
 	h.src_ia = IA_A;
 	h.dst_ia = IA_B;
-	h.src = (struct scion_host){ .type = SCION_HOST_IPV4, .len = 4, .addr = { 10, 1, 0, 2 } };
-	h.dst = (struct scion_host){ .type = SCION_HOST_IPV4, .len = 4, .addr = { 10, 4, 0, 2 } };
+	h.src = (struct scion_host){.type = SCION_HOST_IPV4, .len = 4, .addr = {10, 1, 0, 2}};
+	h.dst = (struct scion_host){.type = SCION_HOST_IPV4, .len = 4, .addr = {10, 4, 0, 2}};
 	h.path.scion = p;
 	m.u.echo.id = 31000;
 	m.u.echo.seq = 5;
@@ -463,11 +461,11 @@ Test(scion_fwd, echo_round_trip_and_ports)
 
 Test(scion_fwd, icmp_too_big)
 {
-	uint8_t v4[1400] = { 0x45, 0, 0x05, 0x78, 0, 1, 0x40, 0, 64, 1, 0, 0, 10, 101, 0, 1,
-			     10, 104, 0, 1, 8, 0 };
-	uint8_t v6[1400] = { 0x60, 0, 0, 0, 0x05, 0x50, 58, 64, 0x20, 1, 0x0d, 0xb8, [23] = 1,
-			     0x20, 1, 0x0d, 0xb8, 0, 4, [39] = 1, 128 };
-	static const uint8_t src4[4] = { 192, 0, 0, 8 }, src6[16] = { 0xfe, 0x80, [15] = 1 };
+	uint8_t v4[1400] = {0x45, 0,  0x05, 0x78, 0, 1,	 0x40, 0, 64, 1, 0,
+			    0,	  10, 101,  0,	  1, 10, 104,  0, 1,  8, 0};
+	uint8_t v6[1400] = {0x60, 0,	    0,	  0, 0x05, 0x50, 58, 64, 0x20,	   1,  0x0d,
+			    0xb8, [23] = 1, 0x20, 1, 0x0d, 0xb8, 0,  4,	 [39] = 1, 128};
+	static const uint8_t src4[4] = {192, 0, 0, 8}, src6[16] = {0xfe, 0x80, [15] = 1};
 	uint8_t out[ICMP6_ERR_MAX];
 
 	ssize_t n = scion_fwd_too_big(v4, sizeof(v4), src4, 1308, out, sizeof(out));
