@@ -106,6 +106,14 @@ def mkpaths(d):
             json.dump({"version": 1, "default_policy": pol,
                        "destinations": [{"ia": dst, "paths": paths}]}, f)
 
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack(">%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
 def craft(d, kind):
     """A UDP/SCION packet h1 -> h4 on via2, broken as @kind, sent to br1's internal side."""
     keys = keys_from(d)
@@ -119,11 +127,22 @@ def craft(d, kind):
         hfs[1] = (hfs[1][0], hfs[1][1], hfs[1][2][:5] + bytes([hfs[1][2][5] ^ 0x80]))
     path = raw_path(hfs, betas[0], ts, exp, True)
     payload = b"crafted"
+    if kind.startswith("inner-"):
+        # An ICMP echo inside: from the sender's own prefix or a foreign one.
+        src = "10.101.0.1" if kind == "inner-ok" else "10.99.0.1"
+        icmp = struct.pack(">BBHHH", 8, 0, 0, 0x4242, 1) + b"x" * 8
+        icmp = icmp[:2] + struct.pack(">H", csum(icmp)) + icmp[4:]
+        iph = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
+                          socket.inet_aton(src), socket.inet_aton("10.104.0.1"))
+        payload = iph[:10] + struct.pack(">H", csum(iph)) + iph[12:] + icmp
     udp = struct.pack(">HHHH", 30041, 30041, 8 + len(payload), 0) + payload
-    addr = struct.pack(">HHQ", 0, 0, 0)  # placeholder
     dst_host = socket.inet_aton("10.4.0.2")
     src_host = socket.inet_aton("10.1.0.2")
     addrhdr = struct.pack(">Q", ia(1, 4)) + struct.pack(">Q", ia(1, 1)) + dst_host + src_host
+    # UDP checksum over the SCION pseudo-header (spec/scion.md §5.3).
+    pseudo = addrhdr + struct.pack(">I", len(udp)) + b"\0\0\0" + bytes([17])
+    c = csum(pseudo + udp) or 0xffff
+    udp = udp[:6] + struct.pack(">H", c) + udp[8:]
     hdr_len = 12 + len(addrhdr) + len(path)
     cmn = struct.pack(">IBBHBBH", 1, 17, hdr_len // 4, len(udp), 1, 0x00, 0)
     pkt = cmn + addrhdr + path + udp
@@ -251,6 +270,14 @@ sleep 0.3
 [ $(( $(c b2 scion_br_bad_mac) - f0 )) -eq 1 ] || fail "b2 bad_mac grew by $(( $(c b2 scion_br_bad_mac) - f0 )), want 1"
 [ $(( $(c h1 scion_scmp_rx_param) - p0 )) -eq 3 ] || fail "h1 got $(( $(c h1 scion_scmp_rx_param) - p0 )) SCMP parameter problems, want 3"
 info "bad MAC and expired hop fields dropped, counted and answered"
+# A valid packet whose inner source is not in h4's route to 1-1 is dropped by h4.
+r0=$(c h4 scion_rx_packets); s0=$(c h4 scion_drop_inner_src)
+nx h1 python3 "$T_DIR/scion.py" craft "$T_DIR" inner-ok
+nx h1 python3 "$T_DIR/scion.py" craft "$T_DIR" inner-foreign
+sleep 0.3
+[ $(( $(c h4 scion_rx_packets) - r0 )) -eq 1 ] || fail "h4 took $(( $(c h4 scion_rx_packets) - r0 )) crafted packets, want 1"
+[ $(( $(c h4 scion_drop_inner_src) - s0 )) -eq 1 ] || fail "h4 drop_inner_src grew by $(( $(c h4 scion_drop_inner_src) - s0 )), want 1"
+info "inner-source check ok"
 
 # Egress link down in a transit BR (config + reload): SCMP 5, failover to via3.
 printf '[scion.link.l24]\nup = no\n' >"$T_DIR/b2/conf.d/50-down.conf"
