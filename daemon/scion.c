@@ -28,8 +28,9 @@
 #include "udp.h"
 #include "vnet.h"
 
-#define SCION_RX_BATCH 64
 #define SCION_BUF_LEN 65536
+#define SCION_SLOT_LEN 9216  /* largest underlay datagram taken (jumbo frames) */
+#define SCION_POOL_BUFS 1024 /* transmit buffers queued for sendmmsg */
 #define SCION_SCMP_BURST 20
 
 #define SCION_COUNTERS(X)                                                                          \
@@ -84,6 +85,9 @@ struct scion_sock {
 	char name[CONF_NAME_MAX + 1];
 	char ctr_name[CONF_NAME_MAX + 24];
 	uint64_t tx;
+	bool io_ready;
+	struct udp_rx rx;   /* recvmmsg slots */
+	struct udp_txq txq; /* sendmmsg queue, flushed after each receive batch */
 };
 
 struct scion_probe {
@@ -108,6 +112,7 @@ struct scion {
 	size_t n_links;
 	struct scion_mac mac;
 	bool has_mac;
+	struct pbuf_pool *pool;	    /* transmit buffers of the txqs */
 	struct scion_paths *paths;  /* end host */
 	struct scion_probe *probes; /* by path id */
 	size_t n_probes;
@@ -173,6 +178,29 @@ static int send_to(struct scion *s, int fd, const uint8_t *buf, size_t len,
 		log_remote(LOG_GRP_SCION, "send: %s", strerror(-r));
 	}
 	return r;
+}
+
+/* Queue a copy of @buf for @dst on @k (sent by flush_all at the end of the batch). */
+static void queue(struct scion *s, struct scion_sock *k, const uint8_t *buf, size_t len,
+		  const union sockaddr_any *dst)
+{
+	struct pbuf *b = pbuf_pool_get(s->pool);
+
+	if (!b || pbuf_tailroom(b) < len) {
+		if (b)
+			pbuf_free(b);
+		s->c.drop_send++;
+		return;
+	}
+	memcpy(pbuf_put(b, len), buf, len);
+	udp_txq_add(&k->txq, k->fd, b, dst);
+}
+
+static void flush_all(struct scion *s)
+{
+	udp_txq_flush(&s->lsock.txq, s->lsock.fd);
+	for (size_t i = 0; i < s->n_links; i++)
+		udp_txq_flush(&s->links[i].txq, s->links[i].fd);
 }
 
 /* ---- path store ---- */
@@ -514,16 +542,18 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 	switch (res->verdict) {
 	case SCION_FWD_FORWARD: {
 		struct scion_sock *out = link_by_ifid(s, res->egress);
-		if (out && send_to(s, out->fd, pkt, len, &out->remote) == 0) {
+		if (out) {
+			queue(s, out, pkt, len, &out->remote);
 			s->c.br_forwarded++;
 			out->tx++;
 		}
 		return;
 	}
 	case SCION_FWD_DELIVER:
-		if (host_to_sockaddr(&res->host, res->port, &to) &&
-		    send_to(s, s->lsock.fd, pkt, len, &to) == 0)
+		if (host_to_sockaddr(&res->host, res->port, &to)) {
+			queue(s, &s->lsock, pkt, len, &to);
 			s->c.br_delivered++;
+		}
 		return;
 	case SCION_FWD_ERROR:
 		s->c.br[res->reason]++;
@@ -548,8 +578,8 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 			else
 				to.in6.sin6_port = htons(port);
 		}
-		if (send_to(s, in->fd, s->tx, (size_t)n, &to) == 0)
-			s->c.scmp_tx++;
+		queue(s, in, s->tx, (size_t)n, &to);
+		s->c.scmp_tx++;
 		return;
 	case SCION_FWD_DROP:
 		s->c.br[res->reason]++;
@@ -567,24 +597,21 @@ static void on_readable(uv_poll_t *h, int status, int events)
 
 	if (status < 0)
 		return;
-	for (int i = 0; i < SCION_RX_BATCH; i++) {
-		union sockaddr_any from;
-		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(k->fd, s->rx, sizeof(s->rx), MSG_TRUNC, &from.sa, &fl);
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				log_remote(LOG_GRP_SCION, "recv: %s", strerror(errno));
-			break;
-		}
-		if ((size_t)n > sizeof(s->rx)) {
+	int n = udp_recv_batch(k->fd, &k->rx);
+	if (n < 0)
+		log_remote(LOG_GRP_SCION, "recv: %s", strerror(-n));
+	for (int i = 0; i < n; i++) {
+		struct udp_rxslot *sl = &k->rx.slot[i];
+		if (sl->truncated) {
 			s->c.drop_truncated++;
 			continue;
 		}
 		if (s->role == CONF_SCION_ROUTER)
-			router_input(s, k, s->rx, (size_t)n, &from);
+			router_input(s, k, sl->buf, sl->len, &sl->from);
 		else
-			host_input(s, s->rx, (size_t)n, &from);
+			host_input(s, sl->buf, sl->len, &sl->from);
 	}
+	flush_all(s);
 }
 
 static int sock_open(struct scion *s, struct scion_sock *k, const union sockaddr_any *addr)
@@ -594,6 +621,9 @@ static int sock_open(struct scion *s, struct scion_sock *k, const union sockaddr
 
 	k->s = s;
 	k->fd = fd;
+	udp_rx_init(&k->rx, SCION_SLOT_LEN);
+	udp_txq_init(&k->txq);
+	k->io_ready = true;
 	if (fd < 0) {
 		log_err(LOG_GRP_SCION, "socket on %s: %s",
 			addr_format_endpoint(addr, buf, sizeof(buf)), strerror(-fd));
@@ -731,6 +761,7 @@ int scion_start(struct node *n, struct scion **out)
 	host_from_prefix(&c->scion.host, &s->host);
 	s->listen_port = sockaddr_port(&c->scion.listen);
 	s->lsock.fd = -1;
+	s->pool = pbuf_pool_new(SCION_SLOT_LEN, 0, SCION_POOL_BUFS);
 	ratelimit_init(&s->scmp_rl, c->scion.scmp_rate_limit, SCION_SCMP_BURST, uv_now(n->loop));
 	if ((r = sock_open(s, &s->lsock, &c->scion.listen)) < 0)
 		goto fail;
@@ -797,17 +828,26 @@ void scion_stop(struct scion *s)
 		sock_close(&s->links[i]);
 }
 
+static void sock_free(struct scion_sock *k)
+{
+	if (k->io_ready) {
+		if (k->fd >= 0)
+			udp_txq_flush(&k->txq, k->fd);
+		udp_rx_deinit(&k->rx);
+	}
+	if (k->fd >= 0)
+		close(k->fd);
+}
+
 void scion_free(struct scion *s)
 {
 	if (!s)
 		return;
-	if (s->lsock.fd >= 0)
-		close(s->lsock.fd);
-	for (size_t i = 0; i < s->n_links; i++) {
-		if (s->links[i].fd >= 0)
-			close(s->links[i].fd);
-	}
+	sock_free(&s->lsock);
+	for (size_t i = 0; i < s->n_links; i++)
+		sock_free(&s->links[i]);
 	free(s->links);
+	pbuf_pool_free(s->pool);
 	if (s->has_mac)
 		scion_mac_deinit(&s->mac);
 	scion_paths_free(s->paths);
@@ -847,6 +887,11 @@ size_t scion_counters_export(const struct scion *s, struct api_counter *out, siz
 		out[n++] = (struct api_counter){rx_names[i], s->c.rx[i]};
 	for (size_t i = 0; i < s->n_links && n < max; i++)
 		out[n++] = (struct api_counter){s->links[i].ctr_name, s->links[i].tx};
+	uint64_t err = s->lsock.txq.send_errors;
+	for (size_t i = 0; i < s->n_links; i++)
+		err += s->links[i].txq.send_errors;
+	if (n < max)
+		out[n++] = (struct api_counter){"scion_tx_errors", err};
 	return n;
 }
 
