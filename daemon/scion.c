@@ -909,11 +909,11 @@ static const char *health(const struct scion *s, const struct scion_path_entry *
 json_t *scion_paths_status(struct scion *s)
 {
 	json_t *dsts = json_array();
-	uint64_t now = now_unix(s);
 	char buf[32];
 
 	if (!s || s->role != CONF_SCION_HOST)
 		return json_pack("{s:o}", "destinations", dsts);
+	uint64_t now = now_unix(s);
 	const struct conf *c = &s->n->conf;
 	for (size_t i = 0; i < c->n_scion_routes; i++) {
 		const struct conf_scion_route *r = &c->scion_routes[i];

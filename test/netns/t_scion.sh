@@ -239,6 +239,10 @@ out=$(ctl h1 paths) || fail "omnictl paths"
 echo "$out" | grep -q '^  \* via2 .*mtu 1400 *ok' || fail "omnictl paths: no active via2 line: $out"
 echo "$out" | grep -q '1-1#1 1-2#1,2 1-4#1' || fail "omnictl paths: hops of via2 missing: $out"
 [ "$(ctl b1 paths --json | jq '.destinations | length')" = 0 ] || fail "a router lists paths"
+# A node without SCION answers GET /v1/paths with no destinations.
+add_ns x; genkey x; node_conf x 2001:db8:99::/48 127.0.0.1:8060; start_node x
+ctl x paths | grep -q "no SCION destinations" || fail "omnictl paths on a node without SCION"
+stop_node x
 # Path MTU 1400 minus 92 octets of SCION + UDP header: 1308 for inner packets.
 nx h1 ping -q -c 2 -i 0.1 -W 2 -s 1280 10.104.0.1 >/dev/null || fail "ping of 1308 octets"
 out=$(nx h1 ping -c 2 -i 0.1 -W 1 -M do -s 1300 10.104.0.1 2>&1) && fail "1328 octets passed a 1308 path"
