@@ -256,6 +256,16 @@ eval "kill -HUP \$PID_h1"
 i=0; while [ "$(active h1)" != via3 ]; do i=$((i + 1)); [ $i -gt 50 ] && fail "reload did not move h1 to via3"; sleep 0.1; done
 burst "prefer via3"
 [ "$D13" -ge 100 ] && [ "$D12" -lt 30 ] || fail "traffic not moved to via3"
+# A broken path file is refused at reload: the old store stays, reload_failed counts it.
+cp "$T_DIR/paths-h1.json" "$T_DIR/paths-h1.good"
+echo '{"version": 1, "destinations": [{"ia": "1-4", "paths": [{"mtu": 5}]}]}' >"$T_DIR/paths-h1.json"
+f0=$(c h1 reload_failed)
+eval "kill -HUP \$PID_h1"
+i=0; while [ "$(c h1 reload_failed)" = "$f0" ]; do i=$((i + 1)); [ $i -gt 50 ] && fail "bad path file not refused"; sleep 0.1; done
+grep -q "path file .*paths\[0\]\.interfaces: required" "$T_DIR/h1/omnid.log" || fail "no message naming the bad member"
+[ "$(active h1)" = via3 ] || fail "a refused path file changed the active path"
+nx h1 ping -q -c 2 -i 0.1 -W 2 10.104.0.1 >/dev/null || fail "ping after a refused path file"
+mv "$T_DIR/paths-h1.good" "$T_DIR/paths-h1.json"
 rm "$T_DIR/h1/conf.d/50-policy.conf"
 eval "kill -HUP \$PID_h1"
 i=0; while [ "$(active h1)" != via2 ]; do i=$((i + 1)); [ $i -gt 50 ] && fail "reload did not move h1 back to via2"; sleep 0.1; done
