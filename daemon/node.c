@@ -11,11 +11,11 @@
 #include "api_schema.h"
 #include "datapath.h"
 #include "dns.h"
-#include "scion.h"
 #include "log.h"
 #include "netlink.h"
 #include "omni_wire.h"
 #include "privops.h"
+#include "scion.h"
 #include "tun.h"
 
 #include <arpa/inet.h>
