@@ -122,6 +122,23 @@ static int finish_routes(struct conf *c, struct conf_err *err)
 				    "[scion.route.%s] prefix: %s overlaps this node's own "
 				    "mnp",
 				    r->name, prefix_format(a, b1, sizeof(b1)));
+			/* A TUN packet goes either over SCION or to a neighbor, never ambiguously.
+			 */
+			for (size_t j = 0; j < c->n_peers; j++) {
+				const struct conf_peer *q = &c->peers[j];
+				const struct prefix *pp = NULL;
+				if (q->has_mnp && prefix_overlaps(a, &q->mnp))
+					pp = &q->mnp;
+				for (size_t m = 0; !pp && m < q->n_allowed; m++)
+					if (prefix_overlaps(a, &q->allowed[m]))
+						pp = &q->allowed[m];
+				if (pp)
+					return fail_at(c, err, r->src_file, r->src_line,
+						       "[scion.route.%s] prefix: %s overlaps %s of "
+						       "[peer.%s]",
+						       r->name, prefix_format(a, b1, sizeof(b1)),
+						       prefix_format(pp, b2, sizeof(b2)), q->name);
+			}
 			for (size_t j = 0; j <= i; j++) {
 				const struct conf_scion_route *q = &c->scion_routes[j];
 				for (size_t m = 0; m < (j == i ? k : q->n_prefixes); m++) {

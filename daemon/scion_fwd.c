@@ -84,13 +84,15 @@ int scion_router_process(const struct scion_router *r, uint8_t *pkt, size_t len,
 	res->egress = 0;
 	if (scion_parse(pkt, len, 0, h, &why) < 0 || h->path_type != SCION_PATH_SCION)
 		return verdict(res, SCION_FWD_DROP, SCION_FWD_bad_header);
-	/* §2.5 steps 1-2: singleton non-peer segments, peering shape. */
+	/* §2.5 steps 1-2: singleton non-peer segments, peering shape (ParamProblem 48). */
 	for (unsigned i = 0; i < p->num_inf; i++) {
 		if (p->seg_len[i] == 1 && !(p->inf[i].flags & SCION_INF_P))
-			return verdict(res, SCION_FWD_DROP, SCION_FWD_bad_header);
+			return param_problem(res, SCION_FWD_bad_header, 48,
+					     SCION_CMN_LEN + scion_addr_len(h));
 	}
 	if ((p->inf[p->curr_inf].flags & SCION_INF_P) && !scion_path_peering_ok(p))
-		return verdict(res, SCION_FWD_DROP, SCION_FWD_bad_header);
+		return param_problem(res, SCION_FWD_bad_header, 48,
+				     SCION_CMN_LEN + scion_addr_len(h));
 
 	/*
 	 * Step 6, done first: the C=0 ingress update is plain arithmetic, and an SCMP

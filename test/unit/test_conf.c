@@ -1842,6 +1842,10 @@ Test(conf, scion_errors)
 			      "host = 10.5.0.2\nprefix = 10.0.0.0/8\n",
 		   15, "overlaps 10.4.0.0/24 of [scion.route.r]");
 	expect_err(SCION_HOST "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n", 0, "need 'role = router'");
+	expect_err(SCION_HOST "[scion.route.r]\nisd_as = 1-2\nhost = 10.4.0.2\n"
+			      "prefix = 10.4.0.0/24\n[peer.p]\npublic_key = " PK_A "\n"
+			      "msid = 5\nallowed_prefix = 10.4.0.128/25\n",
+		   11, "10.4.0.0/24 overlaps 10.4.0.128/25 of [peer.p]");
 	expect_err(SCION_HOST "[scion.link.l]\nifid = 1\n", 11, "links need 'role = router'");
 	/* Routers. */
 	expect_err(SCION_ROUTER "[scion.link.l]\nifid = 1\nlocal = 10.9.0.1:1\nremote = 10.9.0.2:1\n",

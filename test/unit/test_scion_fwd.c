@@ -259,7 +259,16 @@ Test(scion_fwd, truncation_and_garbage)
 	memcpy(buf, pkt, len);
 	buf[38] = 0x10; /* Seg0Len 1, Seg1Len 2 -> one hop less than the packet carries */
 	cr_assert_eq(scion_router_process(&r1.r, buf, len, 0, NOW_MS, &res), 0);
-	cr_assert_eq(res.verdict, SCION_FWD_DROP);
+	cr_assert_eq(res.verdict, SCION_FWD_DROP); /* the lengths no longer add up */
+	/* Seg0Len 1, Seg1Len 3: consistent lengths, but a singleton segment: 48 at the path. */
+	buf[38] = 0x10;
+	buf[39] = 0xc0;
+	cr_assert_eq(scion_router_process(&r1.r, buf, len, 0, NOW_MS, &res), 0);
+	cr_assert_eq(res.verdict, SCION_FWD_ERROR);
+	cr_assert_eq(res.reason, SCION_FWD_bad_header);
+	cr_assert_eq(res.scmp.code, 48);
+	cr_assert_eq(res.scmp.u.param.pointer, 36);
+	cr_assert_arr_eq(buf + 40, pkt + 40, len - 40);
 	/* Empty path type: not for a border router. */
 	size_t elen;
 	uint8_t *e = read_bin(VEC("empty-udp.bin"), &elen);
