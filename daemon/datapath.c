@@ -338,9 +338,9 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 		return;
 	}
 	ipv6_inner_dst(b->head, &fam, &dst);
-	if (n->scion && scion_tun_packet(n->scion, b, fam, dst))
-		return;
 	struct peer *p = peer_table_lookup_addr(&n->peers, fam, dst);
+	if (!p && n->scion && scion_tun_packet(n->scion, b, fam, dst))
+		return;
 	if (!p) {
 		n->c.drop_no_route++;
 		unreachable(n, b, fam, now);
