@@ -50,9 +50,9 @@ static int all_up(void *ctx, uint16_t ifid)
 enum mode { M_MEMCPY, M_LEAF, M_CORE, M_MAC, M_ENCAP64, M_ENCAP1400 };
 
 struct ctx {
-	struct scion_router leaf, core;
+	struct scion_fwd_router leaf, core;
 	struct scion_hop hop;
-	struct scion_encap enc;
+	struct scion_fwd_ip enc;
 };
 
 /* Best of 5 runs of @iters iterations, in ns per packet. */
@@ -72,8 +72,8 @@ static double measure(struct ctx *c, enum mode m, long iters)
 				break;
 			case M_LEAF:
 				memcpy(work, pkt, sizeof(pkt));
-				if (scion_router_process(&c->leaf, work, sizeof(pkt), 0, NOW_MS,
-							 &res) < 0 ||
+				if (scion_fwd_process(&c->leaf, work, sizeof(pkt), 0, NOW_MS,
+						      &res) < 0 ||
 				    res.verdict != SCION_FWD_FORWARD)
 					abort();
 				sink += res.egress;
@@ -81,8 +81,8 @@ static double measure(struct ctx *c, enum mode m, long iters)
 			case M_CORE:
 				/* The packet as R1 forwards it: the copy in work2 below. */
 				memcpy(work, out, sizeof(pkt));
-				if (scion_router_process(&c->core, work, sizeof(pkt), 2, NOW_MS,
-							 &res) < 0 ||
+				if (scion_fwd_process(&c->core, work, sizeof(pkt), 2, NOW_MS,
+						      &res) < 0 ||
 				    res.verdict != SCION_FWD_FORWARD)
 					abort();
 				sink += res.egress;
@@ -97,7 +97,7 @@ static double measure(struct ctx *c, enum mode m, long iters)
 			}
 			case M_ENCAP64:
 			case M_ENCAP1400: {
-				ssize_t n = scion_encap_ip(
+				ssize_t n = scion_fwd_encap(
 				    &c->enc, inner, m == M_ENCAP64 ? 64 : 1400, work, sizeof(work));
 				if (n < 0)
 					abort();
@@ -127,23 +127,23 @@ int main(int argc, char **argv)
 	if (iters <= 0 || scion_mac_init(&m0, K0) < 0 || scion_mac_init(&m1, K1) < 0)
 		return 1;
 	memset(&c, 0, sizeof(c));
-	c.leaf = (struct scion_router){.ia = IA_A, .mac = &m0, .link_state = all_up};
-	c.core = (struct scion_router){.ia = IA_CORE, .mac = &m1, .link_state = all_up};
+	c.leaf = (struct scion_fwd_router){.ia = IA_A, .mac = &m0, .link_state = all_up};
+	c.core = (struct scion_fwd_router){.ia = IA_CORE, .mac = &m1, .link_state = all_up};
 	c.hop = (struct scion_hop){.exp = 63, .cons_in = 1, .cons_eg = 2};
 	/* The packet after R1, input of the core row. */
 	memcpy(out, pkt, sizeof(pkt));
-	if (scion_router_process(&c.leaf, out, sizeof(pkt), 0, NOW_MS, &res) < 0 ||
+	if (scion_fwd_process(&c.leaf, out, sizeof(pkt), 0, NOW_MS, &res) < 0 ||
 	    res.verdict != SCION_FWD_FORWARD || scion_parse(pkt, sizeof(pkt), 0, &h, &why) < 0)
 		return 1;
 	static struct scion_path path;
 	path = h.path.scion;
-	c.enc = (struct scion_encap){.src_ia = IA_A,
-				     .dst_ia = IA_B,
-				     .src = h.src,
-				     .dst = h.dst,
-				     .port = 30041,
-				     .flow = 1,
-				     .path = &path};
+	c.enc = (struct scion_fwd_ip){.src_ia = IA_A,
+				      .dst_ia = IA_B,
+				      .src = h.src,
+				      .dst = h.dst,
+				      .port = 30041,
+				      .flow = 1,
+				      .path = &path};
 	inner[0] = 0x45;
 
 	static const struct {

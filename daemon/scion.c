@@ -67,8 +67,8 @@ struct scion_counters {
 #define X(n) uint64_t n;
 	SCION_COUNTERS(X)
 #undef X
-	uint64_t br[SCION_FWD__COUNT]; /* router drops by reason */
-	uint64_t rx[SCION_RX__COUNT];  /* end-host receive drops by reason */
+	uint64_t br[SCION_FWD__COUNT];	  /* router drops by reason */
+	uint64_t rx[SCION_FWD_RX__COUNT]; /* end-host receive drops by reason */
 };
 
 struct scion;
@@ -355,15 +355,15 @@ bool scion_tun_packet(struct scion *s, struct pbuf *b, int fam, const uint8_t *d
 		s->c.drop_no_path++;
 		goto out;
 	}
-	struct scion_encap en = {.src_ia = s->ia,
-				 .dst_ia = r->isd_as,
-				 .src = s->host,
-				 .port = c->scion.port,
-				 .path = &e->meta.raw};
+	struct scion_fwd_ip en = {.src_ia = s->ia,
+				  .dst_ia = r->isd_as,
+				  .src = s->host,
+				  .port = c->scion.port,
+				  .path = &e->meta.raw};
 	host_from_prefix(&r->host, &en.dst);
 	/* A per-flow label would need the 5-tuple; one label per path keeps order. */
 	en.flow = e->id;
-	ssize_t len = scion_encap_ip(&en, b->head, b->len, s->tx, sizeof(s->tx));
+	ssize_t len = scion_fwd_encap(&en, b->head, b->len, s->tx, sizeof(s->tx));
 	if (len < 0) {
 		s->c.drop_encap++;
 		goto out;
@@ -417,7 +417,7 @@ static void tun_deliver(struct scion *s, const uint8_t *pkt, size_t len, uint64_
 	s->c.rx_bytes += len;
 }
 
-static void echo_reply(struct scion *s, struct scion_rx *rx, const union sockaddr_any *from)
+static void echo_reply(struct scion *s, struct scion_fwd_rx *rx, const union sockaddr_any *from)
 {
 	struct scmp_msg m = rx->scmp;
 
@@ -428,7 +428,7 @@ static void echo_reply(struct scion *s, struct scion_rx *rx, const union sockadd
 	m.type = SCMP_ECHO_REPLY;
 	if (scion_hdr_reverse(&rx->h) < 0)
 		return;
-	ssize_t len = scion_scmp_build(&rx->h, &m, s->tx, sizeof(s->tx));
+	ssize_t len = scion_fwd_scmp(&rx->h, &m, s->tx, sizeof(s->tx));
 	if (len > 0 && send_to(s, s->lsock.fd, s->tx, (size_t)len, from) == 0)
 		s->c.scmp_tx_echo_reply++;
 }
@@ -453,10 +453,10 @@ static void probe_reply(struct scion *s, const struct scmp_msg *m)
 static void host_input(struct scion *s, const uint8_t *pkt, size_t len,
 		       const union sockaddr_any *from)
 {
-	struct scion_rx rx;
-	enum scion_rx_reason why;
+	struct scion_fwd_rx rx;
+	enum scion_fwd_rx_reason why;
 
-	if (scion_host_rx(pkt, len, s->ia, &s->host, s->n->conf.scion.port, &rx, &why) < 0) {
+	if (scion_fwd_host_rx(pkt, len, s->ia, &s->host, s->n->conf.scion.port, &rx, &why) < 0) {
 		s->c.rx[why]++;
 		return;
 	}
@@ -527,7 +527,8 @@ static struct scion_sock *link_by_ifid(struct scion *s, uint16_t ifid)
 static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, size_t len,
 			 const union sockaddr_any *from)
 {
-	struct scion_router r = {.ia = s->ia, .mac = &s->mac, .link_state = link_state, .ctx = s};
+	struct scion_fwd_router r = {
+	    .ia = s->ia, .mac = &s->mac, .link_state = link_state, .ctx = s};
 	struct scion_fwd_result *res = &s->res;
 	union sockaddr_any to;
 
@@ -535,7 +536,7 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 		s->c.drop_underlay_src++;
 		return;
 	}
-	if (scion_router_process(&r, pkt, len, in->ifid, now_unix(s), res) < 0) {
+	if (scion_fwd_process(&r, pkt, len, in->ifid, now_unix(s), res) < 0) {
 		s->c.br[SCION_FWD_bad_header]++;
 		return;
 	}
@@ -561,8 +562,8 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 			s->c.scmp_rate_limited++;
 			return;
 		}
-		ssize_t n = scion_scmp_error(&res->hdr, pkt, len, s->ia, &s->host, &res->scmp,
-					     in->ifid, s->tx, sizeof(s->tx));
+		ssize_t n = scion_fwd_scmp_error(&res->hdr, pkt, len, s->ia, &s->host, &res->scmp,
+						 in->ifid, s->tx, sizeof(s->tx));
 		if (n <= 0)
 			return;
 		to = in->ifid ? in->remote : *from;
@@ -674,7 +675,7 @@ static void send_probes(struct scion *s)
 		struct scmp_msg m = {.type = SCMP_ECHO_REQUEST, .data = data, .data_len = 4};
 		m.u.echo.id = s->listen_port;
 		m.u.echo.seq = ++s->probe_seq;
-		ssize_t len = scion_scmp_build(&h, &m, s->tx, sizeof(s->tx));
+		ssize_t len = scion_fwd_scmp(&h, &m, s->tx, sizeof(s->tx));
 		if (len < 0)
 			continue;
 		p->pending = true;
@@ -870,7 +871,7 @@ static const char *const br_names[] = {"scion_br_ok",
 };
 static const char *const rx_names[] = {"scion_rx_ok",
 #define X(n) "scion_" #n,
-				       SCION_RX_REASONS(X)
+				       SCION_FWD_RX_REASONS(X)
 #undef X
 };
 
@@ -883,7 +884,7 @@ size_t scion_counters_export(const struct scion *s, struct api_counter *out, siz
 		out[n++] = (struct api_counter){counter_names[i], v[i]};
 	for (size_t i = 1; i < SCION_FWD__COUNT && n < max; i++)
 		out[n++] = (struct api_counter){br_names[i], s->c.br[i]};
-	for (size_t i = 1; i < SCION_RX__COUNT && n < max; i++)
+	for (size_t i = 1; i < SCION_FWD_RX__COUNT && n < max; i++)
 		out[n++] = (struct api_counter){rx_names[i], s->c.rx[i]};
 	for (size_t i = 0; i < s->n_links && n < max; i++)
 		out[n++] = (struct api_counter){s->links[i].ctr_name, s->links[i].tx};

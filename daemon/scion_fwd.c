@@ -43,8 +43,8 @@ static int param_problem(struct scion_fwd_result *res, enum scion_fwd_reason why
 }
 
 /* Check expiry and the MAC of the current hop (spec §2.5 steps 3 and 7). */
-static int check_hop(const struct scion_router *r, struct scion_fwd_result *res, uint64_t now_ms,
-		     bool *ok)
+static int check_hop(const struct scion_fwd_router *r, struct scion_fwd_result *res,
+		     uint64_t now_ms, bool *ok)
 {
 	struct scion_hdr *h = &res->hdr;
 	int rc;
@@ -72,8 +72,8 @@ static int write_path(struct scion_hdr *h, uint8_t *pkt, size_t len)
 	return scion_path_encode(&h->path.scion, &w);
 }
 
-int scion_router_process(const struct scion_router *r, uint8_t *pkt, size_t len, uint16_t in_ifid,
-			 uint64_t now_ms, struct scion_fwd_result *res)
+int scion_fwd_process(const struct scion_fwd_router *r, uint8_t *pkt, size_t len, uint16_t in_ifid,
+		      uint64_t now_ms, struct scion_fwd_result *res)
 {
 	struct scion_hdr *h = &res->hdr;
 	struct scion_path *p = &h->path.scion;
@@ -183,7 +183,7 @@ uint16_t scion_fwd_host_port(const struct scion_hdr *h, const uint8_t *payload, 
 	return get_be16(ql4.data);
 }
 
-ssize_t scion_scmp_build(struct scion_hdr *h, const struct scmp_msg *m, uint8_t *out, size_t cap)
+ssize_t scion_fwd_scmp(struct scion_hdr *h, const struct scmp_msg *m, uint8_t *out, size_t cap)
 {
 	size_t ml = scmp_len(m), hl;
 	struct scmp_msg mm = *m;
@@ -204,9 +204,9 @@ ssize_t scion_scmp_build(struct scion_hdr *h, const struct scmp_msg *m, uint8_t 
 	return (ssize_t)(hl + ml);
 }
 
-ssize_t scion_scmp_error(const struct scion_hdr *at, const uint8_t *pkt, size_t len, uint64_t ia,
-			 const struct scion_host *src, const struct scmp_msg *m, uint16_t in_ifid,
-			 uint8_t *out, size_t cap)
+ssize_t scion_fwd_scmp_error(const struct scion_hdr *at, const uint8_t *pkt, size_t len,
+			     uint64_t ia, const struct scion_host *src, const struct scmp_msg *m,
+			     uint16_t in_ifid, uint8_t *out, size_t cap)
 {
 	struct scion_hdr h;
 	struct scion_l4 l4;
@@ -250,11 +250,11 @@ ssize_t scion_scmp_error(const struct scion_hdr *at, const uint8_t *pkt, size_t 
 		mm.data = pkt;
 		mm.data_len = MIN(len, SCMP_ERROR_MAX - fixed);
 	}
-	return scion_scmp_build(&h, &mm, out, cap);
+	return scion_fwd_scmp(&h, &mm, out, cap);
 }
 
-ssize_t scion_encap_ip(const struct scion_encap *e, const uint8_t *ip, size_t len, uint8_t *out,
-		       size_t cap)
+ssize_t scion_fwd_encap(const struct scion_fwd_ip *e, const uint8_t *ip, size_t len, uint8_t *out,
+			size_t cap)
 {
 	struct scion_hdr h;
 	size_t l4 = 8 + len, hl;
@@ -327,49 +327,49 @@ ssize_t scion_fwd_too_big(const uint8_t *pkt, size_t len, const uint8_t *src, ui
 	return n;
 }
 
-static int rx_fail(enum scion_rx_reason *why, enum scion_rx_reason r)
+static int rx_fail(enum scion_fwd_rx_reason *why, enum scion_fwd_rx_reason r)
 {
 	*why = r;
 	return -EBADMSG;
 }
 
-int scion_host_rx(const uint8_t *pkt, size_t len, uint64_t ia, const struct scion_host *host,
-		  uint16_t port, struct scion_rx *rx, enum scion_rx_reason *why)
+int scion_fwd_host_rx(const uint8_t *pkt, size_t len, uint64_t ia, const struct scion_host *host,
+		      uint16_t port, struct scion_fwd_rx *rx, enum scion_fwd_rx_reason *why)
 {
 	const char *w;
 	struct scion_l4 l4;
 	struct scion_udp u;
 
-	*why = SCION_RX_OK;
+	*why = SCION_FWD_RX_OK;
 	if (scion_parse(pkt, len, 0, &rx->h, &w) < 0)
-		return rx_fail(why, SCION_rx_bad_header);
+		return rx_fail(why, SCION_FWD_rx_bad_header);
 	if (rx->h.dst_ia != ia || rx->h.dst.type != host->type ||
 	    memcmp(rx->h.dst.addr, host->addr, host->len) != 0)
-		return rx_fail(why, SCION_rx_not_for_us);
+		return rx_fail(why, SCION_FWD_rx_not_for_us);
 	size_t hl = (size_t)rx->h.hdr_len * 4;
 	if (scion_l4_locate(rx->h.next_hdr, pkt + hl, len - hl, &l4, &w) < 0)
-		return rx_fail(why, SCION_rx_bad_header);
+		return rx_fail(why, SCION_FWD_rx_bad_header);
 	rx->proto = l4.proto;
 	switch (l4.proto) {
 	case SCION_PROTO_UDP:
 		if (scion_udp_parse(l4.data, l4.len, &u) < 0)
-			return rx_fail(why, SCION_rx_bad_header);
+			return rx_fail(why, SCION_FWD_rx_bad_header);
 		if (u.dport != port)
-			return rx_fail(why, SCION_rx_bad_port);
+			return rx_fail(why, SCION_FWD_rx_bad_port);
 		if (u.csum == 0 || scion_l4_checksum(&rx->h, SCION_PROTO_UDP, l4.data, l4.len) != 0)
-			return rx_fail(why, SCION_rx_bad_checksum);
+			return rx_fail(why, SCION_FWD_rx_bad_checksum);
 		rx->data = u.payload;
 		rx->data_len = u.payload_len;
 		return 0;
 	case SCION_PROTO_SCMP:
 		if (scion_l4_checksum(&rx->h, SCION_PROTO_SCMP, l4.data, l4.len) != 0)
-			return rx_fail(why, SCION_rx_bad_checksum);
+			return rx_fail(why, SCION_FWD_rx_bad_checksum);
 		if (scmp_parse(l4.data, l4.len, &rx->scmp) < 0)
-			return rx_fail(why, SCION_rx_bad_header);
+			return rx_fail(why, SCION_FWD_rx_bad_header);
 		rx->data = l4.data;
 		rx->data_len = l4.len;
 		return 0;
 	default:
-		return rx_fail(why, SCION_rx_unknown_proto);
+		return rx_fail(why, SCION_FWD_rx_unknown_proto);
 	}
 }

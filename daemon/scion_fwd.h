@@ -53,7 +53,7 @@ enum scion_fwd_verdict {
 };
 
 /* A border router's view of its AS. */
-struct scion_router {
+struct scion_fwd_router {
 	uint64_t ia;
 	struct scion_mac *mac; /* the AS forwarding key */
 	/* State of interface @ifid: 1 up, 0 down, -1 not one of ours. */
@@ -78,8 +78,8 @@ struct scion_fwd_result {
  * path in @pkt is updated in place (accumulator, pointers). Returns 0 (see res->verdict)
  * or -EIO when the MAC engine failed.
  */
-int scion_router_process(const struct scion_router *r, uint8_t *pkt, size_t len, uint16_t in_ifid,
-			 uint64_t now_ms, struct scion_fwd_result *res) WUR;
+int scion_fwd_process(const struct scion_fwd_router *r, uint8_t *pkt, size_t len, uint16_t in_ifid,
+		      uint64_t now_ms, struct scion_fwd_result *res) WUR;
 
 /**
  * The underlay port of a local host for a packet addressed to it (spec §6): the UDP
@@ -93,7 +93,7 @@ uint16_t scion_fwd_host_port(const struct scion_hdr *h, const uint8_t *payload, 
  * next_hdr, hdr_len and payload_len are set here) and message @m (its checksum computed
  * here). Returns the length or -EINVAL / -ENOSPC.
  */
-ssize_t scion_scmp_build(struct scion_hdr *h, const struct scmp_msg *m, uint8_t *out, size_t cap);
+ssize_t scion_fwd_scmp(struct scion_hdr *h, const struct scmp_msg *m, uint8_t *out, size_t cap);
 
 /**
  * The SCMP error @m (type, code, info) answering the packet @pkt (@len octets) whose
@@ -105,12 +105,12 @@ ssize_t scion_scmp_build(struct scion_hdr *h, const struct scmp_msg *m, uint8_t 
  * length, -EINVAL (no error is sent for an SCMP error, or the path cannot be reversed
  * or does not lead back through @in_ifid) or -ENOSPC.
  */
-ssize_t scion_scmp_error(const struct scion_hdr *at, const uint8_t *pkt, size_t len, uint64_t ia,
-			 const struct scion_host *src, const struct scmp_msg *m, uint16_t in_ifid,
-			 uint8_t *out, size_t cap);
+ssize_t scion_fwd_scmp_error(const struct scion_hdr *at, const uint8_t *pkt, size_t len,
+			     uint64_t ia, const struct scion_host *src, const struct scmp_msg *m,
+			     uint16_t in_ifid, uint8_t *out, size_t cap);
 
 /* One IP-in-SCION datagram to build (docs/scion.md: UDP/SCION, both ports @port). */
-struct scion_encap {
+struct scion_fwd_ip {
 	uint64_t src_ia, dst_ia;
 	struct scion_host src, dst;
 	uint16_t port;
@@ -123,8 +123,8 @@ struct scion_encap {
  * UDP header with the SCION checksum, the packet. Returns the total length, -EINVAL or
  * -EMSGSIZE (does not fit @cap).
  */
-ssize_t scion_encap_ip(const struct scion_encap *e, const uint8_t *ip, size_t len, uint8_t *out,
-		       size_t cap) WUR;
+ssize_t scion_fwd_encap(const struct scion_fwd_ip *e, const uint8_t *ip, size_t len, uint8_t *out,
+			size_t cap) WUR;
 
 /**
  * The ICMP "packet too big" answer (ICMPv6 type 2, RFC 4443 §3.2; ICMPv4 type 3 code 4
@@ -137,22 +137,22 @@ ssize_t scion_fwd_too_big(const uint8_t *pkt, size_t len, const uint8_t *src, ui
 			  uint8_t *out, size_t cap) WUR;
 
 /* Why an end host refused a received datagram. */
-#define SCION_RX_REASONS(X)                                                                        \
+#define SCION_FWD_RX_REASONS(X)                                                                    \
 	X(rx_bad_header)    /* unparsable SCION header or L4 */                                    \
 	X(rx_not_for_us)    /* destination ISD-AS or host is not ours */                           \
 	X(rx_bad_checksum)  /* UDP/SCMP checksum wrong or UDP checksum 0 */                        \
 	X(rx_bad_port)	    /* UDP to another port than ours */                                    \
 	X(rx_unknown_proto) /* neither UDP nor SCMP */
 
-enum scion_rx_reason {
-	SCION_RX_OK = 0,
-#define X(n) SCION_##n,
-	SCION_RX_REASONS(X)
+enum scion_fwd_rx_reason {
+	SCION_FWD_RX_OK = 0,
+#define X(n) SCION_FWD_##n,
+	SCION_FWD_RX_REASONS(X)
 #undef X
-	    SCION_RX__COUNT
+	    SCION_FWD_RX__COUNT
 };
 
-struct scion_rx {
+struct scion_fwd_rx {
 	struct scion_hdr h;
 	uint8_t proto;	     /* SCION_PROTO_UDP or SCION_PROTO_SCMP */
 	const uint8_t *data; /* UDP: the inner IP packet */
@@ -166,5 +166,5 @@ struct scion_rx {
  * (its payload is the inner packet) or SCMP with a correct checksum. Returns 0 with @rx
  * filled, or -EBADMSG with *@why set.
  */
-int scion_host_rx(const uint8_t *pkt, size_t len, uint64_t ia, const struct scion_host *host,
-		  uint16_t port, struct scion_rx *rx, enum scion_rx_reason *why) WUR;
+int scion_fwd_host_rx(const uint8_t *pkt, size_t len, uint64_t ia, const struct scion_host *host,
+		      uint16_t port, struct scion_fwd_rx *rx, enum scion_fwd_rx_reason *why) WUR;

@@ -45,13 +45,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static bool ready;
 	static struct scion_fwd_result res;
 	static struct scion_hdr h;
-	static struct scion_rx rx;
+	static struct scion_fwd_rx rx;
 	static const uint64_t ias[3] = {IA_A, IA_CORE, IA_B};
 	static const uint16_t ins[3] = {0, 2, 4};
 	static const struct scion_host me = {
 	    .type = SCION_HOST_IPV4, .len = 4, .addr = {10, 0, 0, 1}};
 	const char *why;
-	enum scion_rx_reason rwhy;
+	enum scion_fwd_rx_reason rwhy;
 
 	if (!ready) {
 		if (scion_mac_init(&macs[0], K0) || scion_mac_init(&macs[1], K1) ||
@@ -66,9 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = size - 1;
 	memcpy(pkt, data + 1, len);
 	memcpy(copy, pkt, len);
-	struct scion_router r = {.ia = ias[sel], .mac = &macs[sel], .link_state = links};
+	struct scion_fwd_router r = {.ia = ias[sel], .mac = &macs[sel], .link_state = links};
 
-	if (scion_router_process(&r, pkt, len, in, NOW_MS, &res) < 0)
+	if (scion_fwd_process(&r, pkt, len, in, NOW_MS, &res) < 0)
 		abort();
 	switch (res.verdict) {
 	case SCION_FWD_DROP:
@@ -89,8 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	if (res.verdict == SCION_FWD_ERROR) {
-		ssize_t n = scion_scmp_error(&res.hdr, copy, len, r.ia, &me, &res.scmp, in, err,
-					     sizeof(err));
+		ssize_t n = scion_fwd_scmp_error(&res.hdr, copy, len, r.ia, &me, &res.scmp, in, err,
+						 sizeof(err));
 		if (n > 0) {
 			if ((size_t)n > SCMP_ERROR_MAX || scion_parse(err, (size_t)n, 0, &h, &why))
 				abort();
@@ -103,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	}
-	if (scion_host_rx(copy, len, IA_B, &me, 30041, &rx, &rwhy) == 0 &&
+	if (scion_fwd_host_rx(copy, len, IA_B, &me, 30041, &rx, &rwhy) == 0 &&
 	    (rx.proto != SCION_PROTO_UDP && rx.proto != SCION_PROTO_SCMP))
 		abort();
 	return 0;

@@ -56,7 +56,7 @@ static int link_state(void *ctx, uint16_t ifid)
 struct br {
 	struct scion_mac mac;
 	struct links links;
-	struct scion_router r;
+	struct scion_fwd_router r;
 };
 
 static void br_init(struct br *b, uint64_t ia, const uint8_t key[16], int if1, int if2)
@@ -69,7 +69,7 @@ static void br_init(struct br *b, uint64_t ia, const uint8_t key[16], int if1, i
 		b->links.state[if1] = 1;
 	if (if2 > 0)
 		b->links.state[if2] = 1;
-	b->r = (struct scion_router){
+	b->r = (struct scion_fwd_router){
 	    .ia = ia, .mac = &b->mac, .link_state = link_state, .ctx = &b->links};
 }
 
@@ -94,7 +94,7 @@ TestSuite(scion_fwd, .init = setup, .fini = teardown);
 
 static void run(struct br *b, uint8_t *pkt, size_t len, uint16_t in, enum scion_fwd_verdict want)
 {
-	cr_assert_eq(scion_router_process(&b->r, pkt, len, in, NOW_MS, &res), 0);
+	cr_assert_eq(scion_fwd_process(&b->r, pkt, len, in, NOW_MS, &res), 0);
 	cr_assert_eq(res.verdict, want, "verdict %d reason %d, want %d", res.verdict, res.reason,
 		     want);
 }
@@ -180,7 +180,7 @@ Test(scion_fwd, wrong_key_is_bad_mac)
 	struct br wrong;
 
 	br_init(&wrong, IA_A, K1, 1, 0);
-	cr_assert_eq(scion_router_process(&wrong.r, pkt, len, 0, NOW_MS, &res), 0);
+	cr_assert_eq(scion_fwd_process(&wrong.r, pkt, len, 0, NOW_MS, &res), 0);
 	cr_assert_eq(res.verdict, SCION_FWD_ERROR);
 	cr_assert_eq(res.reason, SCION_FWD_bad_mac);
 	scion_mac_deinit(&wrong.mac);
@@ -195,14 +195,14 @@ Test(scion_fwd, error_branches)
 
 	memcpy(copy, pkt, len);
 	/* Expired: 6 h (ExpTime 63) after TS 1700000000. */
-	cr_assert_eq(scion_router_process(&r1.r, pkt, len, 0, 1700000000000ULL + 21600001ULL, &res),
+	cr_assert_eq(scion_fwd_process(&r1.r, pkt, len, 0, 1700000000000ULL + 21600001ULL, &res),
 		     0);
 	cr_assert_eq(res.verdict, SCION_FWD_ERROR);
 	cr_assert_eq(res.reason, SCION_FWD_expired);
 	cr_assert_eq(res.scmp.code, 52);
 	cr_assert_arr_eq(pkt, copy, len);
 	/* Just before expiry it passes. */
-	cr_assert_eq(scion_router_process(&r1.r, pkt, len, 0, 1700000000000ULL + 21599000ULL, &res),
+	cr_assert_eq(scion_fwd_process(&r1.r, pkt, len, 0, 1700000000000ULL + 21599000ULL, &res),
 		     0);
 	cr_assert_eq(res.verdict, SCION_FWD_FORWARD);
 	memcpy(pkt, copy, len);
@@ -250,7 +250,7 @@ Test(scion_fwd, truncation_and_garbage)
 
 	for (size_t n = 0; n < len; n++) {
 		memcpy(buf, pkt, n);
-		cr_assert_eq(scion_router_process(&r1.r, buf, n, 0, NOW_MS, &res), 0);
+		cr_assert_eq(scion_fwd_process(&r1.r, buf, n, 0, NOW_MS, &res), 0);
 		cr_assert_eq(res.verdict, SCION_FWD_DROP, "length %zu", n);
 		cr_assert_eq(res.reason, SCION_FWD_bad_header);
 		cr_assert_arr_eq(buf, pkt, n);
@@ -258,12 +258,12 @@ Test(scion_fwd, truncation_and_garbage)
 	/* A singleton non-peering segment (SegLen [1,...]) is refused (spec §2.5 step 1). */
 	memcpy(buf, pkt, len);
 	buf[38] = 0x10; /* Seg0Len 1, Seg1Len 2 -> one hop less than the packet carries */
-	cr_assert_eq(scion_router_process(&r1.r, buf, len, 0, NOW_MS, &res), 0);
+	cr_assert_eq(scion_fwd_process(&r1.r, buf, len, 0, NOW_MS, &res), 0);
 	cr_assert_eq(res.verdict, SCION_FWD_DROP); /* the lengths no longer add up */
 	/* Seg0Len 1, Seg1Len 3: consistent lengths, but a singleton segment: 48 at the path. */
 	buf[38] = 0x10;
 	buf[39] = 0xc0;
-	cr_assert_eq(scion_router_process(&r1.r, buf, len, 0, NOW_MS, &res), 0);
+	cr_assert_eq(scion_fwd_process(&r1.r, buf, len, 0, NOW_MS, &res), 0);
 	cr_assert_eq(res.verdict, SCION_FWD_ERROR);
 	cr_assert_eq(res.reason, SCION_FWD_bad_header);
 	cr_assert_eq(res.scmp.code, 48);
@@ -272,7 +272,7 @@ Test(scion_fwd, truncation_and_garbage)
 	/* Empty path type: not for a border router. */
 	size_t elen;
 	uint8_t *e = read_bin(VEC("empty-udp.bin"), &elen);
-	cr_assert_eq(scion_router_process(&r1.r, e, elen, 0, NOW_MS, &res), 0);
+	cr_assert_eq(scion_fwd_process(&r1.r, e, elen, 0, NOW_MS, &res), 0);
 	cr_assert_eq(res.verdict, SCION_FWD_DROP);
 	cr_assert_eq(res.reason, SCION_FWD_bad_header);
 	free(e);
@@ -294,12 +294,12 @@ Test(scion_fwd, scmp_error_travels_back)
 	rc.links.state[3] = 0;
 	run(&rc, pkt, len, 2, SCION_FWD_ERROR);
 	cr_assert_eq(res.reason, SCION_FWD_if_down);
-	ssize_t n = scion_scmp_error(&res.hdr, pkt, len, IA_CORE, &core_host, &res.scmp, 2, err,
-				     sizeof(err));
+	ssize_t n = scion_fwd_scmp_error(&res.hdr, pkt, len, IA_CORE, &core_host, &res.scmp, 2, err,
+					 sizeof(err));
 	cr_assert_gt(n, 0);
 	/* Not through an interface the path does not use. */
-	cr_assert_eq(scion_scmp_error(&res.hdr, pkt, len, IA_CORE, &core_host, &res.scmp, 4, err,
-				      sizeof(err)),
+	cr_assert_eq(scion_fwd_scmp_error(&res.hdr, pkt, len, IA_CORE, &core_host, &res.scmp, 4,
+					  err, sizeof(err)),
 		     -EINVAL);
 	cr_assert_gt(n, 0);
 	cr_assert_eq(scion_parse(err, (size_t)n, 0, &h, &why), 0, "%s", why);
@@ -322,7 +322,7 @@ Test(scion_fwd, scmp_error_travels_back)
 	struct scion_hdr at;
 	cr_assert_eq(scion_parse(err, (size_t)n, 0, &at, &why), 0);
 	cr_assert_eq(
-	    scion_scmp_error(&at, err, (size_t)n, IA_A, &core_host, &res.scmp, 0, pkt, len),
+	    scion_fwd_scmp_error(&at, err, (size_t)n, IA_A, &core_host, &res.scmp, 0, pkt, len),
 	    -EINVAL);
 	free(pkt);
 }
@@ -342,9 +342,9 @@ Test(scion_fwd, scmp_error_quote_is_capped)
 	/* The offending packet followed by 1900 more octets: only 1232 in all go back. */
 	pkt = realloc(pkt, 2048);
 	memset(pkt + len, 0xab, 2048 - len);
-	ssize_t n = scion_scmp_error(&h, pkt, 2048, IA_A, &me, &m, 0, out, sizeof(out));
+	ssize_t n = scion_fwd_scmp_error(&h, pkt, 2048, IA_A, &me, &m, 0, out, sizeof(out));
 	cr_assert_eq(n, SCMP_ERROR_MAX);
-	cr_assert_eq(scion_scmp_error(&h, pkt, 2048, IA_A, &me, &m, 0, out, 100), -ENOSPC);
+	cr_assert_eq(scion_fwd_scmp_error(&h, pkt, 2048, IA_A, &me, &m, 0, out, 100), -ENOSPC);
 	free(pkt);
 }
 
@@ -363,11 +363,11 @@ static struct scion_path test_path(void)
 Test(scion_fwd, encap_through_routers_and_decap)
 {
 	struct scion_path p = test_path();
-	struct scion_encap e = {
+	struct scion_fwd_ip e = {
 	    .src_ia = IA_A, .dst_ia = IA_B, .port = 30041, .flow = 7, .path = &p};
 	uint8_t ip[60], out[512];
-	struct scion_rx rx;
-	enum scion_rx_reason why;
+	struct scion_fwd_rx rx;
+	enum scion_fwd_rx_reason why;
 
 	e.src = (struct scion_host){.type = SCION_HOST_IPV4, .len = 4, .addr = {203, 0, 113, 6}};
 	e.dst = (struct scion_host){
@@ -376,45 +376,45 @@ Test(scion_fwd, encap_through_routers_and_decap)
 		ip[i] = (uint8_t)(i * 7);
 	ip[0] = 0x45;
 	p.curr_hf = 2; /* reset by the encapsulation */
-	ssize_t n = scion_encap_ip(&e, ip, sizeof(ip), out, sizeof(out));
+	ssize_t n = scion_fwd_encap(&e, ip, sizeof(ip), out, sizeof(out));
 	cr_assert_gt(n, 0);
 	run(&r1, out, (size_t)n, 0, SCION_FWD_FORWARD);
 	run(&rc, out, (size_t)n, 2, SCION_FWD_FORWARD);
 	run(&r4, out, (size_t)n, 4, SCION_FWD_DELIVER);
 	cr_assert_eq(res.port, 30041);
 	cr_assert_eq(res.host.type, SCION_HOST_IPV6);
-	cr_assert_eq(scion_host_rx(out, (size_t)n, IA_B, &e.dst, 30041, &rx, &why), 0);
+	cr_assert_eq(scion_fwd_host_rx(out, (size_t)n, IA_B, &e.dst, 30041, &rx, &why), 0);
 	cr_assert_eq(rx.proto, SCION_PROTO_UDP);
 	cr_assert_eq(rx.data_len, sizeof(ip));
 	cr_assert_arr_eq(rx.data, ip, sizeof(ip));
 	cr_assert_eq(rx.h.flow, 7);
 	cr_assert_eq(rx.h.src_ia, IA_A);
 	/* Receive-side refusals. */
-	cr_assert_eq(scion_host_rx(out, (size_t)n, IA_A, &e.dst, 30041, &rx, &why), -EBADMSG);
-	cr_assert_eq(why, SCION_rx_not_for_us);
-	cr_assert_eq(scion_host_rx(out, (size_t)n, IA_B, &e.src, 30041, &rx, &why), -EBADMSG);
-	cr_assert_eq(why, SCION_rx_not_for_us);
-	cr_assert_eq(scion_host_rx(out, (size_t)n, IA_B, &e.dst, 30042, &rx, &why), -EBADMSG);
-	cr_assert_eq(why, SCION_rx_bad_port);
+	cr_assert_eq(scion_fwd_host_rx(out, (size_t)n, IA_A, &e.dst, 30041, &rx, &why), -EBADMSG);
+	cr_assert_eq(why, SCION_FWD_rx_not_for_us);
+	cr_assert_eq(scion_fwd_host_rx(out, (size_t)n, IA_B, &e.src, 30041, &rx, &why), -EBADMSG);
+	cr_assert_eq(why, SCION_FWD_rx_not_for_us);
+	cr_assert_eq(scion_fwd_host_rx(out, (size_t)n, IA_B, &e.dst, 30042, &rx, &why), -EBADMSG);
+	cr_assert_eq(why, SCION_FWD_rx_bad_port);
 	for (size_t i = (size_t)n - sizeof(ip) - 8 + 6; i < (size_t)n; i++) {
 		out[i] ^= 0x10;
-		cr_assert_eq(scion_host_rx(out, (size_t)n, IA_B, &e.dst, 30041, &rx, &why),
+		cr_assert_eq(scion_fwd_host_rx(out, (size_t)n, IA_B, &e.dst, 30041, &rx, &why),
 			     -EBADMSG);
-		cr_assert_eq(why, SCION_rx_bad_checksum, "byte %zu", i);
+		cr_assert_eq(why, SCION_FWD_rx_bad_checksum, "byte %zu", i);
 		out[i] ^= 0x10;
 	}
 	for (size_t k = 0; k < (size_t)n; k++) {
-		cr_assert_eq(scion_host_rx(out, k, IA_B, &e.dst, 30041, &rx, &why), -EBADMSG);
-		cr_assert_eq(why, SCION_rx_bad_header, "length %zu", k);
+		cr_assert_eq(scion_fwd_host_rx(out, k, IA_B, &e.dst, 30041, &rx, &why), -EBADMSG);
+		cr_assert_eq(why, SCION_FWD_rx_bad_header, "length %zu", k);
 	}
 	/* A zero UDP checksum is refused. */
 	size_t ck = (size_t)n - sizeof(ip) - 2;
 	out[ck] = out[ck + 1] = 0;
-	cr_assert_eq(scion_host_rx(out, (size_t)n, IA_B, &e.dst, 30041, &rx, &why), -EBADMSG);
-	cr_assert_eq(why, SCION_rx_bad_checksum);
+	cr_assert_eq(scion_fwd_host_rx(out, (size_t)n, IA_B, &e.dst, 30041, &rx, &why), -EBADMSG);
+	cr_assert_eq(why, SCION_FWD_rx_bad_checksum);
 	/* Too small an output buffer. */
-	cr_assert_eq(scion_encap_ip(&e, ip, sizeof(ip), out, 100), -EMSGSIZE);
-	cr_assert_eq(scion_encap_ip(&e, ip, sizeof(ip), out, (size_t)n - 1), -EMSGSIZE);
+	cr_assert_eq(scion_fwd_encap(&e, ip, sizeof(ip), out, 100), -EMSGSIZE);
+	cr_assert_eq(scion_fwd_encap(&e, ip, sizeof(ip), out, (size_t)n - 1), -EMSGSIZE);
 }
 
 Test(scion_fwd, echo_round_trip_and_ports)
@@ -422,8 +422,8 @@ Test(scion_fwd, echo_round_trip_and_ports)
 	struct scion_path p = test_path();
 	struct scion_hdr h;
 	uint8_t out[512], data[4] = {0, 0, 0, 9};
-	struct scion_rx rx;
-	enum scion_rx_reason why;
+	struct scion_fwd_rx rx;
+	enum scion_fwd_rx_reason why;
 	struct scmp_msg m = {.type = SCMP_ECHO_REQUEST, .data = data, .data_len = 4};
 
 	memset(&h, 0, sizeof(h));
@@ -436,34 +436,35 @@ Test(scion_fwd, echo_round_trip_and_ports)
 	h.path.scion = p;
 	m.u.echo.id = 31000;
 	m.u.echo.seq = 5;
-	ssize_t n = scion_scmp_build(&h, &m, out, sizeof(out));
+	ssize_t n = scion_fwd_scmp(&h, &m, out, sizeof(out));
 	cr_assert_gt(n, 0);
 	run(&r1, out, (size_t)n, 0, SCION_FWD_FORWARD);
 	run(&rc, out, (size_t)n, 2, SCION_FWD_FORWARD);
 	run(&r4, out, (size_t)n, 4, SCION_FWD_DELIVER);
 	cr_assert_eq(res.port, SCION_FWD_DEFAULT_PORT); /* requests go to 30041 */
-	cr_assert_eq(scion_host_rx(out, (size_t)n, IA_B, &h.dst, 1, &rx, &why), 0);
+	cr_assert_eq(scion_fwd_host_rx(out, (size_t)n, IA_B, &h.dst, 1, &rx, &why), 0);
 	cr_assert_eq(rx.proto, SCION_PROTO_SCMP);
 	cr_assert_eq(rx.scmp.u.echo.seq, 5);
 	/* The reply on the reversed path goes back to the identifier's port. */
 	struct scmp_msg r = rx.scmp;
 	r.type = SCMP_ECHO_REPLY;
 	cr_assert_eq(scion_hdr_reverse(&rx.h), 0);
-	n = scion_scmp_build(&rx.h, &r, out, sizeof(out));
+	n = scion_fwd_scmp(&rx.h, &r, out, sizeof(out));
 	cr_assert_gt(n, 0);
 	run(&r4, out, (size_t)n, 0, SCION_FWD_FORWARD);
 	run(&rc, out, (size_t)n, 3, SCION_FWD_FORWARD);
 	run(&r1, out, (size_t)n, 1, SCION_FWD_DELIVER);
 	cr_assert_eq(res.port, 31000);
-	cr_assert_eq(scion_host_rx(out, (size_t)n, IA_A, &h.src, 1, &rx, &why), 0);
+	cr_assert_eq(scion_fwd_host_rx(out, (size_t)n, IA_A, &h.src, 1, &rx, &why), 0);
 	cr_assert_eq(rx.scmp.type, SCMP_ECHO_REPLY);
 	cr_assert_arr_eq(rx.scmp.data, data, 4);
 	/* A flipped bit anywhere in the SCMP message fails its checksum. */
 	size_t hl = (size_t)rx.h.hdr_len * 4;
 	for (size_t i = hl; i < (size_t)n; i++) {
 		out[i] ^= 0x01;
-		cr_assert_eq(scion_host_rx(out, (size_t)n, IA_A, &h.src, 1, &rx, &why), -EBADMSG);
-		cr_assert_eq(why, SCION_rx_bad_checksum, "byte %zu", i);
+		cr_assert_eq(scion_fwd_host_rx(out, (size_t)n, IA_A, &h.src, 1, &rx, &why),
+			     -EBADMSG);
+		cr_assert_eq(why, SCION_FWD_rx_bad_checksum, "byte %zu", i);
 		out[i] ^= 0x01;
 	}
 }
