@@ -294,6 +294,7 @@ static const struct key_def scion_keys[] = {
     {CK("ifdown_hold", K_UINT, scion.ifdown_hold), .min = 0, .max = 3600000,
      .aux = offsetof(struct conf, scion.has_ifdown_hold)},
     {CK("scmp_rate_limit", K_UINT, scion.scmp_rate_limit), .min = 0, .max = 1000000},
+    {CK("keepalive", K_UINT, scion.keepalive), .min = 0, .max = 60000},
 };
 
 static const struct key_def scion_route_keys[] = {

@@ -222,6 +222,7 @@ struct conf {
 		uint32_t ifdown_hold; /* ms */
 		bool has_ifdown_hold;
 		uint32_t scmp_rate_limit;   /* SCMP errors per second, router */
+		uint32_t keepalive;	    /* router: ms between link keepalives, 0 = off */
 		uint32_t seen;
 	} scion;
 	struct conf_scion_route *scion_routes;

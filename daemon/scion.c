@@ -61,6 +61,9 @@
 	X(br_forwarded)                                                                            \
 	X(br_delivered)                                                                            \
 	X(scmp_tx)                                                                                 \
+	X(keepalive_tx)                                                                            \
+	X(keepalive_rx)                                                                            \
+	X(link_lost)                                                                               \
 	X(scmp_rate_limited)
 
 struct scion_counters {
@@ -85,6 +88,8 @@ struct scion_sock {
 	char name[CONF_NAME_MAX + 1];
 	char ctr_name[CONF_NAME_MAX + 24];
 	uint64_t tx;
+	bool alive;	     /* keepalives (or any datagram) heard within 3 intervals */
+	uint64_t last_rx_ms; /* loop time of the last datagram from remote */
 	bool io_ready;
 	struct udp_rx rx;   /* recvmmsg slots */
 	struct udp_txq txq; /* sendmmsg queue, flushed after each receive batch */
@@ -510,7 +515,7 @@ static int link_state(void *ctx, uint16_t ifid)
 
 	for (size_t i = 0; i < s->n_links; i++) {
 		if (s->links[i].ifid == ifid)
-			return s->links[i].up ? 1 : 0;
+			return s->links[i].up && s->links[i].alive ? 1 : 0;
 	}
 	return -1;
 }
@@ -524,6 +529,33 @@ static struct scion_sock *link_by_ifid(struct scion *s, uint16_t ifid)
 	return NULL;
 }
 
+/*
+ * The link keepalive between two omnid border routers (docs/scion.md): 8 octets whose
+ * first nibble (15) is no SCION version, so it can never be taken for a SCION packet.
+ */
+static const uint8_t br_keepalive[8] = {0xff, 'O', 'M', 'N', 'I', '-', 'K', 'A'};
+
+static void send_keepalives(struct scion *s)
+{
+	uint64_t now = uv_now(s->n->loop);
+	uint64_t dead = 3ULL * s->n->conf.scion.keepalive;
+
+	for (size_t i = 0; i < s->n_links; i++) {
+		struct scion_sock *l = &s->links[i];
+		queue(s, l, br_keepalive, sizeof(br_keepalive), &l->remote);
+		s->c.keepalive_tx++;
+		if (l->alive && now - l->last_rx_ms > dead) {
+			l->alive = false;
+			s->c.link_lost++;
+			log_warn(LOG_GRP_SCION,
+				 "link %s (interface %u): no keepalive for %llu ms, answering "
+				 "SCMP External Interface Down",
+				 l->name, l->ifid, (unsigned long long)dead);
+		}
+	}
+	flush_all(s);
+}
+
 static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, size_t len,
 			 const union sockaddr_any *from)
 {
@@ -532,9 +564,21 @@ static void router_input(struct scion *s, struct scion_sock *in, uint8_t *pkt, s
 	struct scion_fwd_result *res = &s->res;
 	union sockaddr_any to;
 
-	if (in->ifid && !addr_equal(from, &in->remote)) {
-		s->c.drop_underlay_src++;
-		return;
+	if (in->ifid) {
+		if (!addr_equal(from, &in->remote)) {
+			s->c.drop_underlay_src++;
+			return;
+		}
+		in->last_rx_ms = uv_now(s->n->loop);
+		if (!in->alive) {
+			in->alive = true;
+			log_info(LOG_GRP_SCION, "link %s (interface %u): neighbor heard again",
+				 in->name, in->ifid);
+		}
+		if (len == sizeof(br_keepalive) && memcmp(pkt, br_keepalive, len) == 0) {
+			s->c.keepalive_rx++;
+			return;
+		}
 	}
 	if (scion_fwd_process(&r, pkt, len, in->ifid, now_unix(s), res) < 0) {
 		s->c.br[SCION_FWD_bad_header]++;
@@ -690,7 +734,26 @@ static void send_probes(struct scion *s)
 
 static void on_timer(uv_timer_t *t)
 {
-	send_probes(t->data);
+	struct scion *s = t->data;
+
+	if (s->role == CONF_SCION_ROUTER)
+		send_keepalives(s);
+	else
+		send_probes(s);
+}
+
+static void timer_set(struct scion *s, uint32_t interval_ms)
+{
+	if (s->timer_active)
+		uv_timer_stop(&s->timer);
+	if (!interval_ms)
+		return;
+	if (!s->timer_active) {
+		uv_timer_init(s->n->loop, &s->timer);
+		s->timer.data = s;
+		s->timer_active = true;
+	}
+	uv_timer_start(&s->timer, on_timer, interval_ms, interval_ms);
 }
 
 static int apply_conf(struct scion *s)
@@ -717,7 +780,14 @@ static int apply_conf(struct scion *s)
 			snprintf(s->links[i].name, sizeof(s->links[i].name), "%s", l->name);
 			snprintf(s->links[i].ctr_name, sizeof(s->links[i].ctr_name),
 				 "scion_link_%s_tx", l->name);
+			/* Without keepalives a link is taken as alive; with them it must be heard.
+			 */
+			if (!c->scion.keepalive || !s->timer_active) {
+				s->links[i].alive = true;
+				s->links[i].last_rx_ms = uv_now(s->n->loop);
+			}
 		}
+		timer_set(s, c->scion.keepalive);
 		return 0;
 	}
 	struct scion_paths *ps = load_paths(c);
@@ -733,17 +803,7 @@ static int apply_conf(struct scion *s)
 	s->n_active = 0;
 	for (size_t i = 0; i < c->n_scion_routes; i++)
 		pick(s, c->scion_routes[i].isd_as, now_unix(s));
-	if (s->timer_active)
-		uv_timer_stop(&s->timer);
-	if (c->scion.probe_interval) {
-		if (!s->timer_active) {
-			uv_timer_init(s->n->loop, &s->timer);
-			s->timer.data = s;
-			s->timer_active = true;
-		}
-		uv_timer_start(&s->timer, on_timer, c->scion.probe_interval,
-			       c->scion.probe_interval);
-	}
+	timer_set(s, c->scion.probe_interval);
 	return 0;
 }
 

@@ -189,7 +189,7 @@ EOC
 }
 # scion_br NAME IA INTERNAL KEYLINE, then scion_link NAME LNAME IFID LOCAL REMOTE
 scion_br() {
-	printf '\n[scion]\nrole = router\nisd_as = %s\nlisten = %s\n%s\n' "$2" "$3" "$4" \
+	printf '\n[scion]\nrole = router\nisd_as = %s\nlisten = %s\nkeepalive = 100\n%s\n' "$2" "$3" "$4" \
 		>>"$T_DIR/$1/omnid.conf"
 }
 scion_link() {
@@ -310,7 +310,25 @@ t0=$(date +%s%N)
 i=0; while [ "$(active h1)" != via2 ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "h1 did not return to via2"; sleep 0.1; done
 info "returned to via2 after $(( ($(date +%s%N) - t0) / 1000000 )) ms (hold 2000 + hysteresis 1000)"
 
-# Cut the active link: probe loss moves the traffic to via3.
+# Loss only the end hosts see (nftables drops b2 -> b4 datagrams over 100 octets; the BR
+# keepalives pass): h1's probes on via2 get lost and it fails over after 2 losses.
+if nx b2 nft add table inet scl 2>/dev/null; then
+	nx b2 nft add chain inet scl out '{ type filter hook output priority 0; }'
+	nx b2 nft add rule inet scl out ip daddr 10.24.0.2 meta length gt 100 drop
+	l0=$(c h1 scion_probes_lost); t0=$(date +%s%N)
+	i=0; while [ "$(active h1)" != via3 ]; do i=$((i + 1)); [ $i -gt 200 ] && fail "no failover on probe loss"; sleep 0.02; done
+	info "probe loss -> failover in $(( ($(date +%s%N) - t0) / 1000000 )) ms, $(( $(c h1 scion_probes_lost) - l0 )) probes lost"
+	[ "$(c b1 scion_link_lost)" = 0 ] || fail "keepalives were dropped too"
+	nx h1 ping -q -c 3 -i 0.1 -W 2 10.104.0.1 >/dev/null || fail "ping after probe-loss failover"
+	nx b2 nft delete table inet scl
+	i=0; while [ "$(active h1)" != via2 ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "h1 did not return to via2 after the loss"; sleep 0.1; done
+else
+	info "nft unavailable: probe-loss failover not exercised"
+fi
+
+# Cut the active link: b1 misses b2's keepalives (100 ms, 3 missed) and answers SCMP 5,
+# or h1's probes get lost; either moves the traffic to via3.
+k0=$(c h1 scion_scmp_rx_ifdown)
 nx h1 ping -q -i 0.05 -w 8 10.104.0.1 >/dev/null 2>&1 &
 PING=$!
 sleep 0.5
@@ -320,7 +338,9 @@ i=0; while [ "$(active h1)" != via3 ]; do i=$((i + 1)); [ $i -gt 200 ] && fail "
 y0=$(c b1 scion_link_l13_tx)
 while [ "$(c b1 scion_link_l13_tx)" = "$y0" ]; do sleep 0.01; done
 t1=$(date +%s%N)
-info "link cut -> first packet on via3: $(( (t1 - t0) / 1000000 )) ms (probe 300 ms, loss threshold 2)"
+[ "$(c b1 scion_link_lost)" -ge 1 ] || fail "b1 did not notice the dead link"
+[ "$(c h1 scion_scmp_rx_ifdown)" -gt "$k0" ] || fail "h1 got no SCMP 5 for the dead link"
+info "link cut -> first packet on via3: $(( (t1 - t0) / 1000000 )) ms (BR keepalive 100 ms x 3)"
 echo "scion failover ms: $(( (t1 - t0) / 1000000 ))"
 kill "$PING" 2>/dev/null || true
 wait "$PING" 2>/dev/null || true

@@ -1779,11 +1779,12 @@ Test(conf, scion_router_keys)
 					0x43, 0x1c, 0x1f, 0x17, 0x6b, 0x69, 0x01, 0xe5 };
 	static const uint8_t raw[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 
-	expect_ok(SCION_ROUTER "master_key = WBwuhjeRhrAyNMQnc7cxfw==\n"
+	expect_ok(SCION_ROUTER "master_key = WBwuhjeRhrAyNMQnc7cxfw==\nkeepalive = 100\n"
 			       "[scion.link.up]\nifid = 7\nlocal = 10.9.0.1:50000\n"
 			       "remote = 10.9.0.2:50000\nup = no\nneighbor_isd_as = 1-ff00:0:111\n");
 	cr_assert(c.scion.has_forwarding_key);
 	cr_assert_arr_eq(c.scion.forwarding_key, k1, 16);
+	cr_assert_eq(c.scion.keepalive, 100);
 	cr_assert_eq(c.n_scion_links, 1);
 	cr_assert_eq(c.scion_links[0].ifid, 7);
 	cr_assert_not(c.scion_links[0].up);
@@ -1811,6 +1812,7 @@ Test(conf, scion_errors)
 	expect_err(NODE "[scion]\nprefer = a b\n", 6, "has spaces");
 	expect_err(NODE "[scion]\nprefer = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 6, "longer than 31");
 	expect_err(NODE "[scion]\nloss_threshold = 0\n", 6, "out of range 1..1000");
+	expect_err(NODE "[scion]\nkeepalive = 60001\n", 6, "out of range 0..60000");
 	expect_err(NODE "[scion]\nrole = host\nrole = host\n", 7, "set more than once");
 	expect_err(NODE "[scion]\nrole = host\n", 0, "'isd_as = <ISD-AS>' is required");
 	expect_err(NODE "[scion]\nrole = host\nisd_as = 1-1\n", 0, "'listen");
