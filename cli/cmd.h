@@ -38,6 +38,7 @@ int cmd_genkey(int argc, char **argv, const struct cli_opts *o);
 int cmd_pubkey(int argc, char **argv, const struct cli_opts *o);
 int cmd_status(int argc, char **argv, const struct cli_opts *o);
 int cmd_hosts(int argc, char **argv, const struct cli_opts *o);
+int cmd_paths(int argc, char **argv, const struct cli_opts *o);
 int cmd_decode(int argc, char **argv, const struct cli_opts *o);
 
 int cmd_token(int argc, char **argv, const struct cli_opts *o);

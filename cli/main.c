@@ -29,6 +29,7 @@ static const struct cli_cmd commands[] = {
     {"dns", cmd_dns, "names [--json]", "the overlay zone's names"},
     {"shutdown", cmd_shutdown, "", "stop omnid"},
     {"token", cmd_token, "inspect JWT|-", "explain an Agentic JWT (local, no daemon)"},
+    {"paths", cmd_paths, "[--json]", "show the SCION paths per destination, the active one"},
     {"genkey", cmd_genkey, "", "print a new private key (base64 Ed25519 seed)"},
     {"pubkey", cmd_pubkey, "", "read a private key on stdin, print its public key"},
     {"decode", cmd_decode, "ipv6 [HEX]", "an IPv6 packet's extension headers and policy (JSON)"},

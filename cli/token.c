@@ -45,7 +45,7 @@ static const struct token_op ops[] = {
     {"POST", "/v1/reload", "omnictl reload"},
     {"GET", "/v1/metrics", "omnictl metrics"},
     {"GET", "/v1/audit", "omnictl audit"},
-    {"GET", "/v1/paths", "(no command yet)"},
+    {"GET", "/v1/paths", "omnictl paths"},
     {"GET", "/v1/dns/names", "omnictl dns names"},
     {"PUT", "/v1/dns/names/{name}", "(no command yet)"},
     {"DELETE", "/v1/dns/names/{name}", "(no command yet)"},

@@ -15,8 +15,10 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "conf_scion.h"
 #include "keys.h"
 #include "omni_wire.h"
+#include "scion_paths.h"
 
 /* Defaults of spec/omni-aero.md §5.14 not already in omni_wire.h. */
 #define DEF_PRIVATE_KEY_FILE "/etc/omnid/private.key"
@@ -63,6 +65,10 @@ enum key_type {
 	K_CHECKSUM, /* list of uint8_t[32] from 64 lowercase hex */
 	K_SCOPES,   /* uint32_t JWS_SCOPE_* mask (jws_scope_parse), bool at aux */
 	K_STRLIST,  /* list of heap strings, K_TEXT rules, at most max characters */
+	K_ISDAS,    /* uint64_t SCION ISD-AS ("1-ff00:0:110"), neither part 0, bool at aux */
+	K_KEY16,    /* uint8_t[16] from base64 (24 characters), bool at aux */
+	K_IP,	    /* struct prefix: one IPv4 or IPv6 address without a length, bool at aux */
+	K_SCIONROLE, /* enum conf_scion_role: host or router */
 };
 
 struct key_def {
@@ -87,6 +93,9 @@ enum section_kind {
 	SEC_EHFILTER_EXIT,
 	SEC_ISSUER,
 	SEC_AGENT,
+	SEC_SCION,
+	SEC_SCION_ROUTE,
+	SEC_SCION_LINK,
 };
 
 struct section_def {
@@ -256,6 +265,53 @@ static const struct key_def underlay_keys[] = {
     {UK("offload", K_BOOL, offload)},
 };
 
+/* docs/scion.md. */
+#define RK(n, t, m)                                                                                \
+	.name = (n), .type = (t), .off = offsetof(struct conf_scion_route, m),                     \
+	.size = FSZ(struct conf_scion_route, m)
+#define LK(n, t, m)                                                                                \
+	.name = (n), .type = (t), .off = offsetof(struct conf_scion_link, m),                      \
+	.size = FSZ(struct conf_scion_link, m)
+
+static const struct key_def scion_keys[] = {
+    {CK("role", K_SCIONROLE, scion.role)},
+    {CK("isd_as", K_ISDAS, scion.isd_as), .aux = offsetof(struct conf, scion.has_isd_as)},
+    {CK("listen", K_LISTEN, scion.listen), .aux = offsetof(struct conf, scion.has_listen)},
+    {CK("host", K_IP, scion.host), .aux = offsetof(struct conf, scion.has_host)},
+    {CK("forwarding_key", K_KEY16, scion.forwarding_key),
+     .aux = offsetof(struct conf, scion.has_forwarding_key)},
+    {CK("master_key", K_KEY16, scion.master_key), .aux = offsetof(struct conf, scion.has_master_key)},
+    {CK("path_file", K_PATH, scion.path_file)},
+    {CK("first_hop", K_LISTEN, scion.first_hop), .aux = offsetof(struct conf, scion.has_first_hop)},
+    {CK("port", K_UINT, scion.port), .min = 1, .max = 65535},
+    {CK("probe_interval", K_UINT, scion.probe_interval), .min = 0, .max = 3600000},
+    {CK("prefer", K_STRLIST, scion.prefer), .max = SCION_PATHS_NAME_MAX - 1,
+     .aux = offsetof(struct conf, scion.n_prefer)},
+    {CK("hysteresis", K_UINT, scion.hysteresis), .min = 0, .max = 3600000,
+     .aux = offsetof(struct conf, scion.has_hysteresis)},
+    {CK("loss_threshold", K_UINT, scion.loss_threshold), .min = 1, .max = 1000,
+     .aux = offsetof(struct conf, scion.has_loss_threshold)},
+    {CK("ifdown_hold", K_UINT, scion.ifdown_hold), .min = 0, .max = 3600000,
+     .aux = offsetof(struct conf, scion.has_ifdown_hold)},
+    {CK("scmp_rate_limit", K_UINT, scion.scmp_rate_limit), .min = 0, .max = 1000000},
+    {CK("keepalive", K_UINT, scion.keepalive), .min = 0, .max = 60000},
+};
+
+static const struct key_def scion_route_keys[] = {
+    {RK("isd_as", K_ISDAS, isd_as), .aux = offsetof(struct conf_scion_route, has_isd_as)},
+    {RK("host", K_IP, host), .aux = offsetof(struct conf_scion_route, has_host)},
+    {RK("prefix", K_ROUTE, prefixes), .aux = offsetof(struct conf_scion_route, n_prefixes)},
+};
+
+static const struct key_def scion_link_keys[] = {
+    {LK("ifid", K_UINT, ifid), .min = 1, .max = 65535},
+    {LK("local", K_LISTEN, local), .aux = offsetof(struct conf_scion_link, has_local)},
+    {LK("remote", K_LISTEN, remote), .aux = offsetof(struct conf_scion_link, has_remote)},
+    {LK("neighbor_isd_as", K_ISDAS, neighbor_isd_as),
+     .aux = offsetof(struct conf_scion_link, has_neighbor_isd_as)},
+    {LK("up", K_BOOL, up)},
+};
+
 static const struct key_def peer_keys[] = {
     {PK("public_key", K_PUBKEY, public_key), .aux = offsetof(struct conf_peer, has_public_key)},
     {PK("endpoint", K_ENDPOINT, endpoints), .aux = offsetof(struct conf_peer, n_endpoints)},
@@ -283,6 +339,11 @@ static const struct section_def sections[] = {
      offsetof(struct conf_issuer, seen)},
     {"agent", SEC_AGENT, true, agent_keys, ARRAY_SIZE(agent_keys),
      offsetof(struct conf_agent, seen)},
+    {"scion", SEC_SCION, false, scion_keys, ARRAY_SIZE(scion_keys), offsetof(struct conf, scion.seen)},
+    {"scion.route", SEC_SCION_ROUTE, true, scion_route_keys, ARRAY_SIZE(scion_route_keys),
+     offsetof(struct conf_scion_route, seen)},
+    {"scion.link", SEC_SCION_LINK, true, scion_link_keys, ARRAY_SIZE(scion_link_keys),
+     offsetof(struct conf_scion_link, seen)},
 };
 
 static int fail(struct conf_err *err, const char *fmt, ...) PRINTF(2, 3);
@@ -339,6 +400,7 @@ void conf_init(struct conf *c)
 	c->api.max_token_bytes = DEF_API_MAX_TOKEN_BYTES;
 	c->api.replay_cache_size = DEF_API_REPLAY_CACHE_SIZE;
 	snprintf(c->api.audit_log, sizeof(c->api.audit_log), "%s", DEF_API_AUDIT_LOG);
+	conf_scion_init(c);
 }
 
 static void strlist_free(char **l, size_t n)
@@ -367,6 +429,7 @@ void conf_free(struct conf *c)
 		strlist_free(a->workflow_ids, a->n_workflow_ids);
 	}
 	free(c->agents);
+	conf_scion_free(c);
 	for (size_t i = 0; i < c->n_src_files; i++)
 		free(c->src_files[i]);
 	free(c->src_files);
@@ -398,6 +461,7 @@ void conf_file_begin(struct conf *c)
 		c->issuers[i].seen = 0;
 	for (size_t i = 0; i < c->n_agents; i++)
 		c->agents[i].seen = 0;
+	conf_scion_file_begin(c);
 }
 
 void conf_set_origin(struct conf *c, const char *file, unsigned line)
@@ -584,6 +648,41 @@ static struct conf_issuer *get_issuer(struct conf *c, const char *name)
 	is->src_file = c->cur_file;
 	is->src_line = c->cur_line;
 	return is;
+}
+
+static struct conf_scion_route *get_scion_route(struct conf *c, const char *name)
+{
+	struct conf_scion_route *r;
+
+	for (size_t i = 0; i < c->n_scion_routes; i++) {
+		if (strcasecmp(c->scion_routes[i].name, name) == 0)
+			return &c->scion_routes[i];
+	}
+	c->scion_routes = grow(c->scion_routes, c->n_scion_routes, sizeof(*c->scion_routes));
+	r = &c->scion_routes[c->n_scion_routes++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->src_file = c->cur_file;
+	r->src_line = c->cur_line;
+	return r;
+}
+
+static struct conf_scion_link *get_scion_link(struct conf *c, const char *name)
+{
+	struct conf_scion_link *l;
+
+	for (size_t i = 0; i < c->n_scion_links; i++) {
+		if (strcasecmp(c->scion_links[i].name, name) == 0)
+			return &c->scion_links[i];
+	}
+	c->scion_links = grow(c->scion_links, c->n_scion_links, sizeof(*c->scion_links));
+	l = &c->scion_links[c->n_scion_links++];
+	memset(l, 0, sizeof(*l));
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	l->up = true;
+	l->src_file = c->cur_file;
+	l->src_line = c->cur_line;
+	return l;
 }
 
 static struct conf_agent *get_agent(struct conf *c, const char *name)
@@ -1000,6 +1099,47 @@ static int apply_value(uint8_t *base, const char *sec, const struct key_def *kd,
 			return fail(err, "[%s] %s: '%s' is listed twice", sec, k, value);
 		return 0;
 	}
+	case K_ISDAS: {
+		uint64_t ia;
+		bool yes = true;
+		if (scion_paths_ia_parse(value, &ia) < 0 || (ia >> 48) == 0 ||
+		    (ia & 0xffffffffffffULL) == 0)
+			return fail(err,
+				    "[%s] %s: '%s' is not an ISD-AS such as 1-ff00:0:110 or 64-6730 "
+				    "(neither part 0)",
+				    sec, k, value);
+		memcpy(field, &ia, sizeof(ia));
+		memcpy(base + kd->aux, &yes, sizeof(yes));
+		return 0;
+	}
+	case K_KEY16: {
+		bool yes = true;
+		if (conf_scion_key16(value, field) < 0)
+			return fail(err, "[%s] %s: not 24 characters of base64 (16 octets)", sec, k);
+		memcpy(base + kd->aux, &yes, sizeof(yes));
+		return 0;
+	}
+	case K_IP: {
+		struct prefix p;
+		bool yes = true;
+		if (strchr(value, '/') || addr_parse_prefix(value, &p) < 0 || addr_is_zero(&p))
+			return fail(err, "[%s] %s: '%s' is not an IPv4 or IPv6 address", sec, k,
+				    value);
+		memcpy(field, &p, sizeof(p));
+		memcpy(base + kd->aux, &yes, sizeof(yes));
+		return 0;
+	}
+	case K_SCIONROLE: {
+		enum conf_scion_role r;
+		if (strcmp(value, "host") == 0)
+			r = CONF_SCION_HOST;
+		else if (strcmp(value, "router") == 0)
+			r = CONF_SCION_ROUTER;
+		else
+			return fail(err, "[%s] %s: '%s' is not host or router", sec, k, value);
+		memcpy(field, &r, sizeof(r));
+		return 0;
+	}
 	case K_PUBKEY: {
 		bool yes = true;
 		uint8_t pk[32], x[32];
@@ -1049,6 +1189,10 @@ int conf_apply(struct conf *c, const char *section, const char *key, const char 
 		base = (uint8_t *)get_issuer(c, name);
 	else if (sd->kind == SEC_AGENT)
 		base = (uint8_t *)get_agent(c, name);
+	else if (sd->kind == SEC_SCION_ROUTE)
+		base = (uint8_t *)get_scion_route(c, name);
+	else if (sd->kind == SEC_SCION_LINK)
+		base = (uint8_t *)get_scion_link(c, name);
 	else
 		base = (uint8_t *)c;
 	if (!key)
@@ -1358,6 +1502,9 @@ int conf_finish(struct conf *c, struct conf_err *err)
 		if (rc < 0)
 			return rc;
 	}
+	rc = conf_scion_finish(c, err);
+	if (rc < 0)
+		return rc;
 	return finish_auth(c, err);
 }
 
@@ -1393,7 +1540,7 @@ bool conf_needs_restart(const struct conf *a, const struct conf *b)
 	    strcasecmp(a->node.overlay, b->node.overlay) != 0 || a->dns.enable != b->dns.enable ||
 	    a->dns.listen_port != b->dns.listen_port ||
 	    a->dns.register_resolved != b->dns.register_resolved ||
-	    a->n_underlays != b->n_underlays)
+	    a->n_underlays != b->n_underlays || conf_scion_needs_restart(a, b))
 		return true;
 	for (size_t i = 0; i < a->n_underlays; i++) {
 		const struct conf_underlay *x = &a->underlays[i], *y = &b->underlays[i];

@@ -90,6 +90,39 @@ struct conf_agent {
 	unsigned src_line;
 };
 
+/* [scion] role (docs/scion.md). */
+enum conf_scion_role { CONF_SCION_OFF = 0, CONF_SCION_HOST, CONF_SCION_ROUTER };
+
+/* One [scion.route.NAME]: remote prefixes reached over SCION (docs/scion.md). */
+struct conf_scion_route {
+	char name[CONF_NAME_MAX + 1];
+	uint64_t isd_as; /* required */
+	bool has_isd_as;
+	struct prefix host; /* the remote end's SCION host address; required */
+	bool has_host;
+	struct prefix *prefixes; /* list `prefix`, at least one */
+	size_t n_prefixes;
+	/* bookkeeping */
+	uint32_t seen;
+	uint32_t src_file;
+	unsigned src_line;
+};
+
+/* One [scion.link.NAME]: a border-router interface (docs/scion.md). */
+struct conf_scion_link {
+	char name[CONF_NAME_MAX + 1];
+	uint16_t ifid; /* required, 1..65535 */
+	union sockaddr_any local, remote; /* required */
+	bool has_local, has_remote;
+	uint64_t neighbor_isd_as; /* informational, 0 = not set */
+	bool has_neighbor_isd_as;
+	bool up; /* default yes; "no" answers SCMP External Interface Down */
+	/* bookkeeping */
+	uint32_t seen;
+	uint32_t src_file;
+	unsigned src_line;
+};
+
 /* A yes / no / auto key ([dns] register_resolved). */
 enum conf_tristate { CONF_AUTO, CONF_YES, CONF_NO };
 
@@ -163,6 +196,39 @@ struct conf {
 		struct eh_rules rules; /* packets leaving it; conf_finish fills unset keys */
 		uint32_t seen;
 	} ehfilter_exit;
+	struct {
+		enum conf_scion_role role; /* off unless set */
+		uint64_t isd_as;
+		bool has_isd_as;
+		union sockaddr_any listen; /* host: data socket; router: internal address */
+		bool has_listen;
+		struct prefix host; /* our SCION host address; default: the listen address */
+		bool has_host;
+		uint8_t forwarding_key[16]; /* router; derived from master_key when that is set */
+		bool has_forwarding_key;
+		uint8_t master_key[16];
+		bool has_master_key;
+		char path_file[256];
+		union sockaddr_any first_hop; /* host: the border router of its AS */
+		bool has_first_hop;
+		uint16_t port;		    /* UDP/SCION port of IP-in-SCION, both ends */
+		uint32_t probe_interval;    /* ms, 0 = no probes */
+		char **prefer;		    /* list: path names in order of preference */
+		size_t n_prefer;
+		uint32_t hysteresis;	    /* ms */
+		bool has_hysteresis;
+		uint32_t loss_threshold;
+		bool has_loss_threshold;
+		uint32_t ifdown_hold; /* ms */
+		bool has_ifdown_hold;
+		uint32_t scmp_rate_limit;   /* SCMP errors per second, router */
+		uint32_t keepalive;	    /* router: ms between link keepalives, 0 = off */
+		uint32_t seen;
+	} scion;
+	struct conf_scion_route *scion_routes;
+	size_t n_scion_routes;
+	struct conf_scion_link *scion_links;
+	size_t n_scion_links;
 	struct conf_peer *peers;
 	size_t n_peers;
 	struct conf_issuer *issuers;

@@ -36,6 +36,8 @@ struct api_handlers {
 	json_t *(*status)(void *ctx);
 	/* GET /v1/dns/names: api_dns_names_encode() output (spec/internal-tld.md). */
 	json_t *(*dns_names)(void *ctx);
+	/* GET /v1/paths: the SCION path store (daemon/scion.c, docs/scion.md). */
+	json_t *(*paths)(void *ctx);
 };
 
 struct api;

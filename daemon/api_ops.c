@@ -559,6 +559,17 @@ static int op_dns_names(struct api_call *c)
 	return set_json(c, MHD_HTTP_OK, j);
 }
 
+static int op_paths(struct api_call *c)
+{
+	const struct api_handlers *h = api_get_handlers(c->api);
+	json_t *j = h->paths ? h->paths(c->ctx) : NULL;
+
+	if (!j)
+		return api_call_error(c, MHD_HTTP_NOT_FOUND, API_ERR_NOT_FOUND,
+				      "SCION is not configured");
+	return set_json(c, MHD_HTTP_OK, j);
+}
+
 /* ---- ehfilter ---- */
 
 #define EH_SEC_ENTRY "ehfilter"
@@ -819,6 +830,7 @@ const struct api_route api_routes[] = {
     {"/v1/metrics", GET, op_metrics},
     {"/v1/audit", GET, op_audit},
     {"/v1/dns/names", GET, op_dns_names},
+    {"/v1/paths", GET, op_paths},
     {"/v1/dns/names/{}", PUT, op_unavailable},
     {"/v1/dns/names/{}", DELETE, op_unavailable},
     {"/v1/shutdown", POST, op_shutdown},

@@ -16,6 +16,7 @@
 #include "ipv6.h"
 #include "log.h"
 #include "omni_wire.h"
+#include "scion.h"
 #include "tun.h"
 #include "vnet.h"
 #include "wire_carrier.h"
@@ -338,6 +339,8 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 	}
 	ipv6_inner_dst(b->head, &fam, &dst);
 	struct peer *p = peer_table_lookup_addr(&n->peers, fam, dst);
+	if (!p && n->scion && scion_tun_packet(n->scion, b, fam, dst))
+		return;
 	if (!p) {
 		n->c.drop_no_route++;
 		unreachable(n, b, fam, now);

@@ -15,6 +15,7 @@
 #include "netlink.h"
 #include "omni_wire.h"
 #include "privops.h"
+#include "scion.h"
 #include "tun.h"
 
 #include <arpa/inet.h>
@@ -234,6 +235,11 @@ static int setup_peers(struct node *n)
 
 static json_t *status_cb(void *ctx);
 
+static json_t *paths_cb(void *ctx)
+{
+	return scion_paths_status(((struct node *)ctx)->scion);
+}
+
 static json_t *dns_names_cb(void *ctx)
 {
 	struct node *n = ctx;
@@ -358,8 +364,11 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 	dns_load_conf(n->dns, c, n->id.ed_pk);
 	if ((r = dns_start(n->dns, c, n->tun_name)) < 0)
 		goto fail;
+	if ((r = scion_start(n, &n->scion)) < 0)
+		goto fail;
 
-	struct api_handlers h = { .status = status_cb, .dns_names = dns_names_cb };
+	struct api_handlers h = { .status = status_cb, .dns_names = dns_names_cb,
+				  .paths = paths_cb };
 	n->api = api_new(loop, c, n->config_path, &h, n, &r);
 	if (!n->api) {
 		log_err(LOG_GRP_API, "control API on '%s': %s", c->api.socket, strerror(-r));
@@ -464,6 +473,8 @@ int node_reload(struct node *n)
 	dns_load_conf(n->dns, &n->conf, n->id.ed_pk);
 	if (n->api && api_conf_changed(n->api, &n->conf) < 0)
 		log_err(LOG_GRP_API, "reload: tokens are refused until the issuer keys load");
+	if (scion_reload(n->scion) < 0)
+		n->c.reload_failed++;
 	r = peer_table_rebuild_routes(&n->peers);
 	if (r < 0)
 		log_err(LOG_GRP_CONF, "reload: rebuilding routes: %s", strerror(-r));
@@ -520,6 +531,7 @@ void node_stop(struct node *n)
 	}
 	if (n->dns)
 		dns_stop(n->dns);
+	scion_stop(n->scion);
 	if (n->tun_poll_active) {
 		uv_poll_stop(&n->tun_poll);
 		uv_close((uv_handle_t *)&n->tun_poll, on_closed);
@@ -562,6 +574,7 @@ void node_free(struct node *n)
 	free(n->gro_buf);
 	pbuf_pool_free(n->pool_pkt);
 	dns_free(n->dns);
+	scion_free(n->scion);
 	keys_identity_free(&n->id);
 	conf_free(&n->conf);
 	free(n);
@@ -605,7 +618,7 @@ static json_t *status_cb(void *ctx)
 			  rs.flushed;
 	size_t nc = ARRAY_SIZE(node_counter_names);
 	struct api_counter ctr[ARRAY_SIZE(node_counter_names) + 3 + DNS_N_COUNTERS +
-			       EH_DIR__COUNT * EH_ST__COUNT];
+			       EH_DIR__COUNT * EH_ST__COUNT + SCION_MAX_COUNTERS];
 	const uint64_t *vals = (const uint64_t *)&n->c;
 	for (size_t i = 0; i < nc; i++)
 		ctr[i] = (struct api_counter){ node_counter_names[i], vals[i] };
@@ -614,6 +627,8 @@ static json_t *status_cb(void *ctx)
 	ctr[nc++] = (struct api_counter){ "log_suppressed", log_remote_suppressed() };
 	if (n->dns)
 		nc += dns_counters_export(n->dns, ctr + nc, DNS_N_COUNTERS);
+	if (n->scion)
+		nc += scion_counters_export(n->scion, ctr + nc, SCION_MAX_COUNTERS);
 	for (size_t d = 0; d < EH_DIR__COUNT; d++)
 		for (size_t i = 0; i < EH_ST__COUNT; i++)
 			ctr[nc++] = (struct api_counter){ eh_stat_name(d, i), n->eh_st[d].v[i] };

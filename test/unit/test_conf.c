@@ -1729,3 +1729,180 @@ Test(conf, issuer_and_agent_errors)
 	/* An empty max_scopes is not allowed; the agent needs at least one scope. */
 	expect_err(NODE AGENT "max_scopes =\n", 8, "empty value");
 }
+
+/* ---- [scion], [scion.route.NAME], [scion.link.NAME] (docs/scion.md) ---- */
+
+#define SCION_HOST                                                                                 \
+	NODE "[scion]\nrole = host\nisd_as = 1-ff00:0:110\nlisten = 10.1.0.2:30041\n"             \
+	     "first_hop = 10.1.0.1:30042\npath_file = /etc/omnid/paths.json\n"
+#define SCION_ROUTER                                                                               \
+	NODE "[scion]\nrole = router\nisd_as = 1-ff00:0:110\nlisten = 10.1.0.1:30042\n"
+
+Test(conf, scion_off_by_default)
+{
+	expect_ok(NODE);
+	cr_assert_eq(c.scion.role, CONF_SCION_OFF);
+	cr_assert_eq(c.scion.port, 30041);
+	cr_assert_eq(c.scion.probe_interval, 1000);
+	cr_assert_eq(c.n_scion_routes, 0);
+}
+
+Test(conf, scion_host_route)
+{
+	expect_ok(SCION_HOST "[scion.route.far]\nisd_as = 1-ff00:0:112\nhost = 10.4.0.2\n"
+			     "prefix = 10.40.0.0/24\nprefix = 2001:db8:40::/48\n"
+			     "[scion]\nprefer = b\nprefer = a\nhysteresis = 500\nifdown_hold = 0\n");
+	cr_assert_eq(c.scion.role, CONF_SCION_HOST);
+	cr_assert_eq(c.scion.isd_as, 0x0001ff0000000110ULL);
+	cr_assert(prefix_is(&c.scion.host, "10.1.0.2/32")); /* defaults to the listen address */
+	cr_assert(endpoint_is(&c.scion.first_hop, "10.1.0.1:30042"));
+	cr_assert_eq(c.n_scion_routes, 1);
+	cr_assert_eq(c.scion_routes[0].isd_as, 0x0001ff0000000112ULL);
+	cr_assert(prefix_is(&c.scion_routes[0].host, "10.4.0.2/32"));
+	cr_assert_eq(c.scion_routes[0].n_prefixes, 2);
+	/* The prefixes join [omni] route, so the TUN gets them. */
+	cr_assert_eq(c.omni.n_routes, 2);
+	cr_assert(prefix_is(&c.omni.routes[0], "10.40.0.0/24"));
+	cr_assert_eq(c.scion.n_prefer, 2);
+	cr_assert_str_eq(c.scion.prefer[0], "b");
+	cr_assert_str_eq(c.scion.prefer[1], "a");
+	cr_assert(c.scion.has_hysteresis);
+	cr_assert_eq(c.scion.hysteresis, 500);
+	cr_assert(c.scion.has_ifdown_hold);
+	cr_assert_eq(c.scion.ifdown_hold, 0);
+}
+
+Test(conf, scion_router_keys)
+{
+	/* master0.key of the reference implementation -> K1 (vectors/scion §3). */
+	static const uint8_t k1[16] = { 0x49, 0x0b, 0x3a, 0x8b, 0xd9, 0x1d, 0xc8, 0x4b,
+					0x43, 0x1c, 0x1f, 0x17, 0x6b, 0x69, 0x01, 0xe5 };
+	static const uint8_t raw[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+
+	expect_ok(SCION_ROUTER "master_key = WBwuhjeRhrAyNMQnc7cxfw==\nkeepalive = 100\n"
+			       "[scion.link.up]\nifid = 7\nlocal = 10.9.0.1:50000\n"
+			       "remote = 10.9.0.2:50000\nup = no\nneighbor_isd_as = 1-ff00:0:111\n");
+	cr_assert(c.scion.has_forwarding_key);
+	cr_assert_arr_eq(c.scion.forwarding_key, k1, 16);
+	cr_assert_eq(c.scion.keepalive, 100);
+	cr_assert_eq(c.n_scion_links, 1);
+	cr_assert_eq(c.scion_links[0].ifid, 7);
+	cr_assert_not(c.scion_links[0].up);
+	cr_assert_eq(c.scion_links[0].neighbor_isd_as, 0x0001ff0000000111ULL);
+	expect_ok(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+			       "[scion.link.a]\nifid = 1\nlocal = 10.9.0.1:50000\n"
+			       "remote = 10.9.0.2:50000\n");
+	cr_assert_arr_eq(c.scion.forwarding_key, raw, 16);
+	cr_assert(c.scion_links[0].up);
+}
+
+Test(conf, scion_errors)
+{
+	expect_err(NODE "[scion]\nisd_as = 1-1\n", 0, "'role = host' or 'role = router' is required");
+	expect_err(NODE "[scion.route.x]\nisd_as = 1-2\n", 5, "role = host");
+	expect_err(NODE "[scion]\nrole = gateway\n", 6, "'gateway' is not host or router");
+	expect_err(NODE "[scion]\nisd_as = 0-5\n", 6, "is not an ISD-AS");
+	expect_err(NODE "[scion]\nisd_as = 1-0\n", 6, "is not an ISD-AS");
+	expect_err(NODE "[scion]\nisd_as = 1-ff00:0:1:2\n", 6, "is not an ISD-AS");
+	expect_err(NODE "[scion]\nforwarding_key = AAECAwQFBgcICQoLDA0O\n", 6, "24 characters");
+	expect_err(NODE "[scion]\nmaster_key = AAECAwQFBgcICQoLDA0ODw=\n", 6, "24 characters");
+	expect_err(NODE "[scion]\nhost = 10.0.0.1/32\n", 6, "is not an IPv4 or IPv6 address");
+	expect_err(NODE "[scion]\nhost = 0.0.0.0\n", 6, "is not an IPv4 or IPv6 address");
+	expect_err(NODE "[scion]\nport = 0\n", 6, "out of range 1..65535");
+	expect_err(NODE "[scion]\nprefer = a b\n", 6, "has spaces");
+	expect_err(NODE "[scion]\nprefer = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 6, "longer than 31");
+	expect_err(NODE "[scion]\nloss_threshold = 0\n", 6, "out of range 1..1000");
+	expect_err(NODE "[scion]\nkeepalive = 60001\n", 6, "out of range 0..60000");
+	expect_err(NODE "[scion]\nrole = host\nrole = host\n", 7, "set more than once");
+	expect_err(NODE "[scion]\nrole = host\n", 0, "'isd_as = <ISD-AS>' is required");
+	expect_err(NODE "[scion]\nrole = host\nisd_as = 1-1\n", 0, "'listen");
+	expect_err(NODE "[scion]\nrole = host\nisd_as = 1-1\nlisten = 0.0.0.0:30041\n", 0,
+		   "host: required when listen is the unspecified");
+	expect_err(NODE "[scion]\nrole = host\nisd_as = 1-1\nlisten = 10.0.0.1:1\n", 0,
+		   "'first_hop");
+	expect_err(NODE "[scion]\nrole = host\nisd_as = 1-1\nlisten = 10.0.0.1:1\n"
+			"first_hop = 10.0.0.2:2\n",
+		   0, "'path_file");
+	/* Routes. */
+	expect_err(SCION_HOST "[scion.route.r]\nhost = 10.4.0.2\nprefix = 10.4.0.0/24\n", 11,
+		   "[scion.route.r]: 'isd_as = <ISD-AS>' is required");
+	expect_err(SCION_HOST "[scion.route.r]\nisd_as = 1-2\nprefix = 10.4.0.0/24\n", 11,
+		   "'host = <address>' is required");
+	expect_err(SCION_HOST "[scion.route.r]\nisd_as = 1-2\nhost = 10.4.0.2\n", 11,
+		   "'prefix = <prefix>' is required");
+	expect_err(SCION_HOST "[scion.route.r]\nisd_as = 1-ff00:0:110\nhost = 10.4.0.2\n"
+			      "prefix = 10.4.0.0/24\n",
+		   11, "own ISD-AS");
+	expect_err(SCION_HOST "[scion.route.r]\nisd_as = 1-2\nhost = 10.4.0.2\n"
+			      "prefix = 2001:db8:a:1::/64\n",
+		   11, "overlaps this node's own mnp");
+	expect_err(SCION_HOST "[scion.route.r]\nisd_as = 1-2\nhost = 10.4.0.2\n"
+			      "prefix = 10.4.0.0/24\nprefix = 10.4.0.128/25\n",
+		   11, "10.4.0.128/25 overlaps 10.4.0.0/24 of [scion.route.r]");
+	expect_err(SCION_HOST "[scion.route.r]\nisd_as = 1-2\nhost = 10.4.0.2\n"
+			      "prefix = 10.4.0.0/24\n[scion.route.s]\nisd_as = 1-3\n"
+			      "host = 10.5.0.2\nprefix = 10.0.0.0/8\n",
+		   15, "overlaps 10.4.0.0/24 of [scion.route.r]");
+	expect_err(SCION_HOST "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n", 0, "need 'role = router'");
+	expect_err(SCION_HOST "[scion.route.r]\nisd_as = 1-2\nhost = 10.4.0.2\n"
+			      "prefix = 10.4.0.0/24\n[peer.p]\npublic_key = " PK_A "\n"
+			      "msid = 5\nallowed_prefix = 10.4.0.128/25\n",
+		   11, "10.4.0.0/24 overlaps 10.4.0.128/25 of [peer.p]");
+	expect_err(SCION_HOST "[scion.link.l]\nifid = 1\n", 11, "links need 'role = router'");
+	/* Routers. */
+	expect_err(SCION_ROUTER "[scion.link.l]\nifid = 1\nlocal = 10.9.0.1:1\nremote = 10.9.0.2:1\n",
+		   0, "'forwarding_key = <base64>' or 'master_key = <base64>' is required");
+	expect_err(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+				"master_key = AAECAwQFBgcICQoLDA0ODw==\n",
+		   0, "only one of forwarding_key and master_key");
+	expect_err(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n", 0,
+		   "at least one [scion.link.NAME]");
+	expect_err(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+				"[scion.link.l]\nlocal = 10.9.0.1:1\nremote = 10.9.0.2:1\n",
+		   10, "[scion.link.l]: 'ifid = <1..65535>' is required");
+	expect_err(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+				"[scion.link.l]\nifid = 1\nremote = 10.9.0.2:1\n",
+		   10, "'local = <address>:<port>' is required");
+	expect_err(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+				"[scion.link.l]\nifid = 1\nlocal = 10.9.0.1:1\n",
+		   10, "'remote = <address>:<port>' is required");
+	expect_err(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+				"[scion.link.l]\nifid = 1\nlocal = 10.9.0.1:1\nremote = [::1]:1\n",
+		   10, "different address families");
+	expect_err(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+				"[scion.link.l]\nifid = 1\nlocal = 10.9.0.1:1\nremote = 10.9.0.2:1\n"
+				"[scion.link.m]\nifid = 1\nlocal = 10.9.0.3:1\nremote = 10.9.0.4:1\n",
+		   14, "ifid: 1 is also [scion.link.l]'s");
+	expect_err(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+				"[scion.link.l]\nifid = 1\nlocal = 10.9.0.1:1\nremote = 10.9.0.2:1\n"
+				"[scion.link.m]\nifid = 2\nlocal = 10.9.0.1:1\nremote = 10.9.0.4:1\n",
+		   14, "local: 10.9.0.1:1 is also [scion.link.l]'s");
+	expect_err(SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+				"[scion.link.l]\nifid = 1\nlocal = 10.1.0.1:30042\nremote = 10.9.0.2:1\n",
+		   10, "the same as [scion] listen");
+	expect_err(SCION_ROUTER "[scion.route.r]\nisd_as = 1-2\n", 9, "routes need 'role = host'");
+}
+
+Test(conf, scion_restart_rules)
+{
+	struct conf a, b;
+	struct conf_err e;
+	const char *base = SCION_ROUTER "forwarding_key = AAECAwQFBgcICQoLDA0ODw==\n"
+					"[scion.link.l]\nifid = 1\nlocal = 10.9.0.1:1\n";
+
+	char t1[1024], t2[1024];
+	snprintf(t1, sizeof(t1), "%sremote = 10.9.0.2:1\n", base);
+	snprintf(t2, sizeof(t2), "%sremote = 10.9.0.3:1\nup = no\n", base);
+	conf_init(&a);
+	conf_init(&b);
+	cr_assert_eq(conf_load_string(&a, t1, "a", &e), 0, "%s", e.msg);
+	cr_assert_eq(conf_load_string(&b, t2, "b", &e), 0, "%s", e.msg);
+	cr_assert_not(conf_needs_restart(&a, &b)); /* remote and up/down apply live */
+	b.scion_links[0].ifid = 2;
+	cr_assert(conf_needs_restart(&a, &b));
+	b.scion_links[0].ifid = 1;
+	b.scion.isd_as++;
+	cr_assert(conf_needs_restart(&a, &b));
+	conf_free(&a);
+	conf_free(&b);
+}
