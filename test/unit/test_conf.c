@@ -678,7 +678,7 @@ Test(conf, unknown_sections_and_keys)
 {
 	expect_err(NODE "[dhcp]\nlisten = 1\n", 5, "unknown section [dhcp]");
 	expect_err(NODE "[dns]\nlisten = 1\n", 6, "[dns]: unknown key 'listen'");
-	expect_err(NODE "[server.x]\n", 5, "unknown section [server.x]");
+	expect_err(NODE "[relay.x]\n", 5, "unknown section [relay.x]");
 	expect_err(NODE "[Omni]\n", 5, "unknown section");
 	expect_err(NODE "[omni]\nmtuu = 1500\n", 6, "unknown key 'mtuu'");
 	expect_err(NODE "[omni]\nprivate_key_file = /x\n", 6, "[omni]: unknown key");
@@ -1728,4 +1728,52 @@ Test(conf, issuer_and_agent_errors)
 			      "key_file = /j\nalg = ES256\nkid = b\n");
 	/* An empty max_scopes is not allowed; the agent needs at least one scope. */
 	expect_err(NODE AGENT "max_scopes =\n", 8, "empty value");
+}
+
+/* AERO (docs/aero.md): [node] role, [server.NAME], [client.NAME], [aero]. */
+#define SRV_NODE "[node]\nrole = server\n[omni]\nmsid = 7\n[underlay.u]\nlisten = 192.0.2.1:8060\n"
+
+Test(conf, aero_client_and_server)
+{
+	expect_ok(NODE "[server.s1]\npublic_key = " PK_S "\nendpoint = 192.0.2.9:8060\nmsid = 7\n"
+		       "[aero]\nmsp = 2001:db8::/32\nmsp = 2001:db9::/32\n");
+	cr_assert_eq(c.node.role, CONF_ROLE_CLIENT);
+	cr_assert_eq(c.n_peers, 1);
+	cr_assert_eq(c.peers[0].kind, CONF_PEER_SERVER);
+	cr_assert_eq(c.peers[0].msid, 7);
+	cr_assert_eq(c.aero.n_msp, 2);
+	cr_assert_eq(c.aero.router_lifetime, 600);
+	expect_ok(SRV_NODE "[aero]\nrouter_lifetime = 30\n[client.a]\npublic_key = " PK_A
+			   "\nmnp = 2001:db8:a::/48\n[peer.s2]\npublic_key = " PK_B "\nmsid = 8\n");
+	cr_assert_eq(c.node.role, CONF_ROLE_SERVER);
+	cr_assert_eq(c.aero.router_lifetime, 30);
+	cr_assert_eq(c.n_peers, 2);
+	cr_assert_eq(c.peers[0].kind, CONF_PEER_CLIENT);
+	cr_assert_eq(c.peers[1].kind, CONF_PEER_STATIC);
+}
+
+Test(conf, aero_errors)
+{
+	expect_err("[node]\nrole = relay\n", 2, "not one of client, server");
+	expect_err(SRV_NODE "[aero]\nrouter_lifetime = 2\n", 8, "router_lifetime");
+	expect_err(SRV_NODE "[aero]\nrouter_lifetime = 9001\n", 8, "router_lifetime");
+	expect_err("[node]\nrole = server\n" NODE, 0, "role = server needs [omni] msid");
+	/* a server section needs msid and endpoint, and only clients have one */
+	expect_err(NODE "[server.s1]\npublic_key = " PK_S "\nmsid = 7\n", 5, "[server.s1]");
+	expect_err(NODE "[server.s1]\npublic_key = " PK_S "\nendpoint = 192.0.2.9:8060\n", 5,
+		   "mnp");
+	expect_err(SRV_NODE "[server.s1]\npublic_key = " PK_S
+			    "\nendpoint = 192.0.2.9:8060\nmsid = 9\n",
+		   7, "[server.s1]");
+	expect_err(NODE "[client.a]\npublic_key = " PK_A "\nmnp = 2001:db8:b::/48\n", 5,
+		   "only a node with [node] role = server");
+	expect_err(SRV_NODE "[client.a]\nendpoint = 192.0.2.9:8060\n", 8, "unknown key 'endpoint'");
+	expect_err(SRV_NODE "[client.a]\nmsid = 3\n", 8, "unknown key 'msid'");
+	/* one name, one kind */
+	expect_err(SRV_NODE "[peer.a]\npublic_key = " PK_A "\nmsid = 9\n[client.a]\n", 10,
+		   "already used");
+	/* two clients with overlapping MNPs */
+	expect_err(SRV_NODE "[client.a]\npublic_key = " PK_A "\nmnp = 2001:db8:a::/48\n"
+			    "[client.b]\npublic_key = " PK_B "\nmnp = 2001:db8:a:1::/64\n",
+		   10, "overlaps");
 }
