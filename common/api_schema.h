@@ -22,6 +22,7 @@
 /* Paths, all under /v1/ (STYLE.md §7). */
 #define API_PATH_STATUS "/v1/status"
 #define API_PATH_DNS_NAMES "/v1/dns/names"
+#define API_PATH_REGISTRATIONS "/v1/registrations"
 
 /* Transport limits shared by both ends. */
 #define API_REQUEST_BODY_MAX (64 * 1024) /* larger request bodies get 413 */

@@ -63,7 +63,7 @@ struct api_req {
 	bool responded; /* a response is queued: discard the rest of the body */
 };
 
-enum route_id { ROUTE_STATUS, ROUTE_DNS_NAMES };
+enum route_id { ROUTE_STATUS, ROUTE_DNS_NAMES, ROUTE_REGISTRATIONS };
 
 static const struct route {
 	const char *path;
@@ -74,6 +74,7 @@ static const struct route {
     {API_PATH_STATUS, MHD_HTTP_METHOD_HEAD, ROUTE_STATUS},
     {API_PATH_DNS_NAMES, MHD_HTTP_METHOD_GET, ROUTE_DNS_NAMES},
     {API_PATH_DNS_NAMES, MHD_HTTP_METHOD_HEAD, ROUTE_DNS_NAMES},
+    {API_PATH_REGISTRATIONS, MHD_HTTP_METHOD_GET, ROUTE_REGISTRATIONS},
 };
 
 PRINTF(2, 0)
@@ -188,6 +189,12 @@ static enum MHD_Result dispatch(struct api *a, struct MHD_Connection *c, const c
 			return send_error(c, r, MHD_HTTP_NOT_FOUND, API_ERR_NOT_FOUND,
 					  "no such endpoint", 0, NULL, NULL);
 		j = a->h.dns_names(a->ctx);
+		break;
+	case ROUTE_REGISTRATIONS:
+		if (!a->h.registrations)
+			return send_error(c, r, MHD_HTTP_NOT_FOUND, API_ERR_NOT_FOUND,
+					  "no such endpoint", 0, NULL, NULL);
+		j = a->h.registrations(a->ctx);
 		break;
 	}
 	if (!j)

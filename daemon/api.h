@@ -30,6 +30,8 @@ struct api_handlers {
 	json_t *(*status)(void *ctx);
 	/* GET /v1/dns/names: api_dns_names_encode() output (spec/internal-tld.md). */
 	json_t *(*dns_names)(void *ctx);
+	/* GET /v1/registrations: AERO registrations (daemon/aero.h, docs/aero.md). */
+	json_t *(*registrations)(void *ctx);
 };
 
 struct api;

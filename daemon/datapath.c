@@ -11,6 +11,8 @@
  * input never allocates beyond the pools' caps and never logs unthrottled.
  */
 #include "datapath.h"
+#include "aero.h"
+#include "aero_nd.h"
 #include "cursor.h"
 #include "icmp.h"
 #include "ipv6.h"
@@ -325,6 +327,8 @@ static int eh_egress(struct node *n, enum eh_dir d, struct peer *from, uint8_t *
 	return -1;
 }
 
+static void to_peer(struct node *n, struct peer *p, struct pbuf *b, uint64_t now);
+
 static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 {
 	uint8_t nh;
@@ -337,6 +341,13 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 		return;
 	}
 	ipv6_inner_dst(b->head, &fam, &dst);
+	/* The OMNI link carries no multicast or link-local traffic from the host (ND is
+	 * omnid's own, §4.1), not even through a default route: drop it silently. */
+	if (fam == AF_INET6 && (dst[0] == 0xff || (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80))) {
+		n->c.drop_no_route++;
+		pbuf_free(b);
+		return;
+	}
 	struct peer *p = peer_table_lookup_addr(&n->peers, fam, dst);
 	if (!p) {
 		n->c.drop_no_route++;
@@ -352,6 +363,12 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 		}
 		pbuf_pull(b, (size_t)cut);
 	}
+	to_peer(n, p, b, now);
+}
+
+/* Send the inner packet @b to @p, or queue it and start a session. Consumes @b. */
+static void to_peer(struct node *n, struct peer *p, struct pbuf *b, uint64_t now)
+{
 	if (!can_send(p, now, n)) {
 		struct hs_actions act;
 		uint8_t ts[NOISE_TAI64N_LEN];
@@ -483,6 +500,11 @@ static void deliver(struct node *n, struct peer *p, uint8_t *pkt, size_t len)
 	int fam;
 	const uint8_t *src;
 
+	/* ND with the OMNI option is control traffic for AERO, never for the TUN. */
+	if (aero_nd_is_nd(pkt, len)) {
+		aero_input(n, p, pkt, len, uv_now(n->loop));
+		return;
+	}
 	/* Inner-source check: the sender must own the source address (§5.14). */
 	ipv6_inner_src(pkt, &fam, &src);
 	if (peer_table_lookup_addr(&n->peers, fam, src) != p) {
@@ -780,4 +802,22 @@ void datapath_peer_kick(struct node *n, struct peer *p, uint64_t now)
 void datapath_peer_forget(struct node *n, struct peer *p)
 {
 	oal_reasm_flush_acct(n->reasm, &p->reasm_acct);
+}
+
+void datapath_send_control(struct node *n, struct peer *p, const uint8_t *pkt, size_t len,
+			   uint64_t now)
+{
+	struct pbuf *b = pbuf_pool_get(n->pool_pkt);
+	if (!b) {
+		n->c.drop_pool_empty++;
+		return;
+	}
+	if (len > pbuf_tailroom(b)) {
+		pbuf_free(b);
+		n->c.drop_too_big++;
+		return;
+	}
+	memcpy(pbuf_put(b, len), pkt, len);
+	to_peer(n, p, b, now);
+	flush_all(n);
 }

@@ -74,6 +74,7 @@ struct node_counters {
 
 struct node;
 struct dns;
+struct aero;
 
 struct underlay {
 	struct node *node;
@@ -125,6 +126,7 @@ struct node {
 	uv_timer_t timer;
 	struct api *api;
 	struct dns *dns; /* the .internal zone and responder (dns.h) */
+	struct aero *aero; /* AERO registration (aero.h) */
 	uint64_t start_ms;
 	int64_t unix_base_ms; /* Unix time in ms = unix_base_ms + loop ms */
 	struct node_counters c;

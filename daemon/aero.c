@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: MIT
+/*
+ * aero.c - AERO registration glue (aero.h): turns the pure state machines of
+ * common/aero_reg.c and the messages of common/aero_nd.c into RS / RA sent
+ * over the peers' secured carriers, peer prefixes and kernel routes. Owns
+ * struct aero: the client's per-server registrations and the server's table
+ * of registered clients, plus the counters of what it refused. The peers
+ * themselves (and their sessions) stay owned by the peer table; this module
+ * only sets the prefixes of [server.NAME] / [client.NAME] peers, which the
+ * config leaves empty (docs/aero.md).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aero.h"
+#include "aero_nd.h"
+#include "aero_reg.h"
+#include "datapath.h"
+#include "keys.h"
+#include "log.h"
+#include "netlink.h"
+#include "node.h"
+#include "peer.h"
+
+#define AERO_ND_BUF 1024 /* our RS / RA are ~250 octets */
+
+/* Counters of inbound ND that is not an RS/RA for us (not refusals of an RS). */
+#define AERO_COUNTERS(X)                                                                           \
+	X(rs_rx)                                                                                   \
+	X(ra_rx)                                                                                   \
+	X(ra_refused)   /* RA that failed aero_nd_check_ra(), or from a non-server */              \
+	X(nd_ignored)   /* NS/NA, or RS/RA this role does not take */                              \
+	X(send_failed)  /* an RS/RA could not be built */
+
+struct aero_counters {
+#define X(n) uint64_t n;
+	AERO_COUNTERS(X)
+#undef X
+};
+
+/* A client's registration with one [server.NAME]. */
+struct aero_server {
+	char name[64];
+	uint8_t key[32];
+	uint32_t msid;
+	struct aero_cli cli;
+	bool kick_pending;	/* RS waits for the session renewed after a retry */
+	uint64_t kick_ms;
+	bool has_origin;
+	union sockaddr_any origin; /* our NAT-mapped address, as the server saw it */
+};
+
+struct aero {
+	enum conf_role role;
+	struct aero_server *srv; /* client: one per [server.NAME] */
+	size_t n_srv;
+	struct aero_srv table; /* server */
+	int hub;	       /* client: index of the server our routes point to, -1 none */
+	struct aero_counters c;
+};
+
+static uint64_t wall_ms(const struct node *n, uint64_t now)
+{
+	return (uint64_t)(n->unix_base_ms + (int64_t)now);
+}
+
+static const struct conf_peer *conf_peer_of(const struct node *n, const uint8_t key[32],
+					    enum conf_peer_kind kind)
+{
+	for (size_t i = 0; i < n->conf.n_peers; i++) {
+		const struct conf_peer *cp = &n->conf.peers[i];
+		if (cp->kind == kind && keys_equal(cp->public_key, key, 32))
+			return cp;
+	}
+	return NULL;
+}
+
+/* Replace @p's prefixes by @v[0..k) and keep the trie and the kernel routes in step. */
+static void set_prefixes(struct node *n, struct peer *p, const struct prefix *v, size_t k)
+{
+	char buf[ADDR_STR_MAX];
+
+	for (size_t i = 0; i < p->n_prefixes; i++)
+		if (nl_route_del(n->nl, n->tun_ifindex, &p->prefixes[i]) < 0)
+			log_debug(LOG_GRP_NL, "withdraw route %s: already gone",
+				  prefix_format(&p->prefixes[i], buf, sizeof(buf)));
+	free(p->prefixes);
+	p->prefixes = xcalloc(k ? k : 1, sizeof(*p->prefixes));
+	for (size_t i = 0; i < k; i++) {
+		p->prefixes[i] = v[i];
+		prefix_mask(&p->prefixes[i]);
+	}
+	p->n_prefixes = k;
+	int r = peer_table_rebuild_routes(&n->peers);
+	if (r < 0)
+		log_err(LOG_GRP_ND, "rebuilding routes: %s", strerror(-r));
+	for (size_t i = 0; i < k; i++) {
+		r = nl_route_add(n->nl, n->tun_ifindex, &p->prefixes[i]);
+		if (r < 0 && r != -EEXIST)
+			log_err(LOG_GRP_NL, "route %s dev %s: %s",
+				prefix_format(&p->prefixes[i], buf, sizeof(buf)), n->tun_name,
+				strerror(-r));
+	}
+}
+
+struct aero *aero_new(struct node *n)
+{
+	struct aero *a = xcalloc(1, sizeof(*a));
+	uint64_t now = uv_now(n->loop);
+
+	a->role = n->conf.node.role;
+	a->hub = -1;
+	aero_srv_init(&a->table, n->conf.omni.msid, n->conf.aero.router_lifetime);
+	for (size_t i = 0; i < n->conf.n_peers; i++) {
+		const struct conf_peer *cp = &n->conf.peers[i];
+		if (cp->kind != CONF_PEER_SERVER)
+			continue;
+		a->srv = xrealloc(a->srv, (a->n_srv + 1) * sizeof(*a->srv));
+		struct aero_server *s = &a->srv[a->n_srv++];
+		memset(s, 0, sizeof(*s));
+		snprintf(s->name, sizeof(s->name), "%s", cp->name);
+		memcpy(s->key, cp->public_key, 32);
+		s->msid = cp->msid;
+		aero_cli_init(&s->cli);
+		/* §5.12 MAX_RTR_SOLICITATION_DELAY: 0..1 s before the first RS. */
+		aero_cli_start(&s->cli, now,
+			       randombytes_uniform(AERO_MAX_RTR_SOLICITATION_DELAY_MS + 1));
+	}
+	if (a->role == CONF_ROLE_SERVER)
+		log_info(LOG_GRP_ND, "AERO server, msid %u, router lifetime %u s",
+			 n->conf.omni.msid, n->conf.aero.router_lifetime);
+	else if (a->n_srv)
+		log_info(LOG_GRP_ND, "AERO client of %zu server(s)", a->n_srv);
+	return a;
+}
+
+void aero_free(struct aero *a)
+{
+	if (!a)
+		return;
+	aero_srv_deinit(&a->table);
+	free(a->srv);
+	free(a);
+}
+
+/* ---- client ---- */
+
+/* Point the routes at the first registered server (the Hub), none if there is none. */
+static void client_routes(struct node *n, struct aero *a)
+{
+	int hub = -1;
+	for (size_t i = 0; i < a->n_srv && hub < 0; i++)
+		if (a->srv[i].cli.registered && peer_table_lookup_key(&n->peers, a->srv[i].key))
+			hub = (int)i;
+	if (hub == a->hub)
+		return;
+	if (a->hub >= 0) {
+		struct peer *p = peer_table_lookup_key(&n->peers, a->srv[a->hub].key);
+		if (p)
+			set_prefixes(n, p, NULL, 0);
+		log_info(LOG_GRP_ND, "routes via server '%s' withdrawn", a->srv[a->hub].name);
+	}
+	a->hub = hub;
+	if (hub < 0)
+		return;
+	struct peer *p = peer_table_lookup_key(&n->peers, a->srv[hub].key);
+	struct prefix def[2];
+	size_t k = 0;
+	if (n->conf.aero.n_msp) {
+		set_prefixes(n, p, n->conf.aero.msp, n->conf.aero.n_msp);
+	} else {
+		OMNI_ASSERT(addr_parse_prefix("::/0", &def[k++]) == 0);
+		set_prefixes(n, p, def, k);
+	}
+	log_info(LOG_GRP_ND, "routes via server '%s' installed", a->srv[hub].name);
+}
+
+static void send_rs(struct node *n, struct aero_server *s, struct peer *p, bool release,
+		    uint64_t now)
+{
+	uint8_t buf[AERO_ND_BUF];
+	const struct underlay *ul = p->underlay >= 0 ? &n->ul[p->underlay] : NULL;
+	struct aero_nd_client c = {.mnp = &n->conf.omni.mnp,
+				   .ed_pk = n->id.ed_pk,
+				   .ed_sk = n->id.ed_sk,
+				   .l2 = ul ? &ul->listen : NULL,
+				   .if_index = (uint8_t)(p->underlay >= 0 ? p->underlay + 1 : 0),
+				   .server_msid = s->msid};
+	ssize_t len = aero_nd_build_rs(&c, release, wall_ms(n, now), buf, sizeof(buf));
+	if (len < 0) {
+		n->aero->c.send_failed++;
+		log_remote(LOG_GRP_ND, "cannot build the RS for '%s': %s", s->name,
+			   strerror((int)-len));
+		return;
+	}
+	datapath_send_control(n, p, buf, (size_t)len, now);
+}
+
+static void client_tick(struct node *n, struct aero *a, uint64_t now)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < a->n_srv; i++) {
+		struct aero_server *s = &a->srv[i];
+		struct peer *p = peer_table_lookup_key(&n->peers, s->key);
+		if (!p)
+			continue;
+		/* After a retry renewed the session, send the RS at once on the new one. */
+		if (s->kick_pending && p->hs.has_handshake && p->hs.last_handshake_ms >= s->kick_ms &&
+		    hs_established(&p->hs, now)) {
+			s->kick_pending = false;
+			send_rs(n, s, p, false, now);
+		}
+		if (aero_cli_deadline(&s->cli) > now)
+			continue;
+		unsigned f = aero_cli_tick(&s->cli, now);
+		if (f & AERO_CLI_EXPIRED) {
+			log_warn(LOG_GRP_ND, "registration with server '%s' expired", s->name);
+			changed = true;
+		}
+		if (f & AERO_CLI_RETRY) {
+			/* No RA: the server may have lost our session (restart); renew it. */
+			s->kick_pending = true;
+			s->kick_ms = now;
+			datapath_peer_kick(n, p, now);
+		}
+		if (f & AERO_CLI_SEND_RS)
+			send_rs(n, s, p, false, now);
+	}
+	if (changed)
+		client_routes(n, a);
+}
+
+static void client_ra(struct node *n, struct aero *a, struct peer *p, const uint8_t *pkt,
+		      size_t len, uint64_t now)
+{
+	struct aero_server *s = NULL;
+	struct aero_ra ra;
+
+	for (size_t i = 0; i < a->n_srv && !s; i++)
+		if (keys_equal(a->srv[i].key, p->ed_pk, 32))
+			s = &a->srv[i];
+	if (!s || aero_nd_check_ra(pkt, len, wall_ms(n, now), s->key, s->msid,
+				   &n->conf.omni.mnp, &ra) < 0) {
+		a->c.ra_refused++;
+		log_remote(LOG_GRP_ND, "RA from '%s' refused", p->name);
+		return;
+	}
+	bool was = s->cli.registered;
+	unsigned f = aero_cli_ra(&s->cli, now, ra.lifetime_s);
+	s->kick_pending = false;
+	if (ra.has_origin) {
+		s->has_origin = true;
+		s->origin = ra.origin;
+	}
+	if (!was && s->cli.registered) {
+		char o[ADDR_STR_MAX];
+		log_info(LOG_GRP_ND, "registered with server '%s' for %u s (seen as %s)", s->name,
+			 ra.lifetime_s,
+			 s->has_origin ? addr_format_endpoint(&s->origin, o, sizeof(o)) : "?");
+	}
+	if (f & AERO_CLI_EXPIRED)
+		log_warn(LOG_GRP_ND, "server '%s' ended our registration", s->name);
+	if (was != s->cli.registered)
+		client_routes(n, a);
+}
+
+/* ---- server ---- */
+
+static void send_ra(struct node *n, struct peer *p, const struct prefix *mnp,
+		    const union sockaddr_any *origin, uint32_t lifetime_s, uint64_t now)
+{
+	uint8_t buf[AERO_ND_BUF];
+	struct aero_nd_server s = {.msid = n->conf.omni.msid,
+				   .ed_pk = n->id.ed_pk,
+				   .ed_sk = n->id.ed_sk};
+	ssize_t len = aero_nd_build_ra(&s, mnp, origin, lifetime_s, wall_ms(n, now), buf,
+				       sizeof(buf));
+	if (len < 0) {
+		n->aero->c.send_failed++;
+		return;
+	}
+	datapath_send_control(n, p, buf, (size_t)len, now);
+}
+
+static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint8_t *pkt,
+		      size_t len, uint64_t now)
+{
+	struct aero_rs rs;
+	enum aero_refusal why;
+	struct aero_reg *e;
+
+	if (aero_nd_check_rs(pkt, len, wall_ms(n, now), &rs, &why) < 0) {
+		aero_srv_refuse(&a->table, why);
+		log_remote(LOG_GRP_ND, "RS from '%s' refused: %s", p->name, aero_refusal_name(why));
+		return;
+	}
+	const struct conf_peer *cp = conf_peer_of(n, p->ed_pk, CONF_PEER_CLIENT);
+	enum aero_srv_result r =
+	    aero_srv_rs(&a->table, cp ? cp->name : NULL, p->ed_pk, cp ? &cp->mnp : NULL, &rs,
+			&p->endpoint, now, &e, &why);
+	char buf[ADDR_STR_MAX];
+	switch (r) {
+	case AERO_SRV_REFUSED:
+		log_remote(LOG_GRP_ND, "RS from '%s' refused: %s", p->name, aero_refusal_name(why));
+		return;
+	case AERO_SRV_RELEASED:
+		log_info(LOG_GRP_ND, "client '%s' released its registration", p->name);
+		set_prefixes(n, p, NULL, 0);
+		send_ra(n, p, &cp->mnp, &p->endpoint, 0, now);
+		return;
+	case AERO_SRV_REGISTERED:
+	case AERO_SRV_REPLACED: {
+		char o[ADDR_STR_MAX];
+		log_info(LOG_GRP_ND, "client '%s' %s: %s at %s", p->name,
+			 r == AERO_SRV_REGISTERED ? "registered" : "moved",
+			 prefix_format(&e->mnp, buf, sizeof(buf)),
+			 addr_format_endpoint(&e->origin, o, sizeof(o)));
+		if (p->n_prefixes != 1)
+			set_prefixes(n, p, &e->mnp, 1);
+		break;
+	}
+	case AERO_SRV_REFRESHED:
+		if (p->n_prefixes != 1)
+			set_prefixes(n, p, &e->mnp, 1);
+		break;
+	}
+	send_ra(n, p, &e->mnp, &e->origin, a->table.lifetime_s, now);
+}
+
+static void server_tick(struct node *n, struct aero *a, uint64_t now)
+{
+	struct aero_reg gone[8];
+	size_t k;
+
+	/* Entries whose [client] section went away in a reload. */
+	for (size_t i = 0; i < a->table.n;) {
+		if (!peer_table_lookup_key(&n->peers, a->table.v[i].key))
+			(void)aero_srv_remove(&a->table, a->table.v[i].key);
+		else
+			i++;
+	}
+	if (aero_srv_deadline(&a->table) > now)
+		return;
+	while ((k = aero_srv_expire(&a->table, now, gone, ARRAY_SIZE(gone))) > 0) {
+		for (size_t i = 0; i < k; i++) {
+			struct peer *p = peer_table_lookup_key(&n->peers, gone[i].key);
+			log_warn(LOG_GRP_ND, "registration of client '%s' expired", gone[i].name);
+			if (p)
+				set_prefixes(n, p, NULL, 0);
+		}
+	}
+}
+
+/* ---- entry points ---- */
+
+void aero_tick(struct node *n, uint64_t now)
+{
+	struct aero *a = n->aero;
+	if (!a)
+		return;
+	if (a->role == CONF_ROLE_SERVER)
+		server_tick(n, a, now);
+	else if (a->n_srv)
+		client_tick(n, a, now);
+}
+
+void aero_input(struct node *n, struct peer *p, const uint8_t *pkt, size_t len, uint64_t now)
+{
+	struct aero *a = n->aero;
+	if (!a)
+		return;
+	uint8_t type = pkt[40];
+	if (type == ICMP6_TYPE_RS && a->role == CONF_ROLE_SERVER) {
+		a->c.rs_rx++;
+		server_rs(n, a, p, pkt, len, now);
+	} else if (type == ICMP6_TYPE_RA && a->role == CONF_ROLE_CLIENT) {
+		a->c.ra_rx++;
+		client_ra(n, a, p, pkt, len, now);
+	} else {
+		a->c.nd_ignored++;
+	}
+}
+
+void aero_stop(struct node *n)
+{
+	struct aero *a = n->aero;
+	if (!a)
+		return;
+	uint64_t now = uv_now(n->loop);
+	for (size_t i = 0; i < a->n_srv; i++) {
+		struct aero_server *s = &a->srv[i];
+		struct peer *p = peer_table_lookup_key(&n->peers, s->key);
+		if (p && s->cli.registered && hs_established(&p->hs, now)) {
+			/* §5.3 item 6: MS-Release; the RA that answers it is not awaited. */
+			send_rs(n, s, p, true, now);
+			log_info(LOG_GRP_ND, "released the registration with server '%s'", s->name);
+		}
+		aero_cli_release(&s->cli);
+	}
+}
+
+/* ---- status ---- */
+
+static json_t *b64key(const uint8_t k[32])
+{
+	char b[45];
+	keys_b64_encode32(k, b);
+	return json_string(b);
+}
+
+static json_t *endpoint_json(const union sockaddr_any *a)
+{
+	char b[ADDR_STR_MAX];
+	return json_string(addr_format_endpoint(a, b, sizeof(b)));
+}
+
+static json_t *remaining(uint64_t at, uint64_t now)
+{
+	return json_integer(at > now ? (json_int_t)(at - now) : 0);
+}
+
+json_t *aero_registrations_json(struct node *n)
+{
+	struct aero *a = n->aero;
+	uint64_t now = uv_now(n->loop);
+	char buf[ADDR_STR_MAX];
+	json_t *j = json_object(), *regs = json_array(), *srvs = json_array(), *ctr = json_object();
+
+	json_object_set_new(j, "role",
+			    json_string(n->conf.node.role == CONF_ROLE_SERVER ? "server" : "client"));
+	if (!a) {
+		json_object_set_new(j, "registrations", regs);
+		json_object_set_new(j, "servers", srvs);
+		json_object_set_new(j, "counters", ctr);
+		return j;
+	}
+	if (a->role == CONF_ROLE_SERVER) {
+		json_object_set_new(j, "msid", json_integer(n->conf.omni.msid));
+		json_object_set_new(j, "router_lifetime", json_integer(a->table.lifetime_s));
+	}
+	for (size_t i = 0; i < a->table.n; i++) {
+		const struct aero_reg *e = &a->table.v[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "name", json_string(e->name));
+		json_object_set_new(o, "public_key", b64key(e->key));
+		json_object_set_new(o, "mnp", json_string(prefix_format(&e->mnp, buf, sizeof(buf))));
+		json_object_set_new(o, "origin", endpoint_json(&e->origin));
+		json_object_set_new(o, "age_ms", json_integer((json_int_t)(now - e->registered_ms)));
+		json_object_set_new(o, "expires_in_ms", remaining(e->expires_ms, now));
+		json_object_set_new(o, "refreshes", json_integer((json_int_t)e->refreshes));
+		json_object_set_new(o, "replaced", json_integer((json_int_t)e->replaced));
+		json_array_append_new(regs, o);
+	}
+	static const char *const states[] = {"idle", "soliciting", "registered", "released"};
+	for (size_t i = 0; i < a->n_srv; i++) {
+		const struct aero_server *s = &a->srv[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "name", json_string(s->name));
+		json_object_set_new(o, "msid", json_integer(s->msid));
+		json_object_set_new(o, "state", json_string(states[s->cli.state]));
+		json_object_set_new(o, "registered", json_boolean(s->cli.registered));
+		json_object_set_new(o, "hub", json_boolean(a->hub == (int)i));
+		if (s->cli.registered) {
+			json_object_set_new(o, "lifetime", json_integer(s->cli.lifetime_s));
+			json_object_set_new(o, "expires_in_ms", remaining(s->cli.expires_ms, now));
+		}
+		if (s->has_origin)
+			json_object_set_new(o, "origin", endpoint_json(&s->origin));
+		json_object_set_new(o, "rs_sent", json_integer((json_int_t)s->cli.rs_sent));
+		json_object_set_new(o, "retransmits", json_integer((json_int_t)s->cli.retransmits));
+		json_object_set_new(o, "ra_accepted", json_integer((json_int_t)s->cli.ra_accepted));
+		json_object_set_new(o, "expirations", json_integer((json_int_t)s->cli.expirations));
+		json_array_append_new(srvs, o);
+	}
+#define X(m) json_object_set_new(ctr, #m, json_integer((json_int_t)a->c.m));
+	AERO_COUNTERS(X)
+#undef X
+	json_object_set_new(ctr, "registered", json_integer((json_int_t)a->table.registered));
+	json_object_set_new(ctr, "refreshed", json_integer((json_int_t)a->table.refreshed));
+	json_object_set_new(ctr, "replaced", json_integer((json_int_t)a->table.replaced));
+	json_object_set_new(ctr, "released", json_integer((json_int_t)a->table.released));
+	json_object_set_new(ctr, "expired", json_integer((json_int_t)a->table.expired));
+	for (unsigned r = 0; r < AERO_REFUSE__COUNT; r++) {
+		char k[64];
+		snprintf(k, sizeof(k), "refused_%s", aero_refusal_name((enum aero_refusal)r));
+		json_object_set_new(ctr, k, json_integer((json_int_t)a->table.refused[r]));
+	}
+	json_object_set_new(j, "registrations", regs);
+	json_object_set_new(j, "servers", srvs);
+	json_object_set_new(j, "counters", ctr);
+	return j;
+}
