@@ -1079,7 +1079,7 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	 */
 	static const char *skip[] = { "name",	      "mnp",	  "msid",
 				      "address",      "route",	  "hosts_export",
-				      "audience" };
+				      "audience",     "msp" };
 	char *shipped = read_all(SHIPPED), *out = malloc(65536);
 	struct conf d;
 	size_t n = 0;
@@ -1104,7 +1104,9 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	 * 17 [node]/[omni]/[secure]/[api] (with offload), overlay, 5 [dns], 21 [ehfilter],
 	 * 8 more [api] (B.8.2; readonly_group, listen_tcp are empty, audience is derived)
 	 */
-	cr_assert_eq(uncommented, 17 + 1 + 5 + 21 + 8, "keys with defaults found: %d", uncommented);
+	/* ... and [node] role, [aero] router_lifetime (docs/aero.md) */
+	cr_assert_eq(uncommented, 17 + 1 + 5 + 21 + 8 + 2, "keys with defaults found: %d",
+		     uncommented);
 	write_file("omnid.conf", out);
 	free(shipped);
 	free(out);
@@ -1121,6 +1123,7 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	d.secure.seen = c.secure.seen;
 	d.api.seen = c.api.seen;
 	d.dns.seen = c.dns.seen;
+	d.aero.seen = c.aero.seen;
 	d.ehfilter.seen = c.ehfilter.seen;
 	d.ehfilter.rules.has_enable = c.ehfilter.rules.has_enable;
 	d.ehfilter.rules.has_hbh_keep_types = c.ehfilter.rules.has_hbh_keep_types;
@@ -1133,6 +1136,8 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	cr_assert(memcmp(&c.omni, &d.omni, sizeof(d.omni)) == 0);
 	cr_assert(memcmp(&c.secure, &d.secure, sizeof(d.secure)) == 0);
 	cr_assert(memcmp(&c.api, &d.api, sizeof(d.api)) == 0);
+	cr_assert(memcmp(&c.aero, &d.aero, sizeof(d.aero)) == 0);
+	cr_assert_eq(c.aero.seen, 1); /* router_lifetime */
 	/* And they were really parsed: every scalar was set once. */
 	cr_assert_eq(c.omni.seen != 0 && c.secure.seen == 0xf && c.api.seen == 0xfc7, 1);
 }
