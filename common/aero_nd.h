@@ -20,6 +20,14 @@
 #include "aero_reg.h"
 #include "util.h"
 
+/*
+ * omnid "Vouched Key" sub-option (provisional, next to omnid's 28/29 of spec
+ * §4.4; docs/aero.md): in an NA(AR) signed by a server, the target's Ed25519
+ * key (32), its MNP length (1) and MNP (16), vouched for by that server.
+ */
+#define AERO_SUB_VOUCHED_KEY 27
+#define AERO_VOUCHED_KEY_LEN 49
+
 /** True when @pkt (@len octets, an inner packet) is IPv6 ICMPv6 of type RS, RA, NS or NA. */
 bool aero_nd_is_nd(const uint8_t *pkt, size_t len);
 
@@ -85,3 +93,56 @@ struct aero_ra {
  */
 int aero_nd_check_ra(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t server_key[32],
 		     uint32_t msid, const struct prefix *mnp, struct aero_ra *ra) WUR;
+
+/* ---- route optimization (spec §5.6, docs/aero.md) ---- */
+
+/**
+ * Build NS(AR) from client @c (its key signs) for the /64 whose upper 64
+ * bits are @target64 (8 octets): inner destination and Target = that
+ * MNP-LLA. Returns the length or a negative errno.
+ */
+ssize_t aero_nd_build_ns(const struct aero_nd_client *c, const uint8_t target64[8],
+			 uint64_t wall_ms, uint8_t *out, size_t cap) WUR;
+
+/** An authenticated NS(AR). */
+struct aero_ns {
+	uint8_t key[32];	 /* the signer (Node Identification) */
+	struct in6_addr src;	 /* its MNP-LLA */
+	struct in6_addr target;	 /* the MNP-LLA asked for */
+	uint64_t timestamp_ms;
+};
+
+/**
+ * Decode and authenticate an NS(AR) as aero_nd_check_rs() does an RS.
+ * Returns 0 or -EBADMSG (malformed, unsigned, stale, no Node Identification).
+ */
+int aero_nd_check_ns(const uint8_t *p, size_t n, uint64_t wall_ms, struct aero_ns *ns) WUR;
+
+/** What an NA(AR) says about a target client. */
+struct aero_vouch {
+	uint8_t key[32];	   /* the target's key */
+	struct prefix mnp;	   /* its MNP */
+	union sockaddr_any l2;	   /* its NAT-mapped underlay address */
+};
+
+/**
+ * Build an NA from server @s to the client with MNP @dst_mnp about target
+ * @v (Target = MNP-LLA of v->mnp): R=1, O=1, S=@solicited; Interface
+ * Attributes with v->l2 (FMT F, LHS MSID = s->msid), Vouched Key, Node
+ * Identification and Authentication of the server. Returns the length or
+ * a negative errno.
+ */
+ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *dst_mnp,
+			 const struct aero_vouch *v, bool solicited, uint64_t wall_ms,
+			 uint8_t *out, size_t cap) WUR;
+
+/**
+ * Check an NA from the server with MSID @msid and configured key
+ * @server_key, addressed to the client with MNP @mnp: signed by exactly that
+ * key within ±30 s, source ADM-LLA(@msid), destination MNP-LLA(@mnp), one
+ * Vouched Key whose MNP is IPv6 and matches Target, and an Interface
+ * Attributes with a UDP L2ADDR. Returns 0 with @v filled, -EBADMSG malformed
+ * or incomplete, -EACCES signature, key or addresses wrong.
+ */
+int aero_nd_check_na(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t server_key[32],
+		     uint32_t msid, const struct prefix *mnp, struct aero_vouch *v) WUR;

@@ -25,3 +25,14 @@
 #define AERO_REACHABLE_TIME_MS 30000u
 #define AERO_RETRANS_TIMER_MS 1000u
 /* §5.12 Auth replay window: ±30 s timestamps (OMNI_AUTH_WINDOW_MS in omni_wire.h). */
+/* §5.12 MAX_UNICAST_SOLICIT (RFC 4861 §10): NS(AR) tries per round. */
+#define AERO_MAX_UNICAST_SOLICIT 3u
+/* §5.6 item 5: refresh NS(AR) at ReachableTime - 3 * RetransTimer while traffic flows. */
+#define AERO_RO_REFRESH_BEFORE_MS (3u * AERO_RETRANS_TIMER_MS)
+/* [P] after MAX_UNICAST_SOLICIT unanswered NS(AR), or a direct session that did not come
+ * up, leave the target on the default path this long before trying again. */
+#define AERO_RO_HOLD_MS AERO_REACHABLE_TIME_MS
+/* [P] a direct session must be up this long after the NA, or the path counts as failed. */
+#define AERO_RO_SESSION_WAIT_MS 10000u
+/* [P] route-optimization entries kept per node. */
+#define AERO_RO_MAX 64u

@@ -42,6 +42,7 @@ enum conf_peer_kind {
 	CONF_PEER_STATIC, /* [peer.NAME]: a static neighbor, prefixes routed at start */
 	CONF_PEER_SERVER, /* [server.NAME] on a client: msid, endpoint; routes after registration */
 	CONF_PEER_CLIENT, /* [client.NAME] on a server: key + the mnp it may register */
+	CONF_PEER_RO,	  /* never in a file: a neighbor learned by route optimization */
 };
 
 /* [node] role (spec §1, §5.14). */

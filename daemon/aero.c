@@ -33,7 +33,16 @@
 	X(ra_rx)                                                                                   \
 	X(ra_refused)   /* RA that failed aero_nd_check_ra(), or from a non-server */              \
 	X(nd_ignored)   /* NS/NA, or RS/RA this role does not take */                              \
-	X(send_failed)  /* an RS/RA could not be built */
+	X(send_failed)  /* an RS/RA could not be built */                                        \
+	X(ns_rx)        /* server: NS(AR) received */                                              \
+	X(ns_refused)   /* server: NS(AR) unsigned, from an unregistered client, no target */      \
+	X(na_tx)        /* server: NA(AR) sent (solicited and to the target) */                    \
+	X(ns_tx)        /* client: NS(AR) sent */                                                  \
+	X(na_rx)        /* client: NA accepted */                                                  \
+	X(na_refused)   /* client: NA that failed aero_nd_check_na() or vouched nonsense */        \
+	X(ro_up)        /* client: direct sessions that came up */                                 \
+	X(ro_failed)    /* client: direct sessions that did not come up in time */                 \
+	X(ro_expired)   /* client: route-optimized neighbors aged out */
 
 struct aero_counters {
 #define X(n) uint64_t n;
@@ -53,8 +62,28 @@ struct aero_server {
 	union sockaddr_any origin; /* our NAT-mapped address, as the server saw it */
 };
 
+/* A route-optimization entry (client side, §5.6): a target /64 being resolved, or a
+ * neighbor learned from a server's NA. */
+struct aero_ro {
+	bool used;
+	bool resolved;	     /* a vouched key is known and the neighbor exists */
+	bool up;	     /* its direct session came up */
+	bool initiator;	     /* we asked (NS); the other side only learned of us */
+	uint8_t net64[8];    /* the /64 that triggered it (initiator) */
+	uint8_t key[32];     /* the neighbor's key (resolved) */
+	struct prefix mnp;   /* its MNP (resolved) */
+	union sockaddr_any l2;
+	unsigned tries;	     /* NS(AR) sent this round */
+	uint64_t next_ns_ms; /* next NS(AR) (initiator), UINT64_MAX none */
+	uint64_t expires_ms; /* resolved: the neighbor goes; unresolved: hold ends */
+	uint64_t deadline_up_ms;
+	uint64_t tx_mark;    /* neighbor's tx_packets at the last refresh decision */
+	uint64_t started_ms, up_ms;
+};
+
 struct aero {
 	enum conf_role role;
+	struct aero_ro ro[AERO_RO_MAX];
 	struct aero_server *srv; /* client: one per [server.NAME] */
 	size_t n_srv;
 	struct aero_srv table; /* server */
@@ -355,6 +384,300 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 	}
 }
 
+/* ---- route optimization (§5.6, docs/aero.md) ---- */
+
+static struct peer *hub_peer(struct node *n, struct aero *a)
+{
+	return a->hub >= 0 ? peer_table_lookup_key(&n->peers, a->srv[a->hub].key) : NULL;
+}
+
+static void ro_send_ns(struct node *n, struct aero *a, struct aero_ro *r, uint64_t now)
+{
+	struct peer *hp = hub_peer(n, a);
+	uint8_t buf[AERO_ND_BUF];
+	if (!hp)
+		return;
+	const struct aero_server *s = &a->srv[a->hub];
+	struct aero_nd_client c = {.mnp = &n->conf.omni.mnp,
+				   .ed_pk = n->id.ed_pk,
+				   .ed_sk = n->id.ed_sk,
+				   .l2 = hp->underlay >= 0 ? &n->ul[hp->underlay].listen : NULL,
+				   .if_index = (uint8_t)(hp->underlay + 1),
+				   .server_msid = s->msid};
+	ssize_t len = aero_nd_build_ns(&c, r->net64, wall_ms(n, now), buf, sizeof(buf));
+	if (len < 0) {
+		a->c.send_failed++;
+		return;
+	}
+	r->tries++;
+	a->c.ns_tx++;
+	r->next_ns_ms = now + AERO_RETRANS_TIMER_MS;
+	datapath_send_control(n, hp, buf, (size_t)len, now);
+}
+
+static void ro_drop(struct node *n, struct aero_ro *r, uint64_t hold_until)
+{
+	struct peer *p = r->resolved ? peer_table_lookup_key(&n->peers, r->key) : NULL;
+	if (p && p->kind == CONF_PEER_RO) {
+		set_prefixes(n, p, NULL, 0);
+		datapath_peer_forget(n, p);
+		peer_table_remove(&n->peers, p);
+		peer_free(p);
+	}
+	bool keep = r->initiator && hold_until;
+	uint8_t net64[8];
+	memcpy(net64, r->net64, 8);
+	memset(r, 0, sizeof(*r));
+	if (keep) {
+		/* Stay on the default path until the hold ends. */
+		r->used = true;
+		r->initiator = true;
+		memcpy(r->net64, net64, 8);
+		r->next_ns_ms = UINT64_MAX;
+		r->expires_ms = hold_until;
+	}
+}
+
+struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t *dst,
+			 uint64_t now)
+{
+	struct aero *a = n->aero;
+	if (!a || a->role != CONF_ROLE_CLIENT)
+		return p;
+	if (p->kind == CONF_PEER_RO) {
+		if (hs_established(&p->hs, now))
+			return p;
+		/* Never hold traffic back for a direct path that is not up (§5.6 item 6). */
+		struct peer *hp = hub_peer(n, a);
+		return hp ? hp : p;
+	}
+	if (p->kind != CONF_PEER_SERVER || fam != AF_INET6)
+		return p;
+	/* Traffic on the default path: resolve its /64 (§5.6 item 1, the client is the ROS). */
+	struct aero_ro *free_slot = NULL, *oldest = NULL;
+	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
+		struct aero_ro *r = &a->ro[i];
+		if (!r->used) {
+			if (!free_slot)
+				free_slot = r;
+			continue;
+		}
+		if (r->initiator && memcmp(r->net64, dst, 8) == 0)
+			return p; /* resolving, held, or resolved with the session coming up */
+		if (r->resolved && prefix_contains(&r->mnp, AF_INET6, dst))
+			return p;
+		if (!oldest || r->started_ms < oldest->started_ms)
+			oldest = r;
+	}
+	struct aero_ro *r = free_slot;
+	if (!r) {
+		ro_drop(n, oldest, 0);
+		r = oldest;
+	}
+	memset(r, 0, sizeof(*r));
+	r->used = true;
+	r->initiator = true;
+	memcpy(r->net64, dst, 8);
+	r->started_ms = now;
+	r->expires_ms = UINT64_MAX;
+	ro_send_ns(n, a, r, now);
+	return p;
+}
+
+static void client_na(struct node *n, struct aero *a, struct peer *p, const uint8_t *pkt,
+		      size_t len, uint64_t now)
+{
+	const struct aero_server *s = NULL;
+	struct aero_vouch v;
+
+	for (size_t i = 0; i < a->n_srv && !s; i++)
+		if (keys_equal(a->srv[i].key, p->ed_pk, 32))
+			s = &a->srv[i];
+	if (!s || aero_nd_check_na(pkt, len, wall_ms(n, now), s->key, s->msid, &n->conf.omni.mnp,
+				   &v) < 0 ||
+	    keys_equal(v.key, n->id.ed_pk, 32) || prefix_overlaps(&v.mnp, &n->conf.omni.mnp)) {
+		a->c.na_refused++;
+		log_remote(LOG_GRP_ND, "NA from '%s' refused", p->name);
+		return;
+	}
+	struct peer *q = peer_table_lookup_key(&n->peers, v.key);
+	if (q && q->kind != CONF_PEER_RO) {
+		a->c.na_refused++; /* a configured neighbor: its config wins */
+		return;
+	}
+	a->c.na_rx++;
+	struct aero_ro *r = NULL, *free_slot = NULL;
+	for (unsigned i = 0; i < AERO_RO_MAX && !r; i++) {
+		struct aero_ro *e = &a->ro[i];
+		if (!e->used) {
+			free_slot = free_slot ? free_slot : e;
+			continue;
+		}
+		if ((e->resolved && keys_equal(e->key, v.key, 32)) ||
+		    (!e->resolved && e->initiator && prefix_contains(&v.mnp, AF_INET6, e->net64)))
+			r = e;
+	}
+	if (!r) {
+		if (!free_slot)
+			return; /* full: stay on the default path */
+		r = free_slot;
+		memset(r, 0, sizeof(*r));
+		r->used = true;
+		r->started_ms = now;
+		r->next_ns_ms = UINT64_MAX;
+	}
+	if (!r->resolved) {
+		r->resolved = true;
+		r->deadline_up_ms = now + AERO_RO_SESSION_WAIT_MS;
+	}
+	memcpy(r->key, v.key, 32);
+	r->mnp = v.mnp;
+	r->l2 = v.l2;
+	r->tries = 0;
+	r->expires_ms = now + AERO_REACHABLE_TIME_MS;
+	if (r->initiator)
+		r->next_ns_ms = r->expires_ms - AERO_RO_REFRESH_BEFORE_MS;
+	if (!q) {
+		struct conf_peer cp;
+		int err;
+		memset(&cp, 0, sizeof(cp));
+		snprintf(cp.name, sizeof(cp.name), "ro-%02x%02x%02x%02x", v.key[0], v.key[1],
+			 v.key[2], v.key[3]);
+		memcpy(cp.public_key, v.key, 32);
+		cp.has_public_key = true;
+		cp.has_mnp = true;
+		cp.mnp = v.mnp;
+		cp.endpoints = &r->l2;
+		cp.n_endpoints = 1;
+		cp.kind = CONF_PEER_RO;
+		q = peer_new(&cp, &n->conf, &n->hs, &err);
+		if (!q) {
+			a->c.na_refused++;
+			r->used = false;
+			return;
+		}
+		q->underlay = datapath_underlay_for(n, &q->endpoint);
+		peer_table_add(&n->peers, q);
+		set_prefixes(n, q, &v.mnp, 1);
+		r->tx_mark = q->tx_packets;
+		char b1[ADDR_STR_MAX], b2[ADDR_STR_MAX];
+		log_info(LOG_GRP_ND, "route optimization: %s at %s (vouched by '%s')",
+			 prefix_format(&v.mnp, b1, sizeof(b1)),
+			 addr_format_endpoint(&v.l2, b2, sizeof(b2)), s->name);
+		/* Both sides initiate: whichever arrives after the other learned the key wins. */
+		datapath_peer_kick(n, q, now);
+	} else if (!addr_equal(&q->endpoint, &v.l2)) {
+		q->endpoint = v.l2;
+		q->has_endpoint = true;
+		q->underlay = datapath_underlay_for(n, &q->endpoint);
+	}
+}
+
+static void ro_tick(struct node *n, struct aero *a, uint64_t now)
+{
+	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
+		struct aero_ro *r = &a->ro[i];
+		if (!r->used)
+			continue;
+		if (!r->resolved) {
+			if (now >= r->expires_ms) {
+				r->used = false; /* hold over: the next packet tries again */
+			} else if (now >= r->next_ns_ms) {
+				if (r->tries >= AERO_MAX_UNICAST_SOLICIT) {
+					r->next_ns_ms = UINT64_MAX;
+					r->expires_ms = now + AERO_RO_HOLD_MS;
+				} else {
+					ro_send_ns(n, a, r, now);
+				}
+			}
+			continue;
+		}
+		struct peer *p = peer_table_lookup_key(&n->peers, r->key);
+		if (!p) { /* removed by a reload */
+			r->used = false;
+			continue;
+		}
+		if (!r->up && hs_established(&p->hs, now)) {
+			r->up = true;
+			r->up_ms = now;
+			a->c.ro_up++;
+			log_info(LOG_GRP_ND, "route optimization: direct session with %s up after %llu ms",
+				 p->name, (unsigned long long)(now - r->started_ms));
+		}
+		if (!r->up && now >= r->deadline_up_ms) {
+			a->c.ro_failed++;
+			log_warn(LOG_GRP_ND, "route optimization: no direct session with %s", p->name);
+			ro_drop(n, r, now + AERO_RO_HOLD_MS);
+			continue;
+		}
+		if (now >= r->expires_ms) {
+			a->c.ro_expired++;
+			log_info(LOG_GRP_ND, "route optimization: %s aged out", p->name);
+			ro_drop(n, r, 0);
+			continue;
+		}
+		if (r->initiator && now >= r->next_ns_ms) {
+			/* §5.6 item 5: renew only while traffic flows. */
+			if (p->tx_packets != r->tx_mark && r->tries < AERO_MAX_UNICAST_SOLICIT) {
+				r->tx_mark = p->tx_packets;
+				ro_send_ns(n, a, r, now);
+			} else {
+				r->next_ns_ms = UINT64_MAX;
+			}
+		}
+	}
+}
+
+/* Server: NS(AR) from registered client @p: answer for the target, tell the target. */
+static void server_ns(struct node *n, struct aero *a, struct peer *p, const uint8_t *pkt,
+		      size_t len, uint64_t now)
+{
+	struct aero_ns ns;
+	struct in6_addr lla;
+	uint8_t t[16];
+	struct aero_reg *src = aero_srv_find(&a->table, p->ed_pk), *dst = NULL;
+
+	a->c.ns_rx++;
+	if (!src || aero_nd_check_ns(pkt, len, wall_ms(n, now), &ns) < 0 ||
+	    !keys_equal(ns.key, p->ed_pk, 32))
+		goto refuse;
+	omni_lla_from_mnp(&src->mnp, &lla);
+	if (memcmp(&lla, &ns.src, 16) != 0)
+		goto refuse;
+	memset(t, 0, sizeof(t));
+	memcpy(t, ns.target.s6_addr + 8, 8);
+	for (size_t i = 0; i < a->table.n && !dst; i++)
+		if (&a->table.v[i] != src && prefix_contains(&a->table.v[i].mnp, AF_INET6, t))
+			dst = &a->table.v[i];
+	struct peer *q = dst ? peer_table_lookup_key(&n->peers, dst->key) : NULL;
+	if (!q)
+		goto refuse;
+	struct aero_nd_server s = {.msid = n->conf.omni.msid,
+				   .ed_pk = n->id.ed_pk,
+				   .ed_sk = n->id.ed_sk};
+	struct aero_vouch to_src = {.mnp = dst->mnp, .l2 = dst->origin};
+	struct aero_vouch to_dst = {.mnp = src->mnp, .l2 = src->origin};
+	memcpy(to_src.key, dst->key, 32);
+	memcpy(to_dst.key, src->key, 32);
+	uint8_t buf[AERO_ND_BUF];
+	ssize_t l = aero_nd_build_na(&s, &src->mnp, &to_src, true, wall_ms(n, now), buf,
+				     sizeof(buf));
+	if (l > 0) {
+		datapath_send_control(n, p, buf, (size_t)l, now);
+		a->c.na_tx++;
+	}
+	/* The Report List of §5.6 item 3, reduced to telling the target at once. */
+	l = aero_nd_build_na(&s, &dst->mnp, &to_dst, false, wall_ms(n, now), buf, sizeof(buf));
+	if (l > 0) {
+		datapath_send_control(n, q, buf, (size_t)l, now);
+		a->c.na_tx++;
+	}
+	return;
+refuse:
+	a->c.ns_refused++;
+	log_remote(LOG_GRP_ND, "NS(AR) from '%s' refused", p->name);
+}
+
 /* ---- entry points ---- */
 
 void aero_tick(struct node *n, uint64_t now)
@@ -364,8 +687,10 @@ void aero_tick(struct node *n, uint64_t now)
 		return;
 	if (a->role == CONF_ROLE_SERVER)
 		server_tick(n, a, now);
-	else if (a->n_srv)
+	else if (a->n_srv) {
 		client_tick(n, a, now);
+		ro_tick(n, a, now);
+	}
 }
 
 void aero_input(struct node *n, struct peer *p, const uint8_t *pkt, size_t len, uint64_t now)
@@ -380,6 +705,10 @@ void aero_input(struct node *n, struct peer *p, const uint8_t *pkt, size_t len, 
 	} else if (type == ICMP6_TYPE_RA && a->role == CONF_ROLE_CLIENT) {
 		a->c.ra_rx++;
 		client_ra(n, a, p, pkt, len, now);
+	} else if (type == ICMP6_TYPE_NS && a->role == CONF_ROLE_SERVER) {
+		server_ns(n, a, p, pkt, len, now);
+	} else if (type == ICMP6_TYPE_NA && a->role == CONF_ROLE_CLIENT) {
+		client_na(n, a, p, pkt, len, now);
 	} else {
 		a->c.nd_ignored++;
 	}
@@ -476,6 +805,26 @@ json_t *aero_registrations_json(struct node *n)
 		json_object_set_new(o, "expirations", json_integer((json_int_t)s->cli.expirations));
 		json_array_append_new(srvs, o);
 	}
+	json_t *ro = json_array();
+	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
+		const struct aero_ro *r = &a->ro[i];
+		if (!r->used || !r->resolved)
+			continue;
+		struct peer *p = peer_table_lookup_key(&n->peers, r->key);
+		json_t *o = json_object();
+		json_object_set_new(o, "neighbor", json_string(p ? p->name : "-"));
+		json_object_set_new(o, "public_key", b64key(r->key));
+		json_object_set_new(o, "mnp", json_string(prefix_format(&r->mnp, buf, sizeof(buf))));
+		json_object_set_new(o, "endpoint", endpoint_json(&r->l2));
+		json_object_set_new(o, "initiator", json_boolean(r->initiator));
+		json_object_set_new(o, "established", json_boolean(r->up));
+		if (r->up)
+			json_object_set_new(o, "convergence_ms",
+					    json_integer((json_int_t)(r->up_ms - r->started_ms)));
+		json_object_set_new(o, "expires_in_ms", remaining(r->expires_ms, now));
+		json_array_append_new(ro, o);
+	}
+	json_object_set_new(j, "route_optimized", ro);
 #define X(m) json_object_set_new(ctr, #m, json_integer((json_int_t)a->c.m));
 	AERO_COUNTERS(X)
 #undef X

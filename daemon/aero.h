@@ -32,6 +32,15 @@ void aero_tick(struct node *n, uint64_t now_ms);
  * delivered to the TUN.
  */
 void aero_input(struct node *n, struct peer *p, const uint8_t *pkt, size_t len, uint64_t now_ms);
+/**
+ * Outbound hook for a packet whose LPM chose @p (not a static [peer]): on a
+ * client, traffic via the server triggers route optimization of the
+ * destination's /64 (NS(AR), §5.6), and a route-optimized neighbor whose
+ * direct session is not up yields the server instead. Returns the peer to
+ * send to.
+ */
+struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t *dst,
+			 uint64_t now_ms);
 /** Shutdown: send MS-Release to every server we are registered with (queued, flushed by node). */
 void aero_stop(struct node *n);
 /** GET /v1/registrations: the node's role, its registrations and the refusal counters. */

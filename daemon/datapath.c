@@ -355,6 +355,8 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 		pbuf_free(b);
 		return;
 	}
+	if (p->kind != CONF_PEER_STATIC)
+		p = aero_egress(n, p, fam, dst, now); /* route optimization (docs/aero.md) */
 	if (eh_wants(&n->eh[EH_DIR_ENTRY], b->head, b->len)) {
 		int cut = eh_egress(n, EH_DIR_ENTRY, NULL, b->head, b->len, now);
 		if (cut < 0) {
@@ -507,7 +509,8 @@ static void deliver(struct node *n, struct peer *p, uint8_t *pkt, size_t len)
 	}
 	/* Inner-source check: the sender must own the source address (§5.14). */
 	ipv6_inner_src(pkt, &fam, &src);
-	if (peer_table_lookup_addr(&n->peers, fam, src) != p) {
+	/* A client's server relays other clients' packets (docs/aero.md). */
+	if (peer_table_lookup_addr(&n->peers, fam, src) != p && p->kind != CONF_PEER_SERVER) {
 		p->c.drop_inner_src++;
 		n->c.drop_inner_src++;
 		return;
