@@ -4,7 +4,8 @@
  * (common/aero_nd.c) and the server table (common/aero_reg.c). The first
  * octet is a mode: bit 0 repairs the IPv6 Payload Length and the ICMPv6
  * checksum first (so the fuzzer reaches the options), bit 1 checks the rest
- * as an RA instead of an RS. The clock is fixed at the seeds' signing time
+ * as an RA instead of an RS, bit 2 as an NS(AR), bit 3 as an NA(AR) (bits 2
+ * and 3 win over bit 1). The clock is fixed at the seeds' signing time
  * (FUZZ_AERO_NOW). Asserts: an accepted RS carries a Node Identification
  * key equal to rs.key and its inner source, and the server table, fed the
  * accepted RS under that key, either refuses it without changing or holds
@@ -51,6 +52,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct prefix mnp;
 	if (addr_parse_prefix("2001:db8:1000:2000::/56", &mnp) < 0)
 		abort();
+	if (mode & 4) {
+		struct aero_ns ns;
+		if (aero_nd_check_ns(p, n, FUZZ_AERO_NOW, &ns) == 0) {
+			if (wire_nd_decode(p, n, &m, NULL) < 0 || m.type != ICMP6_TYPE_NS ||
+			    m.node_key_idx < 0 ||
+			    memcmp(m.sub[m.node_key_idx].u.node_id.id, ns.key, 32) != 0)
+				abort();
+		}
+		free(p);
+		return 0;
+	}
+	if (mode & 8) {
+		struct aero_vouch v;
+		uint8_t seed[32];
+		struct keys_identity id = {0};
+		memset(seed, 2, 32);
+		if (keys_identity_from_seed(seed, &id) < 0)
+			abort();
+		if (aero_nd_check_na(p, n, FUZZ_AERO_NOW, id.ed_pk, 7, &mnp, &v) == 0) {
+			struct in6_addr t;
+			if (wire_nd_decode(p, n, &m, NULL) < 0 || m.type != ICMP6_TYPE_NA ||
+			    v.mnp.family != AF_INET6 || v.mnp.plen > 64)
+				abort();
+			omni_lla_from_mnp(&v.mnp, &t);
+			if (memcmp(&t, &m.target, 16) != 0)
+				abort();
+		}
+		keys_identity_free(&id);
+		free(p);
+		return 0;
+	}
 	if (mode & 2) {
 		struct aero_ra ra;
 		uint8_t key[32];

@@ -234,3 +234,133 @@ Test(aero_nd, is_nd)
 	p[0] = 0x45;
 	cr_assert_not(aero_nd_is_nd(p, sizeof(p)));
 }
+
+/* ---- route optimization: NS(AR) / NA(AR) ---- */
+
+static const uint8_t target64[8] = {0x20, 0x01, 0x0d, 0xb8, 0x10, 0x00, 0x30, 0x00};
+
+static ssize_t ns(const struct keys_identity *id, uint64_t t, uint8_t *out)
+{
+	struct aero_nd_client c = {.mnp = &mnp,
+				   .ed_pk = id->ed_pk,
+				   .ed_sk = id->ed_sk,
+				   .if_index = 1,
+				   .server_msid = 7};
+	return aero_nd_build_ns(&c, target64, t, out, 512);
+}
+
+Test(aero_nd, ns_round_trip_and_refusals)
+{
+	uint8_t p[512];
+	struct aero_ns s;
+	ssize_t n = ns(&cli_id, NOW, p);
+	cr_assert_gt(n, 40);
+	cr_assert(aero_nd_is_nd(p, (size_t)n));
+	cr_assert_eq(p[40], ICMP6_TYPE_NS);
+	cr_assert_eq(aero_nd_check_ns(p, (size_t)n, NOW, &s), 0);
+	cr_assert_arr_eq(s.key, cli_id.ed_pk, 32);
+	struct in6_addr want;
+	cr_assert_eq(inet_pton(AF_INET6, "fe80::2001:db8:1000:3000", &want), 1);
+	cr_assert_arr_eq(&s.target, &want, 16);
+	omni_lla_from_mnp(&mnp, &want);
+	cr_assert_arr_eq(&s.src, &want, 16);
+	cr_assert_eq(s.timestamp_ms, NOW);
+	cr_assert_eq(aero_nd_check_ns(p, (size_t)n, NOW + 31000, &s), -EBADMSG);
+	for (ssize_t k = 0; k < n; k++)
+		cr_assert_eq(aero_nd_check_ns(p, (size_t)k, NOW, &s), -EBADMSG);
+	for (ssize_t i = 4; i < n; i++) {
+		uint8_t q[512];
+		memcpy(q, p, (size_t)n);
+		q[i] ^= 0x01;
+		cr_assert_eq(aero_nd_check_ns(q, (size_t)n, NOW, &s), -EBADMSG, "octet %zd", i);
+	}
+	/* an RS is not an NS */
+	n = rs(&cli_id, false, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_ns(p, (size_t)n, NOW, &s), -EBADMSG);
+}
+
+static struct aero_vouch vouch(void)
+{
+	struct aero_vouch v;
+	memset(&v, 0, sizeof(v));
+	memcpy(v.key, bad_id.ed_pk, 32); /* the target's key: any key */
+	cr_assert_eq(addr_parse_prefix("2001:db8:1000:3000::/56", &v.mnp), 0);
+	cr_assert_eq(addr_parse_endpoint("198.51.100.1:8060", 0, &v.l2), 0);
+	return v;
+}
+
+Test(aero_nd, na_round_trip)
+{
+	uint8_t p[512];
+	struct aero_nd_server s = {.msid = 7, .ed_pk = srv_id.ed_pk, .ed_sk = srv_id.ed_sk};
+	struct aero_vouch v = vouch(), got;
+	ssize_t n = aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p));
+	cr_assert_gt(n, 40);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+	cr_assert_arr_eq(got.key, v.key, 32);
+	cr_assert_eq(got.mnp.plen, 56);
+	cr_assert_arr_eq(got.mnp.addr, v.mnp.addr, 16);
+	cr_assert(addr_equal(&got.l2, &v.l2));
+	static struct nd_msg m;
+	cr_assert_eq(wire_nd_decode(p, (size_t)n, &m, NULL), 0);
+	cr_assert(m.na_r && m.na_s && m.na_o);
+	n = aero_nd_build_na(&s, &mnp, &v, false, NOW, p, sizeof(p));
+	cr_assert_eq(wire_nd_decode(p, (size_t)n, &m, NULL), 0);
+	cr_assert(m.na_r && !m.na_s && m.na_o);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+	/* an IPv6 L2ADDR */
+	cr_assert_eq(addr_parse_endpoint("[2001:db8::9]:4000", 0, &v.l2), 0);
+	n = aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+	cr_assert(addr_equal(&got.l2, &v.l2));
+	/* an IPv4 MNP cannot be vouched */
+	cr_assert_eq(addr_parse_prefix("192.0.2.0/24", &v.mnp), 0);
+	cr_assert_eq(aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p)), -EINVAL);
+}
+
+Test(aero_nd, na_refusals)
+{
+	uint8_t p[512];
+	struct aero_nd_server s = {.msid = 7, .ed_pk = srv_id.ed_pk, .ed_sk = srv_id.ed_sk};
+	struct aero_vouch v = vouch(), got;
+	struct prefix other;
+	cr_assert_eq(addr_parse_prefix("2001:db8:1000:4000::/56", &other), 0);
+	ssize_t n = aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p));
+	/* vouched by a key that is not our server's */
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, cli_id.ed_pk, 7, &mnp, &got), -EACCES);
+	/* another MSID, another client, stale */
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 8, &mnp, &got), -EACCES);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &other, &got), -EACCES);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW - 31000, srv_id.ed_pk, 7, &mnp, &got),
+		     -EACCES);
+	/* signed by another key that carries itself in Node Identification */
+	struct aero_nd_server bad = {.msid = 7, .ed_pk = bad_id.ed_pk, .ed_sk = bad_id.ed_sk};
+	n = aero_nd_build_na(&bad, &mnp, &v, true, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), -EACCES);
+	/* truncations and bit flips */
+	n = aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p));
+	for (ssize_t k = 0; k < n; k++)
+		cr_assert_lt(aero_nd_check_na(p, (size_t)k, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+	for (ssize_t i = 4; i < n; i++) {
+		uint8_t q[512];
+		memcpy(q, p, (size_t)n);
+		q[i] ^= 0x04;
+		cr_assert_lt(aero_nd_check_na(q, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), 0,
+			     "octet %zd", i);
+	}
+	/* no Vouched Key / no L2ADDR: incomplete */
+	static struct nd_msg m;
+	memset(&m, 0, sizeof(m));
+	m.hop_limit = 255;
+	m.type = ICMP6_TYPE_NA;
+	omni_lla_adm(7, &m.src);
+	omni_lla_from_mnp(&mnp, &m.dst);
+	omni_lla_from_mnp(&v.mnp, &m.target);
+	m.n_sub = 1;
+	m.sub[0].type = OMNI_SUB_AUTH;
+	m.sub[0].u.auth.alg = 1;
+	m.sub[0].u.auth.timestamp_ms = NOW;
+	n = wire_nd_encode(&m, srv_id.ed_sk, p, sizeof(p));
+	cr_assert_gt(n, 0);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), -EBADMSG);
+}
