@@ -3,7 +3,8 @@
  * cmd_aero.c - "omnictl registrations [--json]": GET /v1/registrations and
  * render AERO registration state (docs/aero.md): on a server the clients it
  * has registered (MNP, NAT-mapped origin, expiry), on a client its servers
- * (state, hub, lifetime, origin), and the refusal counters. --json prints
+ * (state, hub, lifetime, origin) and its route-optimized neighbors, and the
+ * refusal counters. --json prints
  * the daemon's document. Owns only the rendering.
  */
 #include <inttypes.h>
@@ -58,6 +59,18 @@ static void render(json_t *j)
 			       num(e, "msid"), str(e, "state"),
 			       json_is_true(json_object_get(e, "hub")) ? "yes" : "no",
 			       str(e, "origin"), num(e, "expires_in_ms") / 1000);
+		}
+	}
+	json_t *ro = json_object_get(j, "route_optimized");
+	if (json_array_size(ro)) {
+		printf("%-12s %-28s %-24s %-6s %10s\n", "DIRECT", "MNP", "ENDPOINT", "UP",
+		       "EXPIRES");
+		json_array_foreach(ro, i, e)
+		{
+			printf("%-12s %-28s %-24s %-6s %9llds\n", str(e, "neighbor"), str(e, "mnp"),
+			       str(e, "endpoint"),
+			       json_is_true(json_object_get(e, "established")) ? "yes" : "no",
+			       num(e, "expires_in_ms") / 1000);
 		}
 	}
 	json_t *ctr = json_object_get(j, "counters");
