@@ -24,8 +24,12 @@
 #include "netlink.h"
 #include "node.h"
 #include "peer.h"
+#include "ratelimit.h"
 
 #define AERO_ND_BUF 1024 /* our RS / RA are ~250 octets */
+/* Server: NS(AR) answered per second (each makes two NAs), all clients together. */
+#define AERO_NS_RATE_PER_S 200
+#define AERO_NS_RATE_BURST 100
 
 /* Counters of inbound ND that is not an RS/RA for us (not refusals of an RS). */
 #define AERO_COUNTERS(X)                                                                           \
@@ -36,6 +40,7 @@
 	X(send_failed)  /* an RS/RA could not be built */                                        \
 	X(ns_rx)        /* server: NS(AR) received */                                              \
 	X(ns_refused)   /* server: NS(AR) unsigned, from an unregistered client, no target */      \
+	X(ns_rate_limited) /* server: NS(AR) over AERO_NS_RATE_PER_S */                            \
 	X(na_tx)        /* server: NA(AR) sent (solicited and to the target) */                    \
 	X(ns_tx)        /* client: NS(AR) sent */                                                  \
 	X(na_rx)        /* client: NA accepted */                                                  \
@@ -88,6 +93,7 @@ struct aero {
 	size_t n_srv;
 	struct aero_srv table; /* server */
 	int hub;	       /* client: index of the server our routes point to, -1 none */
+	struct ratelimit ns_rl; /* server: NS(AR) processed */
 	struct aero_counters c;
 };
 
@@ -142,6 +148,7 @@ struct aero *aero_new(struct node *n)
 
 	a->role = n->conf.node.role;
 	a->hub = -1;
+	ratelimit_init(&a->ns_rl, AERO_NS_RATE_PER_S, AERO_NS_RATE_BURST, now);
 	aero_srv_init(&a->table, n->conf.omni.msid, n->conf.aero.router_lifetime);
 	for (size_t i = 0; i < n->conf.n_peers; i++) {
 		const struct conf_peer *cp = &n->conf.peers[i];
@@ -466,14 +473,13 @@ struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t 
 			return p; /* resolving, held, or resolved with the session coming up */
 		if (r->resolved && prefix_contains(&r->mnp, AF_INET6, dst))
 			return p;
-		if (!oldest || r->started_ms < oldest->started_ms)
+		/* Only an entry still resolving (or held) gives way to a new one. */
+		if (!r->resolved && (!oldest || r->started_ms < oldest->started_ms))
 			oldest = r;
 	}
-	struct aero_ro *r = free_slot;
-	if (!r) {
-		ro_drop(n, oldest, 0);
-		r = oldest;
-	}
+	struct aero_ro *r = free_slot ? free_slot : oldest;
+	if (!r)
+		return p; /* every slot holds a live neighbor: stay on the default path */
 	memset(r, 0, sizeof(*r));
 	r->used = true;
 	r->initiator = true;
@@ -638,6 +644,10 @@ static void server_ns(struct node *n, struct aero *a, struct peer *p, const uint
 	struct aero_reg *src = aero_srv_find(&a->table, p->ed_pk), *dst = NULL;
 
 	a->c.ns_rx++;
+	if (!ratelimit_take(&a->ns_rl, now)) {
+		a->c.ns_rate_limited++;
+		return;
+	}
 	if (!src || aero_nd_check_ns(pkt, len, wall_ms(n, now), &ns) < 0 ||
 	    !keys_equal(ns.key, p->ed_pk, 32))
 		goto refuse;
