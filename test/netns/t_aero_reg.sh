@@ -108,6 +108,7 @@ regs | jq -e '.registrations[] | select(.name == "a") | .mnp == "2001:db8:a::/48
 regs | jq -e '.registrations[] | select(.name == "b") | .origin == "198.51.100.1:8060"' >/dev/null ||
 	fail "b's registration: $(regs)"
 wait_for 5 cli_registered a || fail "a does not see itself registered"
+wait_for 5 cli_registered b || fail "b does not see itself registered"
 ctl a registrations --json | jq -e '.servers[0] | .hub and .origin == "192.0.2.1:8060" and .lifetime == '$LIFE >/dev/null ||
 	fail "a's view: $(ctl a registrations --json)"
 ctl s registrations | grep -q "2001:db8:b::/48" || fail "table output lacks b"
@@ -136,9 +137,10 @@ if command -v tshark >/dev/null; then
 	# A capture in the server's namespace: the underlay datagrams a<->b are routed by
 	# its kernel, none of them goes to omnid's port on s.
 	cap="$T_DIR/s.pcap"
-	nx s tshark -q -i any -a duration:3 -w "$cap" -f "udp port 8060" >/dev/null 2>&1 &
+	nx s tshark -q -i any -a duration:6 -w "$cap" -f "udp port 8060" >"$T_DIR/tshark.log" 2>&1 &
 	CAP_PID=$!
-	sleep 1
+	wait_for 5 grep -q "Capturing on" "$T_DIR/tshark.log" || fail "tshark did not start"
+	sleep 0.5
 fi
 nx a ping -q -c 10 -i 0.05 -W 2 2001:db8:b::1 >/dev/null || fail "ping a -> b on the direct path"
 [ "$(peer_field s a rx_packets)" -eq "$sa0" ] || fail "a's packets still cross the server"
@@ -149,8 +151,8 @@ if [ -n "$cap" ]; then
 	back=$(tshark -r "$cap" -Y "ip.src == 198.51.100.1 && ip.dst == 192.0.2.1 && udp.length > 100" 2>/dev/null | wc -l)
 	to_s=$(tshark -r "$cap" -Y "(ip.dst == 192.0.2.2 || ip.dst == 198.51.100.2) && udp.length > 100" 2>/dev/null | wc -l)
 	info "capture on s: $direct a->b and $back b->a direct datagrams, $to_s large ones to s"
-	# (each datagram is seen on both veths of s: in and out)
-	[ "$direct" -ge 20 ] && [ "$back" -ge 20 ] || fail "the capture shows no direct a<->b path"
+	# (each datagram is seen on both veths of s, in and out, if the capture was up in time)
+	[ "$direct" -ge 10 ] && [ "$back" -ge 10 ] || fail "the capture shows no direct a<->b path"
 	[ "$to_s" -le 4 ] || fail "data still goes to the server's omnid ($to_s datagrams)"
 fi
 ctl b registrations --json | jq -e '.route_optimized[] | select(.mnp == "2001:db8:a::/48") | .established and (.initiator | not)' >/dev/null ||
