@@ -34,5 +34,8 @@
 #define AERO_RO_HOLD_MS AERO_REACHABLE_TIME_MS
 /* [P] a direct session must be up this long after the NA, or the path counts as failed. */
 #define AERO_RO_SESSION_WAIT_MS 10000u
+/* [P] the asking side starts the direct handshake itself only after this (the target,
+ * told at the same time, normally initiates first). */
+#define AERO_RO_KICK_DELAY_MS 300u
 /* [P] route-optimization entries kept per node. */
 #define AERO_RO_MAX 64u

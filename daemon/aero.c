@@ -82,6 +82,7 @@ struct aero_ro {
 	uint64_t next_ns_ms; /* next NS(AR) (initiator), UINT64_MAX none */
 	uint64_t expires_ms; /* resolved: the neighbor goes; unresolved: hold ends */
 	uint64_t deadline_up_ms;
+	uint64_t kick_ms;    /* initiator: start the handshake then if the target has not */
 	uint64_t tx_mark;    /* neighbor's tx_packets at the last refresh decision */
 	uint64_t started_ms, up_ms;
 };
@@ -570,8 +571,16 @@ static void client_na(struct node *n, struct aero *a, struct peer *p, const uint
 		log_info(LOG_GRP_ND, "route optimization: %s at %s (vouched by '%s')",
 			 prefix_format(&v.mnp, b1, sizeof(b1)),
 			 addr_format_endpoint(&v.l2, b2, sizeof(b2)), s->name);
-		/* Both sides initiate: whichever arrives after the other learned the key wins. */
-		datapath_peer_kick(n, q, now);
+		/*
+		 * The target learns of us at the same time and initiates at once; we only
+		 * follow if its initiation did not get through (it may have left before we
+		 * knew its key). Two initiations at once would make the higher key ignore
+		 * the other's and wait a retransmission for its own.
+		 */
+		if (r->initiator)
+			r->kick_ms = now + AERO_RO_KICK_DELAY_MS;
+		else
+			datapath_peer_kick(n, q, now);
 	} else if (!addr_equal(&q->endpoint, &v.l2)) {
 		q->endpoint = v.l2;
 		q->has_endpoint = true;
@@ -609,6 +618,11 @@ static void ro_tick(struct node *n, struct aero *a, uint64_t now)
 			a->c.ro_up++;
 			log_info(LOG_GRP_ND, "route optimization: direct session with %s up after %llu ms",
 				 p->name, (unsigned long long)(now - r->started_ms));
+		}
+		if (!r->up && r->kick_ms && now >= r->kick_ms) {
+			r->kick_ms = 0;
+			if (!p->hs.pending.active)
+				datapath_peer_kick(n, p, now);
 		}
 		if (!r->up && now >= r->deadline_up_ms) {
 			a->c.ro_failed++;

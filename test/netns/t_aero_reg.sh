@@ -185,6 +185,16 @@ info "re-registered $(( (t3 - t2) / 1000000 )) ms after the server came back"
 [ "$(ctl a registrations --json | jq '.servers[0].retransmits')" -ge 1 ] || fail "a never retransmitted"
 wait_ping a 2001:db8:b::1 10 || fail "no a -> b after the restart"
 
+# a reload of a keeps its registration and its default route (the route-optimized
+# neighbor goes, traffic falls back to the server and resolves it again)
+kill -HUP "$PID_a"
+wait_for 5 sh -c "[ \$($OMNICTL --socket $T_DIR/a/api.sock status --json | jq '.counters.reloads') -ge 1 ]" ||
+	fail "a did not reload"
+cli_registered a || fail "a lost its registration in a reload"
+nx a ip -6 route show default | grep -q omni-a || fail "a lost its default route in a reload"
+wait_ping a 2001:db8:b::1 5 || fail "no a -> b after a's reload"
+info "reload keeps the registration"
+
 # SIGTERM on b: MS-Release removes its registration at once
 r0=$(scount released)
 stop_node b
