@@ -262,8 +262,8 @@ out:
 }
 
 ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *dst_mnp,
-			 const struct aero_vouch *v, bool solicited, uint64_t wall_ms,
-			 uint8_t *out, size_t cap)
+			 const struct aero_vouch *v, bool solicited, uint64_t wall_ms, uint8_t *out,
+			 size_t cap)
 {
 	struct nd_msg *m = xcalloc(1, sizeof(*m));
 	uint8_t vk[AERO_VOUCHED_KEY_LEN];

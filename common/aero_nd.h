@@ -33,11 +33,11 @@ bool aero_nd_is_nd(const uint8_t *pkt, size_t len);
 
 /** A client's identity and its view of one server (for building the RS / checking the RA). */
 struct aero_nd_client {
-	const struct prefix *mnp;	   /* its MNP: inner source = MNP-LLA */
-	const uint8_t *ed_pk;		   /* 32 octets */
-	const uint8_t *ed_sk;		   /* libsodium's 64-octet secret key */
-	const union sockaddr_any *l2;	   /* local underlay address (NULL: unknown) */
-	uint8_t if_index;		   /* the underlay's index, from 1 */
+	const struct prefix *mnp;     /* its MNP: inner source = MNP-LLA */
+	const uint8_t *ed_pk;	      /* 32 octets */
+	const uint8_t *ed_sk;	      /* libsodium's 64-octet secret key */
+	const union sockaddr_any *l2; /* local underlay address (NULL: unknown) */
+	uint8_t if_index;	      /* the underlay's index, from 1 */
 	uint32_t server_msid;
 };
 
@@ -106,9 +106,9 @@ ssize_t aero_nd_build_ns(const struct aero_nd_client *c, const uint8_t target64[
 
 /** An authenticated NS(AR). */
 struct aero_ns {
-	uint8_t key[32];	 /* the signer (Node Identification) */
-	struct in6_addr src;	 /* its MNP-LLA */
-	struct in6_addr target;	 /* the MNP-LLA asked for */
+	uint8_t key[32];	/* the signer (Node Identification) */
+	struct in6_addr src;	/* its MNP-LLA */
+	struct in6_addr target; /* the MNP-LLA asked for */
 	uint64_t timestamp_ms;
 };
 
@@ -120,9 +120,9 @@ int aero_nd_check_ns(const uint8_t *p, size_t n, uint64_t wall_ms, struct aero_n
 
 /** What an NA(AR) says about a target client. */
 struct aero_vouch {
-	uint8_t key[32];	   /* the target's key */
-	struct prefix mnp;	   /* its MNP */
-	union sockaddr_any l2;	   /* its NAT-mapped underlay address */
+	uint8_t key[32];       /* the target's key */
+	struct prefix mnp;     /* its MNP */
+	union sockaddr_any l2; /* its NAT-mapped underlay address */
 };
 
 /**
@@ -133,8 +133,8 @@ struct aero_vouch {
  * a negative errno.
  */
 ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *dst_mnp,
-			 const struct aero_vouch *v, bool solicited, uint64_t wall_ms,
-			 uint8_t *out, size_t cap) WUR;
+			 const struct aero_vouch *v, bool solicited, uint64_t wall_ms, uint8_t *out,
+			 size_t cap) WUR;
 
 /**
  * Check an NA from the server with MSID @msid and configured key

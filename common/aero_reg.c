@@ -155,8 +155,7 @@ static void remove_at(struct aero_srv *s, size_t i)
 	s->n--;
 }
 
-static enum aero_srv_result refuse(struct aero_srv *s, enum aero_refusal r,
-				   enum aero_refusal *why)
+static enum aero_srv_result refuse(struct aero_srv *s, enum aero_refusal r, enum aero_refusal *why)
 {
 	s->refused[r]++;
 	if (why)

@@ -24,10 +24,10 @@
 /* ---- client ---- */
 
 enum aero_cli_state {
-	AERO_CLI_IDLE,	      /* not started */
-	AERO_CLI_SOLICITING,  /* RS sent, no RA yet (or the registration lapsed) */
-	AERO_CLI_REGISTERED,  /* an RA accepted; refresh scheduled */
-	AERO_CLI_RELEASED,    /* shut down: nothing scheduled */
+	AERO_CLI_IDLE,	     /* not started */
+	AERO_CLI_SOLICITING, /* RS sent, no RA yet (or the registration lapsed) */
+	AERO_CLI_REGISTERED, /* an RA accepted; refresh scheduled */
+	AERO_CLI_RELEASED,   /* shut down: nothing scheduled */
 };
 
 #define AERO_CLI_SEND_RS (1U << 0) /* build and send an RS now */
@@ -36,11 +36,11 @@ enum aero_cli_state {
 
 struct aero_cli {
 	enum aero_cli_state state;
-	bool registered;      /* a registration is valid until expires_ms */
-	unsigned tries;	      /* RS sent since the last accepted RA */
-	uint64_t next_rs_ms;  /* when the next RS is due (UINT64_MAX: none) */
-	uint64_t expires_ms;  /* end of the current registration (if registered) */
-	uint32_t lifetime_s;  /* Router Lifetime of the last RA */
+	bool registered;     /* a registration is valid until expires_ms */
+	unsigned tries;	     /* RS sent since the last accepted RA */
+	uint64_t next_rs_ms; /* when the next RS is due (UINT64_MAX: none) */
+	uint64_t expires_ms; /* end of the current registration (if registered) */
+	uint32_t lifetime_s; /* Router Lifetime of the last RA */
 	uint64_t registered_ms;
 	uint64_t rs_sent, retransmits, ra_accepted, expirations;
 };
@@ -73,12 +73,12 @@ uint32_t aero_cli_backoff_ms(unsigned tries);
 
 /* Refusal reasons of an RS, one counter each (aero_srv.refused[]). */
 #define AERO_REFUSALS(X)                                                                           \
-	X(malformed)	   /* ND decode failed, or not an RS */                                   \
-	X(auth)		   /* Authentication missing, bad signature or algorithm */               \
-	X(stale)	   /* timestamp outside ±30 s */                                            \
-	X(replay)	   /* timestamp not newer than the last accepted one */                   \
-	X(key_mismatch)	   /* the signing key is not the session's (vouched) key */               \
-	X(mnp_not_allowed) /* the inner source is not the MNP-LLA of the allowed MNP */          \
+	X(malformed)	   /* ND decode failed, or not an RS */                                    \
+	X(auth)		   /* Authentication missing, bad signature or algorithm */                \
+	X(stale)	   /* timestamp outside ±30 s */                                          \
+	X(replay)	   /* timestamp not newer than the last accepted one */                    \
+	X(key_mismatch)	   /* the signing key is not the session's (vouched) key */                \
+	X(mnp_not_allowed) /* the inner source is not the MNP-LLA of the allowed MNP */            \
 	X(not_hub)	   /* MS-Register does not name this server's MSID */                      \
 	X(unknown_client)  /* no [client.NAME] for the session's key */
 
@@ -86,7 +86,7 @@ enum aero_refusal {
 #define X(n) AERO_REFUSE_##n,
 	AERO_REFUSALS(X)
 #undef X
-	AERO_REFUSE__COUNT
+	    AERO_REFUSE__COUNT
 };
 
 /** Label of @r ("mnp_not_allowed", ...), never NULL. */
@@ -94,34 +94,34 @@ const char *aero_refusal_name(enum aero_refusal r);
 
 /** One registered client. */
 struct aero_reg {
-	char name[64];		     /* the [client.NAME] */
-	uint8_t key[32];	     /* its Ed25519 key */
-	struct prefix mnp;	     /* the registered MNP */
-	union sockaddr_any origin;   /* observed (NAT-mapped) source of the RS */
-	uint64_t registered_ms;	     /* first registration of this entry */
+	char name[64];		   /* the [client.NAME] */
+	uint8_t key[32];	   /* its Ed25519 key */
+	struct prefix mnp;	   /* the registered MNP */
+	union sockaddr_any origin; /* observed (NAT-mapped) source of the RS */
+	uint64_t registered_ms;	   /* first registration of this entry */
 	uint64_t expires_ms;
-	uint64_t last_ts_ms;	     /* last accepted Authentication timestamp */
-	uint64_t refreshes;	     /* RS accepted after the first */
-	uint64_t replaced;	     /* times the origin changed */
+	uint64_t last_ts_ms; /* last accepted Authentication timestamp */
+	uint64_t refreshes;  /* RS accepted after the first */
+	uint64_t replaced;   /* times the origin changed */
 };
 
 struct aero_srv {
 	struct aero_reg *v; /* owned */
 	size_t n, cap;
-	uint32_t msid;	       /* ours */
-	uint32_t lifetime_s;   /* the Router Lifetime we grant */
+	uint32_t msid;	     /* ours */
+	uint32_t lifetime_s; /* the Router Lifetime we grant */
 	uint64_t registered, refreshed, replaced, released, expired;
 	uint64_t refused[AERO_REFUSE__COUNT];
 };
 
 /** An authenticated RS as the server saw it (filled by aero_nd_check_rs()). */
 struct aero_rs {
-	uint8_t key[32];	   /* the key that signed it (Node Identification) */
-	struct in6_addr src;	   /* inner source (MNP-LLA) */
-	uint64_t timestamp_ms;	   /* Authentication timestamp */
+	uint8_t key[32];       /* the key that signed it (Node Identification) */
+	struct in6_addr src;   /* inner source (MNP-LLA) */
+	uint64_t timestamp_ms; /* Authentication timestamp */
 	bool has_register, has_release;
-	uint32_t register_msid;	   /* first MSID of MS-Register (0: none) */
-	bool release_us;	   /* MS-Release lists our MSID */
+	uint32_t register_msid; /* first MSID of MS-Register (0: none) */
+	bool release_us;	/* MS-Release lists our MSID */
 };
 
 /* What aero_srv_rs() did. */

@@ -35,19 +35,19 @@
 #define AERO_COUNTERS(X)                                                                           \
 	X(rs_rx)                                                                                   \
 	X(ra_rx)                                                                                   \
-	X(ra_refused)   /* RA that failed aero_nd_check_ra(), or from a non-server */              \
-	X(nd_ignored)   /* NS/NA, or RS/RA this role does not take */                              \
-	X(send_failed)  /* an RS/RA could not be built */                                        \
-	X(ns_rx)        /* server: NS(AR) received */                                              \
-	X(ns_refused)   /* server: NS(AR) unsigned, from an unregistered client, no target */      \
+	X(ra_refused)	   /* RA that failed aero_nd_check_ra(), or from a non-server */           \
+	X(nd_ignored)	   /* NS/NA, or RS/RA this role does not take */                           \
+	X(send_failed)	   /* an RS/RA could not be built */                                       \
+	X(ns_rx)	   /* server: NS(AR) received */                                           \
+	X(ns_refused)	   /* server: NS(AR) unsigned, from an unregistered client, no target */   \
 	X(ns_rate_limited) /* server: NS(AR) over AERO_NS_RATE_PER_S */                            \
-	X(na_tx)        /* server: NA(AR) sent (solicited and to the target) */                    \
-	X(ns_tx)        /* client: NS(AR) sent */                                                  \
-	X(na_rx)        /* client: NA accepted */                                                  \
-	X(na_refused)   /* client: NA that failed aero_nd_check_na() or vouched nonsense */        \
-	X(ro_up)        /* client: direct sessions that came up */                                 \
-	X(ro_failed)    /* client: direct sessions that did not come up in time */                 \
-	X(ro_expired)   /* client: route-optimized neighbors aged out */
+	X(na_tx)	   /* server: NA(AR) sent (solicited and to the target) */                 \
+	X(ns_tx)	   /* client: NS(AR) sent */                                               \
+	X(na_rx)	   /* client: NA accepted */                                               \
+	X(na_refused)	   /* client: NA that failed aero_nd_check_na() or vouched nonsense */     \
+	X(ro_up)	   /* client: direct sessions that came up */                              \
+	X(ro_failed)	   /* client: direct sessions that did not come up in time */              \
+	X(ro_expired)	   /* client: route-optimized neighbors aged out */
 
 struct aero_counters {
 #define X(n) uint64_t n;
@@ -61,7 +61,7 @@ struct aero_server {
 	uint8_t key[32];
 	uint32_t msid;
 	struct aero_cli cli;
-	bool kick_pending;	/* RS waits for the session renewed after a retry */
+	bool kick_pending; /* RS waits for the session renewed after a retry */
 	uint64_t kick_ms;
 	bool has_origin;
 	union sockaddr_any origin; /* our NAT-mapped address, as the server saw it */
@@ -71,19 +71,19 @@ struct aero_server {
  * neighbor learned from a server's NA. */
 struct aero_ro {
 	bool used;
-	bool resolved;	     /* a vouched key is known and the neighbor exists */
-	bool up;	     /* its direct session came up */
-	bool initiator;	     /* we asked (NS); the other side only learned of us */
-	uint8_t net64[8];    /* the /64 that triggered it (initiator) */
-	uint8_t key[32];     /* the neighbor's key (resolved) */
-	struct prefix mnp;   /* its MNP (resolved) */
+	bool resolved;	   /* a vouched key is known and the neighbor exists */
+	bool up;	   /* its direct session came up */
+	bool initiator;	   /* we asked (NS); the other side only learned of us */
+	uint8_t net64[8];  /* the /64 that triggered it (initiator) */
+	uint8_t key[32];   /* the neighbor's key (resolved) */
+	struct prefix mnp; /* its MNP (resolved) */
 	union sockaddr_any l2;
 	unsigned tries;	     /* NS(AR) sent this round */
 	uint64_t next_ns_ms; /* next NS(AR) (initiator), UINT64_MAX none */
 	uint64_t expires_ms; /* resolved: the neighbor goes; unresolved: hold ends */
 	uint64_t deadline_up_ms;
-	uint64_t kick_ms;    /* initiator: start the handshake then if the target has not */
-	uint64_t tx_mark;    /* neighbor's tx_packets at the last refresh decision */
+	uint64_t kick_ms; /* initiator: start the handshake then if the target has not */
+	uint64_t tx_mark; /* neighbor's tx_packets at the last refresh decision */
 	uint64_t started_ms, up_ms;
 };
 
@@ -92,8 +92,8 @@ struct aero {
 	struct aero_ro ro[AERO_RO_MAX];
 	struct aero_server *srv; /* client: one per [server.NAME] */
 	size_t n_srv;
-	struct aero_srv table; /* server */
-	int hub;	       /* client: index of the server our routes point to, -1 none */
+	struct aero_srv table;	/* server */
+	int hub;		/* client: index of the server our routes point to, -1 none */
 	struct ratelimit ns_rl; /* server: NS(AR) processed */
 	struct aero_counters c;
 };
@@ -246,8 +246,8 @@ static void client_tick(struct node *n, struct aero *a, uint64_t now)
 		if (!p)
 			continue;
 		/* After a retry renewed the session, send the RS at once on the new one. */
-		if (s->kick_pending && p->hs.has_handshake && p->hs.last_handshake_ms >= s->kick_ms &&
-		    hs_established(&p->hs, now)) {
+		if (s->kick_pending && p->hs.has_handshake &&
+		    p->hs.last_handshake_ms >= s->kick_ms && hs_established(&p->hs, now)) {
 			s->kick_pending = false;
 			send_rs(n, s, p, false, now);
 		}
@@ -280,8 +280,8 @@ static void client_ra(struct node *n, struct aero *a, struct peer *p, const uint
 	for (size_t i = 0; i < a->n_srv && !s; i++)
 		if (keys_equal(a->srv[i].key, p->ed_pk, 32))
 			s = &a->srv[i];
-	if (!s || aero_nd_check_ra(pkt, len, wall_ms(n, now), s->key, s->msid,
-				   &n->conf.omni.mnp, &ra) < 0) {
+	if (!s || aero_nd_check_ra(pkt, len, wall_ms(n, now), s->key, s->msid, &n->conf.omni.mnp,
+				   &ra) < 0) {
 		a->c.ra_refused++;
 		log_remote(LOG_GRP_ND, "RA from '%s' refused", p->name);
 		return;
@@ -311,11 +311,10 @@ static void send_ra(struct node *n, struct peer *p, const struct prefix *mnp,
 		    const union sockaddr_any *origin, uint32_t lifetime_s, uint64_t now)
 {
 	uint8_t buf[AERO_ND_BUF];
-	struct aero_nd_server s = {.msid = n->conf.omni.msid,
-				   .ed_pk = n->id.ed_pk,
-				   .ed_sk = n->id.ed_sk};
-	ssize_t len = aero_nd_build_ra(&s, mnp, origin, lifetime_s, wall_ms(n, now), buf,
-				       sizeof(buf));
+	struct aero_nd_server s = {
+	    .msid = n->conf.omni.msid, .ed_pk = n->id.ed_pk, .ed_sk = n->id.ed_sk};
+	ssize_t len =
+	    aero_nd_build_ra(&s, mnp, origin, lifetime_s, wall_ms(n, now), buf, sizeof(buf));
 	if (len < 0) {
 		n->aero->c.send_failed++;
 		return;
@@ -446,8 +445,7 @@ static void ro_drop(struct node *n, struct aero_ro *r, uint64_t hold_until)
 	}
 }
 
-struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t *dst,
-			 uint64_t now)
+struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t *dst, uint64_t now)
 {
 	struct aero *a = n->aero;
 	if (!a || a->role != CONF_ROLE_CLIENT)
@@ -500,8 +498,9 @@ static void client_na(struct node *n, struct aero *a, struct peer *p, const uint
 	for (size_t i = 0; i < a->n_srv && !s; i++)
 		if (keys_equal(a->srv[i].key, p->ed_pk, 32))
 			s = &a->srv[i];
-	if (!s || aero_nd_check_na(pkt, len, wall_ms(n, now), s->key, s->msid, &n->conf.omni.mnp,
-				   &v) < 0 ||
+	if (!s ||
+	    aero_nd_check_na(pkt, len, wall_ms(n, now), s->key, s->msid, &n->conf.omni.mnp, &v) <
+		0 ||
 	    keys_equal(v.key, n->id.ed_pk, 32) || prefix_overlaps(&v.mnp, &n->conf.omni.mnp)) {
 		a->c.na_refused++;
 		log_remote(LOG_GRP_ND, "NA from '%s' refused", p->name);
@@ -616,7 +615,8 @@ static void ro_tick(struct node *n, struct aero *a, uint64_t now)
 			r->up = true;
 			r->up_ms = now;
 			a->c.ro_up++;
-			log_info(LOG_GRP_ND, "route optimization: direct session with %s up after %llu ms",
+			log_info(LOG_GRP_ND,
+				 "route optimization: direct session with %s up after %llu ms",
 				 p->name, (unsigned long long)(now - r->started_ms));
 		}
 		if (!r->up && r->kick_ms && now >= r->kick_ms) {
@@ -626,7 +626,8 @@ static void ro_tick(struct node *n, struct aero *a, uint64_t now)
 		}
 		if (!r->up && now >= r->deadline_up_ms) {
 			a->c.ro_failed++;
-			log_warn(LOG_GRP_ND, "route optimization: no direct session with %s", p->name);
+			log_warn(LOG_GRP_ND, "route optimization: no direct session with %s",
+				 p->name);
 			ro_drop(n, r, now + AERO_RO_HOLD_MS);
 			continue;
 		}
@@ -676,16 +677,15 @@ static void server_ns(struct node *n, struct aero *a, struct peer *p, const uint
 	struct peer *q = dst ? peer_table_lookup_key(&n->peers, dst->key) : NULL;
 	if (!q)
 		goto refuse;
-	struct aero_nd_server s = {.msid = n->conf.omni.msid,
-				   .ed_pk = n->id.ed_pk,
-				   .ed_sk = n->id.ed_sk};
+	struct aero_nd_server s = {
+	    .msid = n->conf.omni.msid, .ed_pk = n->id.ed_pk, .ed_sk = n->id.ed_sk};
 	struct aero_vouch to_src = {.mnp = dst->mnp, .l2 = dst->origin};
 	struct aero_vouch to_dst = {.mnp = src->mnp, .l2 = src->origin};
 	memcpy(to_src.key, dst->key, 32);
 	memcpy(to_dst.key, src->key, 32);
 	uint8_t buf[AERO_ND_BUF];
-	ssize_t l = aero_nd_build_na(&s, &src->mnp, &to_src, true, wall_ms(n, now), buf,
-				     sizeof(buf));
+	ssize_t l =
+	    aero_nd_build_na(&s, &src->mnp, &to_src, true, wall_ms(n, now), buf, sizeof(buf));
 	if (l > 0) {
 		datapath_send_control(n, p, buf, (size_t)l, now);
 		a->c.na_tx++;
@@ -783,8 +783,8 @@ json_t *aero_registrations_json(struct node *n)
 	char buf[ADDR_STR_MAX];
 	json_t *j = json_object(), *regs = json_array(), *srvs = json_array(), *ctr = json_object();
 
-	json_object_set_new(j, "role",
-			    json_string(n->conf.node.role == CONF_ROLE_SERVER ? "server" : "client"));
+	json_object_set_new(
+	    j, "role", json_string(n->conf.node.role == CONF_ROLE_SERVER ? "server" : "client"));
 	if (!a) {
 		json_object_set_new(j, "registrations", regs);
 		json_object_set_new(j, "servers", srvs);
@@ -800,9 +800,11 @@ json_t *aero_registrations_json(struct node *n)
 		json_t *o = json_object();
 		json_object_set_new(o, "name", json_string(e->name));
 		json_object_set_new(o, "public_key", b64key(e->key));
-		json_object_set_new(o, "mnp", json_string(prefix_format(&e->mnp, buf, sizeof(buf))));
+		json_object_set_new(o, "mnp",
+				    json_string(prefix_format(&e->mnp, buf, sizeof(buf))));
 		json_object_set_new(o, "origin", endpoint_json(&e->origin));
-		json_object_set_new(o, "age_ms", json_integer((json_int_t)(now - e->registered_ms)));
+		json_object_set_new(o, "age_ms",
+				    json_integer((json_int_t)(now - e->registered_ms)));
 		json_object_set_new(o, "expires_in_ms", remaining(e->expires_ms, now));
 		json_object_set_new(o, "refreshes", json_integer((json_int_t)e->refreshes));
 		json_object_set_new(o, "replaced", json_integer((json_int_t)e->replaced));
@@ -838,7 +840,8 @@ json_t *aero_registrations_json(struct node *n)
 		json_t *o = json_object();
 		json_object_set_new(o, "neighbor", json_string(p ? p->name : "-"));
 		json_object_set_new(o, "public_key", b64key(r->key));
-		json_object_set_new(o, "mnp", json_string(prefix_format(&r->mnp, buf, sizeof(buf))));
+		json_object_set_new(o, "mnp",
+				    json_string(prefix_format(&r->mnp, buf, sizeof(buf))));
 		json_object_set_new(o, "endpoint", endpoint_json(&r->l2));
 		json_object_set_new(o, "initiator", json_boolean(r->initiator));
 		json_object_set_new(o, "established", json_boolean(r->up));

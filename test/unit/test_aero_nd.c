@@ -241,11 +241,8 @@ static const uint8_t target64[8] = {0x20, 0x01, 0x0d, 0xb8, 0x10, 0x00, 0x30, 0x
 
 static ssize_t ns(const struct keys_identity *id, uint64_t t, uint8_t *out)
 {
-	struct aero_nd_client c = {.mnp = &mnp,
-				   .ed_pk = id->ed_pk,
-				   .ed_sk = id->ed_sk,
-				   .if_index = 1,
-				   .server_msid = 7};
+	struct aero_nd_client c = {
+	    .mnp = &mnp, .ed_pk = id->ed_pk, .ed_sk = id->ed_sk, .if_index = 1, .server_msid = 7};
 	return aero_nd_build_ns(&c, target64, t, out, 512);
 }
 

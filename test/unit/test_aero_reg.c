@@ -225,8 +225,7 @@ Test(aero_srv, register_refresh_replace_release)
 	cr_assert_eq(aero_srv_deadline(&s), UINT64_MAX);
 	/* a release with nothing registered is refused */
 	rs.timestamp_ms = 5000;
-	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &rs, &o2, 3000, &e, &why),
-		     AERO_SRV_REFUSED);
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &rs, &o2, 3000, &e, &why), AERO_SRV_REFUSED);
 	cr_assert_eq(why, AERO_REFUSE_unknown_client);
 	cr_assert_eq(total_refused(&s), 1);
 	aero_srv_deinit(&s);
@@ -243,8 +242,7 @@ Test(aero_srv, every_refusal_counted_and_changes_nothing)
 
 	aero_srv_init(&s, 7, 60);
 	struct aero_rs ok = rs_for(key_a, "fe80::2001:db8:1000:2000", 1000, 7);
-	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &ok, &o1, 0, &e, &why),
-		     AERO_SRV_REGISTERED);
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &ok, &o1, 0, &e, &why), AERO_SRV_REGISTERED);
 	struct aero_reg before = s.v[0];
 
 	struct {
@@ -317,8 +315,8 @@ Test(aero_srv, expiry_in_batches)
 		snprintf(lla, sizeof(lla), "fe80::2001:db8:%d:0", i + 1);
 		mnps[i] = pfx(p);
 		struct aero_rs rs = rs_for(keys[i], lla, 5, 1);
-		cr_assert_eq(aero_srv_rs(&s, "c", keys[i], &mnps[i], &rs, &o,
-					 (uint64_t)i * 1000, NULL, &why),
+		cr_assert_eq(aero_srv_rs(&s, "c", keys[i], &mnps[i], &rs, &o, (uint64_t)i * 1000,
+					 NULL, &why),
 			     AERO_SRV_REGISTERED, "%d", i);
 	}
 	cr_assert_eq(aero_srv_deadline(&s), 10000);
