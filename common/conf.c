@@ -1274,6 +1274,12 @@ static int finish_peer(struct conf *c, size_t idx, struct conf_err *err)
 		return fail_at(c, err, p->src_file, p->src_line,
 			       "[server.%s]: needs [node] role = client, 'msid' and 'endpoint'",
 			       p->name);
+	for (size_t i = 0; p->kind == CONF_PEER_SERVER && !c->aero.n_msp && i < p->n_endpoints; i++)
+		if (p->endpoints[i].sa.sa_family == AF_INET6)
+			return fail_at(c, err, p->src_file, p->src_line,
+				       "[server.%s]: an IPv6 endpoint needs [aero] msp (the default "
+				       "route via the server would capture the underlay itself)",
+				       p->name);
 	if (p->kind == CONF_PEER_CLIENT && c->node.role != CONF_ROLE_SERVER)
 		return fail_at(c, err, p->src_file, p->src_line,
 			       "[client.%s]: only a node with [node] role = server has clients",

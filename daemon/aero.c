@@ -204,13 +204,17 @@ static void client_routes(struct node *n, struct aero *a)
 	if (hub < 0)
 		return;
 	struct peer *p = peer_table_lookup_key(&n->peers, a->srv[hub].key);
-	struct prefix def[2];
-	size_t k = 0;
 	if (n->conf.aero.n_msp) {
 		set_prefixes(n, p, n->conf.aero.msp, n->conf.aero.n_msp);
 	} else {
-		OMNI_ASSERT(addr_parse_prefix("::/0", &def[k++]) == 0);
-		set_prefixes(n, p, def, k);
+		/*
+		 * The default route as two halves (OpenVPN's def1): more specific than
+		 * the host's own ::/0, which stays in place and is back when they go.
+		 */
+		struct prefix def[2];
+		OMNI_ASSERT(addr_parse_prefix("::/1", &def[0]) == 0);
+		OMNI_ASSERT(addr_parse_prefix("8000::/1", &def[1]) == 0);
+		set_prefixes(n, p, def, ARRAY_SIZE(def));
 	}
 	log_info(LOG_GRP_ND, "routes via server '%s' installed", a->srv[hub].name);
 }

@@ -1752,6 +1752,14 @@ Test(conf, aero_client_and_server)
 			   "\nmnp = 2001:db8:a::/48\n[peer.s2]\npublic_key = " PK_B "\nmsid = 8\n");
 	cr_assert_eq(c.node.role, CONF_ROLE_SERVER);
 	cr_assert_eq(c.aero.router_lifetime, 30);
+	/* a role change needs a restart */
+	struct conf other;
+	conf_init(&other);
+	cr_assert_eq(conf_load_string(&other, SRV_NODE, "o.conf", &err), 0);
+	cr_assert_not(conf_needs_restart(&c, &other));
+	other.node.role = CONF_ROLE_CLIENT;
+	cr_assert(conf_needs_restart(&c, &other));
+	conf_free(&other);
 	cr_assert_eq(c.n_peers, 2);
 	cr_assert_eq(c.peers[0].kind, CONF_PEER_CLIENT);
 	cr_assert_eq(c.peers[1].kind, CONF_PEER_STATIC);
@@ -1774,6 +1782,13 @@ Test(conf, aero_errors)
 		   "only a node with [node] role = server");
 	expect_err(SRV_NODE "[client.a]\nendpoint = 192.0.2.9:8060\n", 8, "unknown key 'endpoint'");
 	expect_err(SRV_NODE "[client.a]\nmsid = 3\n", 8, "unknown key 'msid'");
+	/* an IPv6 server endpoint without msp would route the underlay into the overlay */
+	expect_err("[omni]\nmnp = 2001:db8:a::/48\n[underlay.u]\nlisten = [2001:db8:ff::1]:8060\n"
+		   "[server.s1]\npublic_key = " PK_S "\nendpoint = [2001:db8:ff::2]:8060\nmsid = 7\n",
+		   5, "needs [aero] msp");
+	expect_ok("[omni]\nmnp = 2001:db8:a::/48\n[underlay.u]\nlisten = [2001:db8:ff::1]:8060\n"
+		  "[server.s1]\npublic_key = " PK_S "\nendpoint = [2001:db8:ff::2]:8060\nmsid = 7\n"
+		  "[aero]\nmsp = 2001:db8::/32\n");
 	/* one name, one kind */
 	expect_err(SRV_NODE "[peer.a]\npublic_key = " PK_A "\nmsid = 9\n[client.a]\n", 10,
 		   "already used");
