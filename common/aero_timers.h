@@ -37,5 +37,8 @@
 /* [P] the asking side starts the direct handshake itself only after this (the target,
  * told at the same time, normally initiates first). */
 #define AERO_RO_KICK_DELAY_MS 300u
+/* [P] a direct session that got nothing back for [secure] keepalive + this, while we
+ * were sending on it, has a dead path: back to the server. */
+#define AERO_RO_DEAD_SLACK_MS 2000u
 /* [P] route-optimization entries kept per node. */
 #define AERO_RO_MAX 64u

@@ -82,7 +82,10 @@ struct aero_ro {
 	uint64_t next_ns_ms; /* next NS(AR) (initiator), UINT64_MAX none */
 	uint64_t expires_ms; /* resolved: the neighbor goes; unresolved: hold ends */
 	uint64_t deadline_up_ms;
-	uint64_t kick_ms; /* initiator: start the handshake then if the target has not */
+	uint64_t kick_ms;	/* initiator: start the handshake then if the target has not */
+	uint64_t unanswered_ms; /* since when we send data on the direct session, hearing nothing */
+	uint64_t tx_seen;	/* neighbor's tx_packets at the previous tick */
+	uint64_t prev_tick_ms;
 	uint64_t tx_mark; /* neighbor's tx_packets at the last refresh decision */
 	uint64_t started_ms, up_ms;
 };
@@ -618,6 +621,8 @@ static void ro_tick(struct node *n, struct aero *a, uint64_t now)
 		if (!r->up && hs_established(&p->hs, now)) {
 			r->up = true;
 			r->up_ms = now;
+			r->tx_seen = p->tx_packets;
+			r->prev_tick_ms = now;
 			a->c.ro_up++;
 			log_info(LOG_GRP_ND,
 				 "route optimization: direct session with %s up after %llu ms",
@@ -634,6 +639,30 @@ static void ro_tick(struct node *n, struct aero *a, uint64_t now)
 				 p->name);
 			ro_drop(n, r, now + AERO_RO_HOLD_MS);
 			continue;
+		}
+		/*
+		 * §5.6 item 6: a direct path that stopped answering (the peer sends at
+		 * least a keepalive within [secure] keepalive of receiving) goes at once.
+		 */
+		if (r->up) {
+			/* Data went out since the last tick while nothing came in: start waiting.
+			 * (Our own keepalives need no answer, so only data counts.) */
+			if (p->tx_packets != r->tx_seen && !r->unanswered_ms &&
+			    p->hs.last_recv_ms < r->prev_tick_ms)
+				r->unanswered_ms = r->prev_tick_ms;
+			if (r->unanswered_ms && p->hs.last_recv_ms >= r->unanswered_ms)
+				r->unanswered_ms = 0;
+			r->tx_seen = p->tx_packets;
+			r->prev_tick_ms = now;
+			if (r->unanswered_ms &&
+			    now - r->unanswered_ms >
+				n->hs.cfg.keepalive_ms + AERO_RO_DEAD_SLACK_MS) {
+				a->c.ro_failed++;
+				log_warn(LOG_GRP_ND, "route optimization: %s stopped answering",
+					 p->name);
+				ro_drop(n, r, now + AERO_RO_HOLD_MS);
+				continue;
+			}
 		}
 		if (now >= r->expires_ms) {
 			a->c.ro_expired++;

@@ -55,9 +55,10 @@ server_conf() { # NAME
 	printf '\n[server.s]\npublic_key = %s\nendpoint = %s\nmsid = 7\n' "$(pubkey s)" "$2" \
 		>>"$T_DIR/$1/omnid.conf"
 }
-node_conf a 2001:db8:a::/48 192.0.2.1:8060
+# a short keepalive makes a dead direct path show within seconds (docs/aero.md)
+SECURE_EXTRA="keepalive = 2" node_conf a 2001:db8:a::/48 192.0.2.1:8060
 server_conf a 192.0.2.2:8060
-node_conf b 2001:db8:b::/48 198.51.100.1:8060
+SECURE_EXTRA="keepalive = 2" node_conf b 2001:db8:b::/48 198.51.100.1:8060
 server_conf b 198.51.100.2:8060
 # c: an allowed key but another MNP; x: a key the server does not know. Both run in a's namespace.
 node_conf c 2001:db8:d::/48 192.0.2.1:8061
@@ -131,7 +132,7 @@ wait_for 10 ro_up || fail "no direct a-b session: $(ctl a registrations --json)"
 tp1=$(date +%s%N)
 conv=$(ctl a registrations --json | jq '.route_optimized[0].convergence_ms')
 info "route optimization converged: direct session $conv ms after the NS, $(( (tp1 - tp0) / 1000000 )) ms after the first ping"
-wait "$PING_PID"
+wait "$PING_PID" || true
 sa0=$(peer_field s a rx_packets); sb0=$(peer_field s b rx_packets)
 cap=""
 if command -v tshark >/dev/null; then
@@ -160,6 +161,22 @@ fi
 ctl b registrations --json | jq -e '.route_optimized[] | select(.mnp == "2001:db8:a::/48") | .established and (.initiator | not)' >/dev/null ||
 	fail "b has no direct session with a: $(ctl b registrations --json)"
 info "a <-> b data no longer crosses the server"
+
+# the direct path breaks (a loses its route to b's underlay): back to the server
+actr() { ctl "$1" registrations --json | jq -r ".counters[\"$2\"] // 0"; }
+f0=$(actr a ro_failed); sa0=$(peer_field s a rx_packets)
+nx a ip route del 198.51.100.0/24 via 192.0.2.2
+tb0=$(date +%s%N)
+nx a ping -q -c 100 -i 0.1 -W 1 2001:db8:b::1 >/dev/null 2>&1 &
+PING_PID=$!
+wait_for 10 sh -c "[ \$($OMNICTL --socket $T_DIR/a/api.sock registrations --json | jq '.counters.ro_failed') -gt $f0 ]" ||
+	fail "a kept using the dead direct path: ro_failed $(actr a ro_failed) (was $f0): $(ctl a registrations --json | jq -c .counters)"
+tb1=$(date +%s%N)
+kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null || true
+wait_ping a 2001:db8:b::1 5 || fail "no a -> b via the server after the direct path died"
+[ "$(peer_field s a rx_packets)" -gt "$sa0" ] || fail "the server does not carry a's packets again"
+info "dead direct path noticed after $(( (tb1 - tb0) / 1000000 )) ms, traffic back via the server"
+nx a ip route add 198.51.100.0/24 via 192.0.2.2
 
 # refusals: a foreign MNP (c) and an unknown key (x)
 # (c's packets carry the OAL source of its own MNP, so the OAL address check of the
