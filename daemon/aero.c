@@ -4,10 +4,11 @@
  * common/aero_reg.c and the messages of common/aero_nd.c into RS / RA sent
  * over the peers' secured carriers, peer prefixes and kernel routes. Owns
  * struct aero: the client's per-server registrations and the server's table
- * of registered clients, plus the counters of what it refused. The peers
- * themselves (and their sessions) stay owned by the peer table; this module
- * only sets the prefixes of [server.NAME] / [client.NAME] peers, which the
- * config leaves empty (docs/aero.md).
+ * of registered clients, the route-optimization entries, plus the counters
+ * of what it refused. The peers (and their sessions) are owned by the peer
+ * table; this module sets the prefixes of [server.NAME] / [client.NAME]
+ * peers, which the config leaves empty, and adds and removes the
+ * route-optimized ("ro-") neighbors (docs/aero.md).
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -5,9 +5,13 @@
  * the secured carrier, RA checked against the configured server key, default
  * or [aero] msp routes via the server while registered, MS-Release at
  * shutdown); on a server, the table of registered [client.NAME]s (MNP routes
- * installed while registered, withdrawn on release or expiry). Owns struct
- * aero (hung off struct node) and the routes it installs; the pure logic is
- * common/aero_reg.c and common/aero_nd.c. Loop thread only.
+ * installed while registered, withdrawn on release or expiry); and route
+ * optimization (§5.6): clients resolve destinations on the default path
+ * through their server (NS/NA with a vouched key) and add direct neighbors,
+ * the server answers for its registered clients. Owns struct aero (hung off
+ * struct node), the route-optimized neighbors it adds to the peer table and
+ * the routes it installs; the pure logic is common/aero_reg.c and
+ * common/aero_nd.c. Loop thread only.
  */
 #pragma once
 
