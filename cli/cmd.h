@@ -39,6 +39,7 @@ int cmd_status(int argc, char **argv, const struct cli_opts *o);
 int cmd_hosts(int argc, char **argv, const struct cli_opts *o);
 int cmd_decode(int argc, char **argv, const struct cli_opts *o);
 int cmd_registrations(int argc, char **argv, const struct cli_opts *o);
+int cmd_neighbors(int argc, char **argv, const struct cli_opts *o);
 
 /** True if @arg is "-h" or "--help". */
 bool cli_is_help(const char *arg);

@@ -4,8 +4,8 @@
  * render AERO registration state (docs/aero.md): on a server the clients it
  * has registered (MNP, NAT-mapped origin, expiry), on a client its servers
  * (state, hub, lifetime, origin) and its route-optimized neighbors, and the
- * refusal counters. --json prints
- * the daemon's document. Owns only the rendering.
+ * refusal counters; and "omnictl neighbors [--json]" (GET /v1/neighbors).
+ * --json prints the daemon's document. Owns only the rendering.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -94,6 +94,44 @@ int cmd_registrations(int argc, char **argv, const struct cli_opts *o)
 		return CLI_EXIT_FAIL;
 	}
 	render(j);
+	json_decref(j);
+	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
+static void nb_usage(FILE *f)
+{
+	fprintf(f, "Usage: omnictl [--socket PATH] neighbors [--json]\n"
+		   "Shows the neighbor cache: every neighbor with its kind (peer, server,\n"
+		   "client, route-optimized), prefixes, endpoint and session state.\n");
+}
+
+int cmd_neighbors(int argc, char **argv, const struct cli_opts *o)
+{
+	json_t *j, *e;
+	size_t i;
+	int ret = http_read_view(argc, argv, o, API_PATH_NEIGHBORS, nb_usage, &j);
+
+	if (ret != CLI_EXIT_OK || !j)
+		return ret;
+	json_t *arr = json_object_get(j, "neighbors");
+	if (!json_is_array(arr)) {
+		fprintf(stderr, "omnictl: bad neighbors document from omnid\n");
+		json_decref(j);
+		return CLI_EXIT_FAIL;
+	}
+	printf("%-16s %-16s %-24s %-4s %s\n", "NAME", "KIND", "ENDPOINT", "UP", "PREFIXES");
+	json_array_foreach(arr, i, e)
+	{
+		json_t *pf = json_object_get(e, "prefixes"), *x;
+		size_t k;
+		printf("%-16s %-16s %-24s %-4s", str(e, "name"), str(e, "kind"), str(e, "endpoint"),
+		       json_is_true(json_object_get(e, "established")) ? "yes" : "no");
+		json_array_foreach(pf, k, x)
+		{
+			printf(" %s", json_string_value(x) ? json_string_value(x) : "?");
+		}
+		printf("\n");
+	}
 	json_decref(j);
 	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }

@@ -16,6 +16,7 @@ static const struct cli_cmd commands[] = {
     {"status", cmd_status, "[--json]", "show the node, its counters and its peers"},
     {"hosts", cmd_hosts, "[--json]", "print the overlay's .internal names as a hosts block"},
     {"registrations", cmd_registrations, "[--json]", "AERO registrations (server or client)"},
+    {"neighbors", cmd_neighbors, "[--json]", "the neighbor cache: peers, servers, clients, direct"},
     {"genkey", cmd_genkey, "", "print a new private key (base64 Ed25519 seed)"},
     {"pubkey", cmd_pubkey, "", "read a private key on stdin, print its public key"},
     {"decode", cmd_decode, "ipv6 [HEX]", "an IPv6 packet's extension headers and policy (JSON)"},

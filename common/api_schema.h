@@ -23,6 +23,7 @@
 #define API_PATH_STATUS "/v1/status"
 #define API_PATH_DNS_NAMES "/v1/dns/names"
 #define API_PATH_REGISTRATIONS "/v1/registrations"
+#define API_PATH_NEIGHBORS "/v1/neighbors"
 
 /* Transport limits shared by both ends. */
 #define API_REQUEST_BODY_MAX (64 * 1024) /* larger request bodies get 413 */

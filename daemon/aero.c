@@ -904,3 +904,40 @@ json_t *aero_registrations_json(struct node *n)
 	json_object_set_new(j, "counters", ctr);
 	return j;
 }
+
+json_t *aero_neighbors_json(struct node *n)
+{
+	static const char *const kinds[] = {
+	    [CONF_PEER_STATIC] = "peer",
+	    [CONF_PEER_SERVER] = "server",
+	    [CONF_PEER_CLIENT] = "client",
+	    [CONF_PEER_RO] = "route-optimized",
+	};
+	uint64_t now = uv_now(n->loop);
+	char buf[ADDR_STR_MAX];
+	json_t *j = json_object(), *arr = json_array();
+
+	for (size_t i = 0; i < n->peers.n; i++) {
+		const struct peer *p = n->peers.v[i];
+		json_t *o = json_object(), *pf = json_array();
+		json_object_set_new(o, "name", json_string(p->name));
+		json_object_set_new(o, "kind",
+				    json_string((unsigned)p->kind < ARRAY_SIZE(kinds)
+						    ? kinds[p->kind]
+						    : "unknown"));
+		json_object_set_new(o, "public_key", b64key(p->ed_pk));
+		for (size_t k = 0; k < p->n_prefixes; k++)
+			json_array_append_new(
+			    pf, json_string(prefix_format(&p->prefixes[k], buf, sizeof(buf))));
+		json_object_set_new(o, "prefixes", pf);
+		if (p->has_endpoint)
+			json_object_set_new(o, "endpoint", endpoint_json(&p->endpoint));
+		json_object_set_new(o, "established", json_boolean(hs_established(&p->hs, now)));
+		if (p->last_rx_ms)
+			json_object_set_new(o, "last_rx_ms_ago",
+					    json_integer((json_int_t)(now - p->last_rx_ms)));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(j, "neighbors", arr);
+	return j;
+}

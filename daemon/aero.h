@@ -49,3 +49,5 @@ struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t 
 void aero_stop(struct node *n);
 /** GET /v1/registrations: the node's role, its registrations and the refusal counters. */
 json_t *aero_registrations_json(struct node *n);
+/** GET /v1/neighbors: the neighbor cache (every peer with its kind, prefixes, endpoint, session). */
+json_t *aero_neighbors_json(struct node *n);

@@ -63,7 +63,7 @@ struct api_req {
 	bool responded; /* a response is queued: discard the rest of the body */
 };
 
-enum route_id { ROUTE_STATUS, ROUTE_DNS_NAMES, ROUTE_REGISTRATIONS };
+enum route_id { ROUTE_STATUS, ROUTE_DNS_NAMES, ROUTE_REGISTRATIONS, ROUTE_NEIGHBORS };
 
 static const struct route {
 	const char *path;
@@ -75,6 +75,7 @@ static const struct route {
     {API_PATH_DNS_NAMES, MHD_HTTP_METHOD_GET, ROUTE_DNS_NAMES},
     {API_PATH_DNS_NAMES, MHD_HTTP_METHOD_HEAD, ROUTE_DNS_NAMES},
     {API_PATH_REGISTRATIONS, MHD_HTTP_METHOD_GET, ROUTE_REGISTRATIONS},
+    {API_PATH_NEIGHBORS, MHD_HTTP_METHOD_GET, ROUTE_NEIGHBORS},
 };
 
 PRINTF(2, 0)
@@ -195,6 +196,12 @@ static enum MHD_Result dispatch(struct api *a, struct MHD_Connection *c, const c
 			return send_error(c, r, MHD_HTTP_NOT_FOUND, API_ERR_NOT_FOUND,
 					  "no such endpoint", 0, NULL, NULL);
 		j = a->h.registrations(a->ctx);
+		break;
+	case ROUTE_NEIGHBORS:
+		if (!a->h.neighbors)
+			return send_error(c, r, MHD_HTTP_NOT_FOUND, API_ERR_NOT_FOUND,
+					  "no such endpoint", 0, NULL, NULL);
+		j = a->h.neighbors(a->ctx);
 		break;
 	}
 	if (!j)

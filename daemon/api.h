@@ -32,6 +32,8 @@ struct api_handlers {
 	json_t *(*dns_names)(void *ctx);
 	/* GET /v1/registrations: AERO registrations (daemon/aero.h, docs/aero.md). */
 	json_t *(*registrations)(void *ctx);
+	/* GET /v1/neighbors: the neighbor cache (daemon/aero.h). */
+	json_t *(*neighbors)(void *ctx);
 };
 
 struct api;

@@ -241,6 +241,11 @@ static json_t *registrations_cb(void *ctx)
 	return aero_registrations_json(ctx);
 }
 
+static json_t *neighbors_cb(void *ctx)
+{
+	return aero_neighbors_json(ctx);
+}
+
 static json_t *dns_names_cb(void *ctx)
 {
 	struct node *n = ctx;
@@ -369,7 +374,8 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 
 	struct api_handlers h = { .status = status_cb,
 				  .dns_names = dns_names_cb,
-				  .registrations = registrations_cb };
+				  .registrations = registrations_cb,
+				  .neighbors = neighbors_cb };
 	n->api = api_new(loop, c->api.socket, &h, n, &r);
 	if (!n->api) {
 		log_err(LOG_GRP_API, "control API on '%s': %s", c->api.socket, strerror(-r));

@@ -160,6 +160,11 @@ if [ -n "$cap" ]; then
 fi
 ctl b registrations --json | jq -e '.route_optimized[] | select(.mnp == "2001:db8:a::/48") | .established and (.initiator | not)' >/dev/null ||
 	fail "b has no direct session with a: $(ctl b registrations --json)"
+ctl a neighbors --json | jq -e '[.neighbors[] | select(.kind == "route-optimized" and .established and .prefixes == ["2001:db8:b::/48"] and .endpoint == "198.51.100.1:8060")] | length == 1' >/dev/null ||
+	fail "a's neighbor cache: $(ctl a neighbors --json)"
+ctl a neighbors --json | jq -e '.neighbors[] | select(.name == "s") | .kind == "server" and .prefixes == ["::/1", "8000::/1"]' >/dev/null ||
+	fail "a's server entry: $(ctl a neighbors --json)"
+ctl s neighbors | grep -E "^b +client .* 2001:db8:b::/48" >/dev/null || fail "s's neighbor table: $(ctl s neighbors)"
 info "a <-> b data no longer crosses the server"
 
 # the direct path breaks (a loses its route to b's underlay): back to the server
@@ -173,9 +178,11 @@ wait_for 10 sh -c "[ \$($OMNICTL --socket $T_DIR/a/api.sock registrations --json
 	fail "a kept using the dead direct path: ro_failed $(actr a ro_failed) (was $f0): $(ctl a registrations --json | jq -c .counters)"
 tb1=$(date +%s%N)
 kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null || true
-wait_ping a 2001:db8:b::1 5 || fail "no a -> b via the server after the direct path died"
+# (b notices too, at the latest keepalive + 2 s later: until then its replies take the dead path)
+wait_ping a 2001:db8:b::1 12 || fail "no a -> b via the server after the direct path died"
+tb2=$(date +%s%N)
 [ "$(peer_field s a rx_packets)" -gt "$sa0" ] || fail "the server does not carry a's packets again"
-info "dead direct path noticed after $(( (tb1 - tb0) / 1000000 )) ms, traffic back via the server"
+info "dead direct path noticed after $(( (tb1 - tb0) / 1000000 )) ms, a -> b via the server again after $(( (tb2 - tb0) / 1000000 )) ms"
 nx a ip route add 198.51.100.0/24 via 192.0.2.2
 
 # refusals: a foreign MNP (c) and an unknown key (x)
