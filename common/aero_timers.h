@@ -40,5 +40,8 @@
 /* [P] a direct session that got nothing back for [secure] keepalive + this, while we
  * were sending on it, has a dead path: back to the server. */
 #define AERO_RO_DEAD_SLACK_MS 2000u
+/* [P] packets of a route-optimized neighbor relayed by the server this long after the
+ * direct session came up mean the neighbor gave the direct path up. */
+#define AERO_RO_RELAY_GRACE_MS 2000u
 /* [P] route-optimization entries kept per node. */
 #define AERO_RO_MAX 64u

@@ -48,7 +48,8 @@
 	X(na_refused)	   /* client: NA that failed aero_nd_check_na() or vouched nonsense */     \
 	X(ro_up)	   /* client: direct sessions that came up */                              \
 	X(ro_failed)	   /* client: direct sessions that did not come up in time */              \
-	X(ro_expired)	   /* client: route-optimized neighbors aged out */
+	X(ro_expired)	   /* client: route-optimized neighbors aged out */                        \
+	X(ro_abandoned)	   /* client: the other side went back to the server */
 
 struct aero_counters {
 #define X(n) uint64_t n;
@@ -680,6 +681,25 @@ static void ro_tick(struct node *n, struct aero *a, uint64_t now)
 				r->next_ns_ms = UINT64_MAX;
 			}
 		}
+	}
+}
+
+void aero_relayed(struct node *n, struct peer *p, uint64_t now)
+{
+	struct aero *a = n->aero;
+	if (!a)
+		return;
+	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
+		struct aero_ro *r = &a->ro[i];
+		if (!r->used || !r->resolved || !keys_equal(r->key, p->ed_pk, 32))
+			continue;
+		if (r->up && now - r->up_ms > AERO_RO_RELAY_GRACE_MS) {
+			a->c.ro_abandoned++;
+			log_info(LOG_GRP_ND, "route optimization: %s went back to the server",
+				 p->name);
+			ro_drop(n, r, now + AERO_RO_HOLD_MS);
+		}
+		return;
 	}
 }
 

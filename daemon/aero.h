@@ -45,6 +45,12 @@ void aero_input(struct node *n, struct peer *p, const uint8_t *pkt, size_t len, 
  */
 struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t *dst,
 			 uint64_t now_ms);
+/**
+ * A packet from route-optimized neighbor @p arrived through the server: the
+ * other side gave up the direct path, so do we (after a grace period for the
+ * packets still in flight when it came up).
+ */
+void aero_relayed(struct node *n, struct peer *p, uint64_t now_ms);
 /** Shutdown: send MS-Release to every server we are registered with (queued, flushed by node). */
 void aero_stop(struct node *n);
 /** GET /v1/registrations: the node's role, its registrations and the refusal counters. */

@@ -509,11 +509,16 @@ static void deliver(struct node *n, struct peer *p, uint8_t *pkt, size_t len)
 	}
 	/* Inner-source check: the sender must own the source address (§5.14). */
 	ipv6_inner_src(pkt, &fam, &src);
-	/* A client's server relays other clients' packets (docs/aero.md). */
-	if (peer_table_lookup_addr(&n->peers, fam, src) != p && p->kind != CONF_PEER_SERVER) {
-		p->c.drop_inner_src++;
-		n->c.drop_inner_src++;
-		return;
+	struct peer *owner = peer_table_lookup_addr(&n->peers, fam, src);
+	if (owner != p) {
+		/* A client's server relays other clients' packets (docs/aero.md). */
+		if (p->kind != CONF_PEER_SERVER) {
+			p->c.drop_inner_src++;
+			n->c.drop_inner_src++;
+			return;
+		}
+		if (owner && owner->kind == CONF_PEER_RO)
+			aero_relayed(n, owner, uv_now(n->loop));
 	}
 	/* Leaving the overlay: [ehfilter.exit] (until servers exist, wherever it is enabled). */
 	if (eh_wants(&n->eh[EH_DIR_EXIT], pkt, len)) {

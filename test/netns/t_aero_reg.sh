@@ -178,9 +178,10 @@ wait_for 10 sh -c "[ \$($OMNICTL --socket $T_DIR/a/api.sock registrations --json
 	fail "a kept using the dead direct path: ro_failed $(actr a ro_failed) (was $f0): $(ctl a registrations --json | jq -c .counters)"
 tb1=$(date +%s%N)
 kill "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null || true
-# (b notices too, at the latest keepalive + 2 s later: until then its replies take the dead path)
+# (b notices when a's packets arrive through the server: it gives the direct path up too)
 wait_ping a 2001:db8:b::1 12 || fail "no a -> b via the server after the direct path died"
 tb2=$(date +%s%N)
+[ "$(actr b ro_abandoned)" -ge 1 ] || fail "b did not give up the direct path when a did"
 [ "$(peer_field s a rx_packets)" -gt "$sa0" ] || fail "the server does not carry a's packets again"
 info "dead direct path noticed after $(( (tb1 - tb0) / 1000000 )) ms, a -> b via the server again after $(( (tb2 - tb0) / 1000000 )) ms"
 nx a ip route add 198.51.100.0/24 via 192.0.2.2
