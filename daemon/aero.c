@@ -364,15 +364,17 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 			 r == AERO_SRV_REGISTERED ? "registered" : "moved",
 			 prefix_format(&e->mnp, buf, sizeof(buf)),
 			 addr_format_endpoint(&e->origin, o, sizeof(o)));
-		if (p->n_prefixes != 1)
-			set_prefixes(n, p, &e->mnp, 1);
 		break;
 	}
 	case AERO_SRV_REFRESHED:
-		if (p->n_prefixes != 1)
-			set_prefixes(n, p, &e->mnp, 1);
 		break;
 	}
+	/* (Re)install the MNP route unless it is in place; a reload may have changed the MNP. */
+	struct prefix m = e->mnp;
+	prefix_mask(&m);
+	if (p->n_prefixes != 1 || p->prefixes[0].family != m.family ||
+	    p->prefixes[0].plen != m.plen || memcmp(p->prefixes[0].addr, m.addr, 16) != 0)
+		set_prefixes(n, p, &m, 1);
 	send_ra(n, p, &e->mnp, &e->origin, a->table.lifetime_s, now);
 }
 
@@ -519,6 +521,19 @@ static void client_na(struct node *n, struct aero *a, struct peer *p, const uint
 	if (q && q->kind != CONF_PEER_RO) {
 		a->c.na_refused++; /* a configured neighbor: its config wins */
 		return;
+	}
+	/* Nor may a vouched MNP shadow a configured neighbor's prefixes (the servers' default
+	 * route aside, which every MNP lies in). */
+	for (size_t i = 0; i < n->peers.n; i++) {
+		const struct peer *o = n->peers.v[i];
+		for (size_t k = 0; o->kind == CONF_PEER_STATIC && k < o->n_prefixes; k++) {
+			if (prefix_overlaps(&o->prefixes[k], &v.mnp)) {
+				a->c.na_refused++;
+				log_remote(LOG_GRP_ND, "NA from '%s': vouched MNP overlaps '%s'",
+					   p->name, o->name);
+				return;
+			}
+		}
 	}
 	a->c.na_rx++;
 	struct aero_ro *r = NULL, *free_slot = NULL;
