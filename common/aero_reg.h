@@ -150,7 +150,8 @@ struct aero_reg *aero_srv_find(struct aero_srv *s, const uint8_t key[32]);
 enum aero_srv_result aero_srv_rs(struct aero_srv *s, const char *name,
 				 const uint8_t session_key[32], const struct prefix *allowed,
 				 const struct aero_rs *rs, const union sockaddr_any *origin,
-				 uint64_t now_ms, struct aero_reg **out, enum aero_refusal *why);
+				 uint64_t now_ms, struct aero_reg **out,
+				 enum aero_refusal *why) WUR;
 /** Count a refusal found before aero_srv_rs() (decode, auth, stale). */
 static inline void aero_srv_refuse(struct aero_srv *s, enum aero_refusal why)
 {
@@ -161,7 +162,7 @@ static inline void aero_srv_refuse(struct aero_srv *s, enum aero_refusal why)
  * @gone (up to @cap; the rest stay for the next call). Returns how many were
  * removed.
  */
-size_t aero_srv_expire(struct aero_srv *s, uint64_t now_ms, struct aero_reg *gone, size_t cap);
+size_t aero_srv_expire(struct aero_srv *s, uint64_t now_ms, struct aero_reg *gone, size_t cap) WUR;
 /** Remove client @key's entry (its [client] section went away). Returns true if there was one. */
 bool aero_srv_remove(struct aero_srv *s, const uint8_t key[32]);
 /** Earliest expiry in the table (UINT64_MAX: empty). */

@@ -44,7 +44,7 @@ void aero_input(struct node *n, struct peer *p, const uint8_t *pkt, size_t len, 
  * send to.
  */
 struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t *dst,
-			 uint64_t now_ms);
+			 uint64_t now_ms) WUR;
 /**
  * A packet from route-optimized neighbor @p arrived through the server: the
  * other side gave up the direct path, so do we (after a grace period for the
