@@ -1,17 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# AERO registration (docs/aero.md): one server s (role server, msid 7) and
-# two clients a and b on their own veth underlays. Both register (the
-# server's /v1/registrations lists their MNPs and NAT-mapped origins), a
-# pings b's MNP through the server; a client with an unknown key (x) is
-# refused at the handshake and one with a foreign MNP (c) is refused and
-# counted; the server restarts and the clients re-register; SIGTERM on b
-# releases its registration (MS-Release); a killed client's registration
-# expires and its route is withdrawn.
+# AERO (docs/aero.md): one server s (role server, msid 7) and two clients a
+# and b on their own veth underlays, routed through s's kernel. Both register
+# (the server's /v1/registrations lists their MNPs and NAT-mapped origins); a
+# pings b's MNP, first through the server, then route optimization (NS/NA with
+# b's key vouched by s) moves a<->b to a direct session: s's counters and a
+# tshark capture in its namespace show the data no longer crosses omnid on s,
+# and the convergence time is printed; breaking the direct path sends the
+# traffic back through s. A client with an unknown key (x) is refused at the
+# handshake and one with a foreign MNP (c) at the OAL check, both counted;
+# without its server a client's registration lapses and its default route
+# goes, and it re-registers when the server is back; a reload keeps the
+# registration; SIGTERM on b releases its registration (MS-Release); a killed
+# client's registration expires and its route is withdrawn.
 . "$(dirname "$0")/lib.sh"
 need ping jq
 
-LIFE=9
+LIFE=6
 add_ns s
 add_ns a
 add_ns b
@@ -203,7 +208,12 @@ info "foreign MNP and unknown key refused and counted"
 
 # server restart: clients retry and re-register (a and b keep their direct session)
 stop_node s
-sleep 2
+# the clients' registrations lapse after the router lifetime: their default routes go
+a_expired() { [ "$(ctl a registrations --json | jq -r '.servers[0].registered')" = false ]; }
+wait_for $((LIFE + 2)) a_expired || fail "a's registration did not lapse without its server"
+nx a ip -6 route show ::/1 | grep -q omni-a && fail "a kept its default route after the lapse"
+[ "$(ctl a registrations --json | jq '.servers[0].expirations')" -ge 1 ] || fail "a's lapse not counted"
+info "without the server, a's registration lapsed and its default route went"
 start_node s
 t2=$(date +%s%N)
 wait_for 20 has_regs 2 || fail "clients did not re-register after the server restart: $(regs)"
