@@ -40,6 +40,8 @@ int cmd_status(int argc, char **argv, const struct cli_opts *o);
 int cmd_hosts(int argc, char **argv, const struct cli_opts *o);
 int cmd_paths(int argc, char **argv, const struct cli_opts *o);
 int cmd_decode(int argc, char **argv, const struct cli_opts *o);
+int cmd_registrations(int argc, char **argv, const struct cli_opts *o);
+int cmd_neighbors(int argc, char **argv, const struct cli_opts *o);
 
 int cmd_token(int argc, char **argv, const struct cli_opts *o);
 int cmd_view(int argc, char **argv, const struct cli_opts *o);

@@ -26,7 +26,7 @@ static const struct token_op ops[] = {
     {"GET", "/v1/interfaces", "omnictl interfaces"},
     {"GET", "/v1/stats", "omnictl stats"},
     {"GET", "/v1/neighbors", "omnictl neighbors"},
-    {"GET", "/v1/registrations", "(no command yet)"},
+    {"GET", "/v1/registrations", "omnictl registrations"},
     {"GET", "/v1/routes", "omnictl routes list"},
     {"POST", "/v1/routes", "omnictl routes add"},
     {"DELETE", "/v1/routes/{id}", "omnictl routes del"},

@@ -30,6 +30,8 @@
 #define API_PATH_AUDIT "/v1/audit"
 #define API_PATH_METRICS "/v1/metrics"
 #define API_PATH_SHUTDOWN "/v1/shutdown"
+#define API_PATH_REGISTRATIONS "/v1/registrations"
+#define API_PATH_NEIGHBORS "/v1/neighbors"
 
 /* Transport limits shared by both ends. */
 #define API_REQUEST_BODY_MAX (64 * 1024) /* larger request bodies get 413 */

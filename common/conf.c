@@ -28,6 +28,7 @@
 #define DEF_OVERLAY "omni"
 #define DEF_DNS_PORT 53
 #define DEF_DNS_TTL 60
+#define DEF_AERO_ROUTER_LIFETIME 600 /* spec §5.12 */
 #define DEF_DNS_RATE_LIMIT 50
 /* spec/agentic-jwt.md B.8.2. */
 #define DEF_API_SOCKET_GROUP "omnid"
@@ -43,6 +44,7 @@ enum key_type {
 	K_LDH,	    /* char[64]: an LDH label */
 	K_PATH,	    /* char[size]: an absolute path */
 	K_LOGLEVEL, /* enum log_level */
+	K_ROLE,	    /* enum conf_role: client or server */
 	K_IFNAME,   /* char[16]: a network device name */
 	K_UINT,	    /* uint{8,16,32,64}_t by size, strict decimal in [min, max] */
 	K_BOOL,	    /* bool */
@@ -88,6 +90,9 @@ enum section_kind {
 	SEC_API,
 	SEC_UNDERLAY,
 	SEC_PEER,
+	SEC_SERVER,
+	SEC_CLIENT,
+	SEC_AERO,
 	SEC_DNS,
 	SEC_EHFILTER,
 	SEC_EHFILTER_EXIT,
@@ -129,6 +134,7 @@ static const struct key_def node_keys[] = {
     {CK("name", K_LDH, node.name)},
     {CK("private_key_file", K_PATH, node.private_key_file)},
     {CK("log_level", K_LOGLEVEL, node.log_level)},
+    {CK("role", K_ROLE, node.role)},
     {CK("overlay", K_LDH, node.overlay)},
 };
 
@@ -321,6 +327,24 @@ static const struct key_def peer_keys[] = {
     {PK("persistent_keepalive", K_UINT, persistent_keepalive), .min = 0, .max = 65535},
 };
 
+/* AERO (docs/aero.md): [server.NAME] on clients, [client.NAME] on servers, [aero]. */
+static const struct key_def server_keys[] = {
+    {PK("public_key", K_PUBKEY, public_key), .aux = offsetof(struct conf_peer, has_public_key)},
+    {PK("endpoint", K_ENDPOINT, endpoints), .aux = offsetof(struct conf_peer, n_endpoints)},
+    {PK("msid", K_UINT, msid), .min = 1, .max = UINT32_MAX},
+};
+
+static const struct key_def client_keys[] = {
+    {PK("public_key", K_PUBKEY, public_key), .aux = offsetof(struct conf_peer, has_public_key)},
+    {PK("mnp", K_MNP, mnp), .aux = offsetof(struct conf_peer, has_mnp)},
+};
+
+static const struct key_def aero_keys[] = {
+    /* RFC 4861 §6.2.1 caps AdvDefaultLifetime at 9000 s. */
+    {CK("router_lifetime", K_UINT, aero.router_lifetime), .min = 3, .max = 9000},
+    {CK("msp", K_ROUTE, aero.msp), .aux = offsetof(struct conf, aero.n_msp)},
+};
+
 static const struct section_def sections[] = {
     {"node", SEC_NODE, false, node_keys, ARRAY_SIZE(node_keys), offsetof(struct conf, node.seen)},
     {"omni", SEC_OMNI, false, omni_keys, ARRAY_SIZE(omni_keys), offsetof(struct conf, omni.seen)},
@@ -330,6 +354,11 @@ static const struct section_def sections[] = {
     {"underlay", SEC_UNDERLAY, true, underlay_keys, ARRAY_SIZE(underlay_keys),
      offsetof(struct conf_underlay, seen)},
     {"peer", SEC_PEER, true, peer_keys, ARRAY_SIZE(peer_keys), offsetof(struct conf_peer, seen)},
+    {"server", SEC_SERVER, true, server_keys, ARRAY_SIZE(server_keys),
+     offsetof(struct conf_peer, seen)},
+    {"client", SEC_CLIENT, true, client_keys, ARRAY_SIZE(client_keys),
+     offsetof(struct conf_peer, seen)},
+    {"aero", SEC_AERO, false, aero_keys, ARRAY_SIZE(aero_keys), offsetof(struct conf, aero.seen)},
     {"dns", SEC_DNS, false, dns_keys, ARRAY_SIZE(dns_keys), offsetof(struct conf, dns.seen)},
     {"ehfilter", SEC_EHFILTER, false, ehfilter_keys, ARRAY_SIZE(ehfilter_keys),
      offsetof(struct conf, ehfilter.seen)},
@@ -389,6 +418,7 @@ void conf_init(struct conf *c)
 	snprintf(c->node.overlay, sizeof(c->node.overlay), "%s", DEF_OVERLAY);
 	c->dns.listen_port = DEF_DNS_PORT;
 	c->dns.ttl = DEF_DNS_TTL;
+	c->aero.router_lifetime = DEF_AERO_ROUTER_LIFETIME;
 	c->dns.register_resolved = CONF_AUTO;
 	c->dns.rate_limit = DEF_DNS_RATE_LIMIT;
 	eh_limits_default(&c->ehfilter.lim);
@@ -414,6 +444,7 @@ void conf_free(struct conf *c)
 {
 	free(c->omni.addresses);
 	free(c->omni.routes);
+	free(c->aero.msp);
 	free(c->underlays);
 	for (size_t i = 0; i < c->n_peers; i++) {
 		free(c->peers[i].endpoints);
@@ -616,18 +647,19 @@ static struct conf_underlay *get_underlay(struct conf *c, const char *name)
 	return u;
 }
 
-static struct conf_peer *get_peer(struct conf *c, const char *name)
+static struct conf_peer *get_peer(struct conf *c, const char *name, enum conf_peer_kind kind)
 {
 	struct conf_peer *p;
 
 	for (size_t i = 0; i < c->n_peers; i++) {
 		if (strcasecmp(c->peers[i].name, name) == 0)
-			return &c->peers[i];
+			return c->peers[i].kind == kind ? &c->peers[i] : NULL;
 	}
 	c->peers = grow(c->peers, c->n_peers, sizeof(*c->peers));
 	p = &c->peers[c->n_peers++];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->kind = kind;
 	p->src_file = c->cur_file;
 	p->src_line = c->cur_line;
 	return p;
@@ -886,6 +918,17 @@ static int apply_value(uint8_t *base, const char *sec, const struct key_def *kd,
 			return fail(err, "[%s] %s: '%s' is not one of err, warn, info, debug", sec,
 				    k, value);
 		memcpy(field, &lvl, sizeof(lvl));
+		return 0;
+	}
+	case K_ROLE: {
+		enum conf_role role;
+		if (strcmp(value, "client") == 0)
+			role = CONF_ROLE_CLIENT;
+		else if (strcmp(value, "server") == 0)
+			role = CONF_ROLE_SERVER;
+		else
+			return fail(err, "[%s] %s: '%s' is not one of client, server", sec, k, value);
+		memcpy(field, &role, sizeof(role));
 		return 0;
 	}
 	case K_IFNAME:
@@ -1183,8 +1226,16 @@ int conf_apply(struct conf *c, const char *section, const char *key, const char 
 
 	if (sd->kind == SEC_UNDERLAY)
 		base = (uint8_t *)get_underlay(c, name);
-	else if (sd->kind == SEC_PEER)
-		base = (uint8_t *)get_peer(c, name);
+	else if (sd->kind == SEC_PEER || sd->kind == SEC_SERVER || sd->kind == SEC_CLIENT) {
+		base = (uint8_t *)get_peer(c, name,
+					   sd->kind == SEC_SERVER   ? CONF_PEER_SERVER
+					   : sd->kind == SEC_CLIENT ? CONF_PEER_CLIENT
+								    : CONF_PEER_STATIC);
+		if (!base)
+			return fail(err, "[%s]: the name '%s' is already used by another [peer], "
+					 "[server] or [client] section",
+				    section, name);
+	}
 	else if (sd->kind == SEC_ISSUER)
 		base = (uint8_t *)get_issuer(c, name);
 	else if (sd->kind == SEC_AGENT)
@@ -1361,6 +1412,22 @@ static int finish_peer(struct conf *c, size_t idx, struct conf_err *err)
 	if (p->msid && p->msid == c->omni.msid)
 		return fail_at(c, err, p->src_file, p->src_line,
 			       "[peer.%s] msid: %u is this node's own msid", p->name, p->msid);
+	/* AERO (docs/aero.md): which side may declare what. */
+	if (p->kind == CONF_PEER_SERVER && (c->node.role != CONF_ROLE_CLIENT || !p->msid ||
+					    !p->n_endpoints))
+		return fail_at(c, err, p->src_file, p->src_line,
+			       "[server.%s]: needs [node] role = client, 'msid' and 'endpoint'",
+			       p->name);
+	for (size_t i = 0; p->kind == CONF_PEER_SERVER && !c->aero.n_msp && i < p->n_endpoints; i++)
+		if (p->endpoints[i].sa.sa_family == AF_INET6)
+			return fail_at(c, err, p->src_file, p->src_line,
+				       "[server.%s]: an IPv6 endpoint needs [aero] msp (the default "
+				       "route via the server would capture the underlay itself)",
+				       p->name);
+	if (p->kind == CONF_PEER_CLIENT && c->node.role != CONF_ROLE_SERVER)
+		return fail_at(c, err, p->src_file, p->src_line,
+			       "[client.%s]: only a node with [node] role = server has clients",
+			       p->name);
 	for (size_t i = 0; peer_prefixes(p, &a, i); i++) {
 		if (c->omni.has_mnp && prefix_overlaps(a, &c->omni.mnp))
 			return fail_at(c, err, p->src_file, p->src_line,
@@ -1497,6 +1564,8 @@ int conf_finish(struct conf *c, struct conf_err *err)
 		}
 	}
 
+	if (c->node.role == CONF_ROLE_SERVER && !c->omni.msid)
+		return fail(err, "[node] role = server needs [omni] msid");
 	for (size_t i = 0; i < c->n_peers; i++) {
 		rc = finish_peer(c, i, err);
 		if (rc < 0)
@@ -1523,7 +1592,8 @@ static bool prefixes_eq(const struct prefix *a, size_t na, const struct prefix *
 
 bool conf_needs_restart(const struct conf *a, const struct conf *b)
 {
-	if (strcmp(a->omni.tun, b->omni.tun) != 0 || a->omni.mtu != b->omni.mtu ||
+	if (a->node.role != b->node.role ||
+	    strcmp(a->omni.tun, b->omni.tun) != 0 || a->omni.mtu != b->omni.mtu ||
 	    a->omni.offload != b->omni.offload ||
 	    a->omni.has_mnp != b->omni.has_mnp ||
 	    (a->omni.has_mnp && !prefix_eq(&a->omni.mnp, &b->omni.mnp)) ||

@@ -37,8 +37,20 @@ struct conf_underlay {
 	unsigned src_line;
 };
 
+/* What a [peer.NAME]-like section declares (docs/aero.md). */
+enum conf_peer_kind {
+	CONF_PEER_STATIC, /* [peer.NAME]: a static neighbor, prefixes routed at start */
+	CONF_PEER_SERVER, /* [server.NAME] on a client: msid, endpoint; routes after registration */
+	CONF_PEER_CLIENT, /* [client.NAME] on a server: key + the mnp it may register */
+	CONF_PEER_RO,	  /* never in a file: a neighbor learned by route optimization */
+};
+
+/* [node] role (spec §1, §5.14). */
+enum conf_role { CONF_ROLE_CLIENT, CONF_ROLE_SERVER };
+
 struct conf_peer {
 	char name[CONF_NAME_MAX + 1];
+	enum conf_peer_kind kind;
 	uint8_t public_key[32];
 	bool has_public_key;
 	union sockaddr_any *endpoints;
@@ -132,8 +144,15 @@ struct conf {
 		char overlay[CONF_NAME_MAX + 1]; /* the zone <overlay>.internal (internal-tld.md §2) */
 		char private_key_file[4096];
 		enum log_level log_level;
+		enum conf_role role;
 		uint32_t seen;
 	} node;
+	struct {
+		uint32_t router_lifetime; /* s, advertised by a server (spec §5.12: 600) */
+		struct prefix *msp;	  /* client: prefixes routed via the server (none: ::/0) */
+		size_t n_msp;
+		uint32_t seen;
+	} aero;
 	struct {
 		char tun[16];
 		uint32_t mtu;

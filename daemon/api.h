@@ -38,6 +38,10 @@ struct api_handlers {
 	json_t *(*dns_names)(void *ctx);
 	/* GET /v1/paths: the SCION path store (daemon/scion.c, docs/scion.md). */
 	json_t *(*paths)(void *ctx);
+	/* GET /v1/registrations: AERO registrations (daemon/aero.h, docs/aero.md). */
+	json_t *(*registrations)(void *ctx);
+	/* GET /v1/neighbors: the neighbor cache (daemon/aero.h). */
+	json_t *(*neighbors)(void *ctx);
 };
 
 struct api;

@@ -178,14 +178,33 @@ static int op_stats(struct api_call *c)
 	return set_json(c, MHD_HTTP_OK, out);
 }
 
+/*
+ * The status peers, each with "kind" (peer, server, client, route-optimized) and
+ * "established" from the AERO neighbor cache when the node has one.
+ */
 static int op_neighbors(struct api_call *c)
 {
-	json_t *j = status_doc(c), *out;
+	const struct api_handlers *h = api_get_handlers(c->api);
+	json_t *j = status_doc(c), *out, *peers, *cache = NULL, *e, *p;
+	size_t i, k;
 
 	if (!j)
 		return 0;
+	peers = json_object_get(j, "peers");
+	if (h->neighbors)
+		cache = h->neighbors(c->ctx);
+	json_array_foreach(peers, i, p) {
+		json_array_foreach(json_object_get(cache, "neighbors"), k, e) {
+			if (json_equal(json_object_get(e, "name"), json_object_get(p, "name"))) {
+				json_object_set(p, "kind", json_object_get(e, "kind"));
+				json_object_set(p, "established", json_object_get(e, "established"));
+				break;
+			}
+		}
+	}
+	json_decref(cache);
 	out = json_object();
-	json_object_set(out, "neighbors", json_object_get(j, "peers"));
+	json_object_set(out, "neighbors", peers);
 	json_decref(j);
 	return set_json(c, MHD_HTTP_OK, out);
 }
@@ -537,9 +556,32 @@ static int op_route_del(struct api_call *c)
 
 /* ---- AERO servers and DNS names: read-only in this version ---- */
 
+/* The [server.NAME] neighbors of an AERO client (an empty list elsewhere). */
 static int op_servers(struct api_call *c)
 {
-	return set_json(c, MHD_HTTP_OK, json_pack("{s:[]}", "servers"));
+	const struct api_handlers *h = api_get_handlers(c->api);
+	json_t *cache = h->neighbors ? h->neighbors(c->ctx) : NULL, *arr = json_array(), *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(cache, "neighbors"), i, e) {
+		const char *kind = json_string_value(json_object_get(e, "kind"));
+
+		if (kind && strcmp(kind, "server") == 0)
+			json_array_append(arr, e);
+	}
+	json_decref(cache);
+	return set_json(c, MHD_HTTP_OK, json_pack("{s:o}", "servers", arr));
+}
+
+static int op_registrations(struct api_call *c)
+{
+	const struct api_handlers *h = api_get_handlers(c->api);
+	json_t *j = h->registrations ? h->registrations(c->ctx) : NULL;
+
+	if (!j)
+		return api_call_error(c, MHD_HTTP_NOT_FOUND, API_ERR_NOT_FOUND,
+				      "AERO is not running on this node");
+	return set_json(c, MHD_HTTP_OK, j);
 }
 
 static int op_unavailable(struct api_call *c)
@@ -820,6 +862,7 @@ const struct api_route api_routes[] = {
     {"/v1/peers/{}", DELETE, op_peer_del},
     {"/v1/peers/{}/rekey", POST, op_peer_rekey},
     {"/v1/servers", GET, op_servers},
+    {"/v1/registrations", GET, op_registrations},
     {"/v1/servers", POST, op_unavailable},
     {"/v1/servers/{}", DELETE, op_unavailable},
     {"/v1/ehfilter", GET, op_eh_get},

@@ -11,6 +11,8 @@
  * input never allocates beyond the pools' caps and never logs unthrottled.
  */
 #include "datapath.h"
+#include "aero.h"
+#include "aero_nd.h"
 #include "cursor.h"
 #include "icmp.h"
 #include "ipv6.h"
@@ -326,6 +328,8 @@ static int eh_egress(struct node *n, enum eh_dir d, struct peer *from, uint8_t *
 	return -1;
 }
 
+static void to_peer(struct node *n, struct peer *p, struct pbuf *b, uint64_t now);
+
 static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 {
 	uint8_t nh;
@@ -338,6 +342,13 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 		return;
 	}
 	ipv6_inner_dst(b->head, &fam, &dst);
+	/* The OMNI link carries no multicast or link-local traffic from the host (ND is
+	 * omnid's own, §4.1), not even through a default route: drop it silently. */
+	if (fam == AF_INET6 && (dst[0] == 0xff || (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80))) {
+		n->c.drop_no_route++;
+		pbuf_free(b);
+		return;
+	}
 	struct peer *p = peer_table_lookup_addr(&n->peers, fam, dst);
 	if (!p && n->scion && scion_tun_packet(n->scion, b, fam, dst))
 		return;
@@ -347,6 +358,8 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 		pbuf_free(b);
 		return;
 	}
+	if (p->kind != CONF_PEER_STATIC)
+		p = aero_egress(n, p, fam, dst, now); /* route optimization (docs/aero.md) */
 	if (eh_wants(&n->eh[EH_DIR_ENTRY], b->head, b->len)) {
 		int cut = eh_egress(n, EH_DIR_ENTRY, NULL, b->head, b->len, now);
 		if (cut < 0) {
@@ -355,6 +368,12 @@ static void tun_packet(struct node *n, struct pbuf *b, uint64_t now)
 		}
 		pbuf_pull(b, (size_t)cut);
 	}
+	to_peer(n, p, b, now);
+}
+
+/* Send the inner packet @b to @p, or queue it and start a session. Consumes @b. */
+static void to_peer(struct node *n, struct peer *p, struct pbuf *b, uint64_t now)
+{
 	if (!can_send(p, now, n)) {
 		struct hs_actions act;
 		uint8_t ts[NOISE_TAI64N_LEN];
@@ -486,12 +505,23 @@ static void deliver(struct node *n, struct peer *p, uint8_t *pkt, size_t len)
 	int fam;
 	const uint8_t *src;
 
+	/* ND with the OMNI option is control traffic for AERO, never for the TUN. */
+	if (aero_nd_is_nd(pkt, len)) {
+		aero_input(n, p, pkt, len, uv_now(n->loop));
+		return;
+	}
 	/* Inner-source check: the sender must own the source address (§5.14). */
 	ipv6_inner_src(pkt, &fam, &src);
-	if (peer_table_lookup_addr(&n->peers, fam, src) != p) {
-		p->c.drop_inner_src++;
-		n->c.drop_inner_src++;
-		return;
+	struct peer *owner = peer_table_lookup_addr(&n->peers, fam, src);
+	if (owner != p) {
+		/* A client's server relays other clients' packets (docs/aero.md). */
+		if (p->kind != CONF_PEER_SERVER) {
+			p->c.drop_inner_src++;
+			n->c.drop_inner_src++;
+			return;
+		}
+		if (owner && owner->kind == CONF_PEER_RO)
+			aero_relayed(n, owner, uv_now(n->loop));
 	}
 	/* Leaving the overlay: [ehfilter.exit] (until servers exist, wherever it is enabled). */
 	if (eh_wants(&n->eh[EH_DIR_EXIT], pkt, len)) {
@@ -783,4 +813,22 @@ void datapath_peer_kick(struct node *n, struct peer *p, uint64_t now)
 void datapath_peer_forget(struct node *n, struct peer *p)
 {
 	oal_reasm_flush_acct(n->reasm, &p->reasm_acct);
+}
+
+void datapath_send_control(struct node *n, struct peer *p, const uint8_t *pkt, size_t len,
+			   uint64_t now)
+{
+	struct pbuf *b = pbuf_pool_get(n->pool_pkt);
+	if (!b) {
+		n->c.drop_pool_empty++;
+		return;
+	}
+	if (len > pbuf_tailroom(b)) {
+		pbuf_free(b);
+		n->c.drop_too_big++;
+		return;
+	}
+	memcpy(pbuf_put(b, len), pkt, len);
+	to_peer(n, p, b, now);
+	flush_all(n);
 }

@@ -19,5 +19,12 @@ void datapath_tick(struct node *n, uint64_t now_ms);
 void datapath_peer_kick(struct node *n, struct peer *p, uint64_t now_ms);
 /** Forget @p's receiver indices and pending reassembly before it is freed. */
 void datapath_peer_forget(struct node *n, struct peer *p);
+/**
+ * Send the inner control packet @pkt (an ND message built by aero.c) to @p
+ * over its secured carrier, or queue it until a session exists; copied, so
+ * @pkt stays the caller's. Drops and counts when no buffer is free.
+ */
+void datapath_send_control(struct node *n, struct peer *p, const uint8_t *pkt, size_t len,
+			   uint64_t now);
 /** The underlay used to reach @a (first of the same family), or -1. */
 int datapath_underlay_for(const struct node *n, const union sockaddr_any *a);

@@ -7,6 +7,7 @@
  * netlink.c; per-packet work is in datapath.c.
  */
 #include "node.h"
+#include "aero.h"
 #include "api.h"
 #include "api_schema.h"
 #include "datapath.h"
@@ -63,6 +64,7 @@ static void on_tick(uv_timer_t *t)
 {
 	struct node *n = t->data;
 	datapath_tick(n, uv_now(n->loop));
+	aero_tick(n, uv_now(n->loop));
 }
 
 static int add_route(struct node *n, const struct prefix *p)
@@ -240,6 +242,16 @@ static json_t *paths_cb(void *ctx)
 	return scion_paths_status(((struct node *)ctx)->scion);
 }
 
+static json_t *registrations_cb(void *ctx)
+{
+	return aero_registrations_json(ctx);
+}
+
+static json_t *neighbors_cb(void *ctx)
+{
+	return aero_neighbors_json(ctx);
+}
+
 static json_t *dns_names_cb(void *ctx)
 {
 	struct node *n = ctx;
@@ -359,6 +371,7 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 
 	if ((r = setup_tun(n)) < 0 || (r = setup_underlays(n)) < 0 || (r = setup_peers(n)) < 0)
 		goto fail;
+	n->aero = aero_new(n);
 	/* The TUN and its addresses are up: the responder binds to them (spec/internal-tld.md). */
 	n->dns = dns_new(loop, c);
 	dns_load_conf(n->dns, c, n->id.ed_pk);
@@ -367,8 +380,11 @@ int node_start(struct node *n, uv_loop_t *loop, struct conf *conf, const char *c
 	if ((r = scion_start(n, &n->scion)) < 0)
 		goto fail;
 
-	struct api_handlers h = { .status = status_cb, .dns_names = dns_names_cb,
-				  .paths = paths_cb };
+	struct api_handlers h = { .status = status_cb,
+				  .dns_names = dns_names_cb,
+				  .paths = paths_cb,
+				  .registrations = registrations_cb,
+				  .neighbors = neighbors_cb };
 	n->api = api_new(loop, c, n->config_path, &h, n, &r);
 	if (!n->api) {
 		log_err(LOG_GRP_API, "control API on '%s': %s", c->api.socket, strerror(-r));
@@ -519,6 +535,8 @@ static void on_closed(uv_handle_t *h)
 
 void node_stop(struct node *n)
 {
+	if (!n->stopping)
+		aero_stop(n);
 	n->stopping = true;
 	if (n->timer_active) {
 		uv_timer_stop(&n->timer);
@@ -575,6 +593,7 @@ void node_free(struct node *n)
 	pbuf_pool_free(n->pool_pkt);
 	dns_free(n->dns);
 	scion_free(n->scion);
+	aero_free(n->aero);
 	keys_identity_free(&n->id);
 	conf_free(&n->conf);
 	free(n);

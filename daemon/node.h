@@ -75,6 +75,7 @@ struct node_counters {
 struct node;
 struct dns;
 struct scion;
+struct aero;
 
 struct underlay {
 	struct node *node;
@@ -127,6 +128,7 @@ struct node {
 	struct api *api;
 	struct dns *dns; /* the .internal zone and responder (dns.h) */
 	struct scion *scion; /* SCION end host or border router (scion.h), NULL when off */
+	struct aero *aero; /* AERO registration (aero.h) */
 	uint64_t start_ms;
 	int64_t unix_base_ms; /* Unix time in ms = unix_base_ms + loop ms */
 	struct node_counters c;

@@ -81,7 +81,9 @@ struct peer *peer_new(const struct conf_peer *cp, const struct conf *c, struct h
 
 void peer_update(struct peer *p, const struct conf_peer *cp, const struct conf *c)
 {
-	set_prefixes(p, cp);
+	p->kind = cp->kind;
+	if (cp->kind == CONF_PEER_STATIC)
+		set_prefixes(p, cp);
 	set_oal_addr(p, cp, c);
 	p->persistent_keepalive = cp->persistent_keepalive;
 	if (cp->n_endpoints > 0) {

@@ -40,6 +40,7 @@ struct peer_counters {
 
 struct peer {
 	char name[64];
+	enum conf_peer_kind kind; /* server / client peers: prefixes set by aero.c */
 	uint8_t ed_pk[32];
 	struct in6_addr oal_addr;
 	struct prefix *prefixes; /* mnp (if any) + allowed_prefix */

@@ -30,7 +30,7 @@ _omnictl()
 {
 	local cur prev cmd action i
 	local cmds="status interfaces stats neighbors routes peers servers ehfilter log reload
-		metrics audit dns paths shutdown token hosts genkey pubkey decode help"
+		metrics audit dns paths registrations shutdown token hosts genkey pubkey decode help"
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 
@@ -70,7 +70,7 @@ _omnictl()
 	fi
 
 	case $cmd in
-	status | interfaces | stats | neighbors | servers | hosts | paths)
+	status | interfaces | stats | neighbors | servers | hosts | paths | registrations)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
 		;;
 	dns)

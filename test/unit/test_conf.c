@@ -678,7 +678,7 @@ Test(conf, unknown_sections_and_keys)
 {
 	expect_err(NODE "[dhcp]\nlisten = 1\n", 5, "unknown section [dhcp]");
 	expect_err(NODE "[dns]\nlisten = 1\n", 6, "[dns]: unknown key 'listen'");
-	expect_err(NODE "[server.x]\n", 5, "unknown section [server.x]");
+	expect_err(NODE "[relay.x]\n", 5, "unknown section [relay.x]");
 	expect_err(NODE "[Omni]\n", 5, "unknown section");
 	expect_err(NODE "[omni]\nmtuu = 1500\n", 6, "unknown key 'mtuu'");
 	expect_err(NODE "[omni]\nprivate_key_file = /x\n", 6, "[omni]: unknown key");
@@ -1079,7 +1079,7 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	 */
 	static const char *skip[] = { "name",	      "mnp",	  "msid",
 				      "address",      "route",	  "hosts_export",
-				      "audience" };
+				      "audience",     "msp" };
 	char *shipped = read_all(SHIPPED), *out = malloc(65536);
 	struct conf d;
 	size_t n = 0;
@@ -1104,7 +1104,9 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	 * 17 [node]/[omni]/[secure]/[api] (with offload), overlay, 5 [dns], 21 [ehfilter],
 	 * 8 more [api] (B.8.2; readonly_group, listen_tcp are empty, audience is derived)
 	 */
-	cr_assert_eq(uncommented, 17 + 1 + 5 + 21 + 8, "keys with defaults found: %d", uncommented);
+	/* ... and [node] role, [aero] router_lifetime (docs/aero.md) */
+	cr_assert_eq(uncommented, 17 + 1 + 5 + 21 + 8 + 2, "keys with defaults found: %d",
+		     uncommented);
 	write_file("omnid.conf", out);
 	free(shipped);
 	free(out);
@@ -1121,6 +1123,7 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	d.secure.seen = c.secure.seen;
 	d.api.seen = c.api.seen;
 	d.dns.seen = c.dns.seen;
+	d.aero.seen = c.aero.seen;
 	d.ehfilter.seen = c.ehfilter.seen;
 	d.ehfilter.rules.has_enable = c.ehfilter.rules.has_enable;
 	d.ehfilter.rules.has_hbh_keep_types = c.ehfilter.rules.has_hbh_keep_types;
@@ -1133,6 +1136,8 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	cr_assert(memcmp(&c.omni, &d.omni, sizeof(d.omni)) == 0);
 	cr_assert(memcmp(&c.secure, &d.secure, sizeof(d.secure)) == 0);
 	cr_assert(memcmp(&c.api, &d.api, sizeof(d.api)) == 0);
+	cr_assert(memcmp(&c.aero, &d.aero, sizeof(d.aero)) == 0);
+	cr_assert_eq(c.aero.seen, 1); /* router_lifetime */
 	/* And they were really parsed: every scalar was set once. */
 	cr_assert_eq(c.omni.seen != 0 && c.secure.seen == 0xf && c.api.seen == 0xfc7, 1);
 }
@@ -1905,4 +1910,67 @@ Test(conf, scion_restart_rules)
 	cr_assert(conf_needs_restart(&a, &b));
 	conf_free(&a);
 	conf_free(&b);
+}
+
+/* AERO (docs/aero.md): [node] role, [server.NAME], [client.NAME], [aero]. */
+#define SRV_NODE "[node]\nrole = server\n[omni]\nmsid = 7\n[underlay.u]\nlisten = 192.0.2.1:8060\n"
+
+Test(conf, aero_client_and_server)
+{
+	expect_ok(NODE "[server.s1]\npublic_key = " PK_S "\nendpoint = 192.0.2.9:8060\nmsid = 7\n"
+		       "[aero]\nmsp = 2001:db8::/32\nmsp = 2001:db9::/32\n");
+	cr_assert_eq(c.node.role, CONF_ROLE_CLIENT);
+	cr_assert_eq(c.n_peers, 1);
+	cr_assert_eq(c.peers[0].kind, CONF_PEER_SERVER);
+	cr_assert_eq(c.peers[0].msid, 7);
+	cr_assert_eq(c.aero.n_msp, 2);
+	cr_assert_eq(c.aero.router_lifetime, 600);
+	expect_ok(SRV_NODE "[aero]\nrouter_lifetime = 30\n[client.a]\npublic_key = " PK_A
+			   "\nmnp = 2001:db8:a::/48\n[peer.s2]\npublic_key = " PK_B "\nmsid = 8\n");
+	cr_assert_eq(c.node.role, CONF_ROLE_SERVER);
+	cr_assert_eq(c.aero.router_lifetime, 30);
+	/* a role change needs a restart */
+	struct conf other;
+	conf_init(&other);
+	cr_assert_eq(conf_load_string(&other, SRV_NODE, "o.conf", &err), 0);
+	cr_assert_not(conf_needs_restart(&c, &other));
+	other.node.role = CONF_ROLE_CLIENT;
+	cr_assert(conf_needs_restart(&c, &other));
+	conf_free(&other);
+	cr_assert_eq(c.n_peers, 2);
+	cr_assert_eq(c.peers[0].kind, CONF_PEER_CLIENT);
+	cr_assert_eq(c.peers[1].kind, CONF_PEER_STATIC);
+}
+
+Test(conf, aero_errors)
+{
+	expect_err("[node]\nrole = relay\n", 2, "not one of client, server");
+	expect_err(SRV_NODE "[aero]\nrouter_lifetime = 2\n", 8, "router_lifetime");
+	expect_err(SRV_NODE "[aero]\nrouter_lifetime = 9001\n", 8, "router_lifetime");
+	expect_err("[node]\nrole = server\n" NODE, 0, "role = server needs [omni] msid");
+	/* a server section needs msid and endpoint, and only clients have one */
+	expect_err(NODE "[server.s1]\npublic_key = " PK_S "\nmsid = 7\n", 5, "[server.s1]");
+	expect_err(NODE "[server.s1]\npublic_key = " PK_S "\nendpoint = 192.0.2.9:8060\n", 5,
+		   "mnp");
+	expect_err(SRV_NODE "[server.s1]\npublic_key = " PK_S
+			    "\nendpoint = 192.0.2.9:8060\nmsid = 9\n",
+		   7, "[server.s1]");
+	expect_err(NODE "[client.a]\npublic_key = " PK_A "\nmnp = 2001:db8:b::/48\n", 5,
+		   "only a node with [node] role = server");
+	expect_err(SRV_NODE "[client.a]\nendpoint = 192.0.2.9:8060\n", 8, "unknown key 'endpoint'");
+	expect_err(SRV_NODE "[client.a]\nmsid = 3\n", 8, "unknown key 'msid'");
+	/* an IPv6 server endpoint without msp would route the underlay into the overlay */
+	expect_err("[omni]\nmnp = 2001:db8:a::/48\n[underlay.u]\nlisten = [2001:db8:ff::1]:8060\n"
+		   "[server.s1]\npublic_key = " PK_S "\nendpoint = [2001:db8:ff::2]:8060\nmsid = 7\n",
+		   5, "needs [aero] msp");
+	expect_ok("[omni]\nmnp = 2001:db8:a::/48\n[underlay.u]\nlisten = [2001:db8:ff::1]:8060\n"
+		  "[server.s1]\npublic_key = " PK_S "\nendpoint = [2001:db8:ff::2]:8060\nmsid = 7\n"
+		  "[aero]\nmsp = 2001:db8::/32\n");
+	/* one name, one kind */
+	expect_err(SRV_NODE "[peer.a]\npublic_key = " PK_A "\nmsid = 9\n[client.a]\n", 10,
+		   "already used");
+	/* two clients with overlapping MNPs */
+	expect_err(SRV_NODE "[client.a]\npublic_key = " PK_A "\nmnp = 2001:db8:a::/48\n"
+			    "[client.b]\npublic_key = " PK_B "\nmnp = 2001:db8:a:1::/64\n",
+		   10, "overlaps");
 }

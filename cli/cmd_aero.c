@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_aero.c - "omnictl registrations [--json]": GET /v1/registrations and
+ * render AERO registration state (docs/aero.md): on a server the clients it
+ * has registered (MNP, NAT-mapped origin, expiry), on a client its servers
+ * (state, hub, lifetime, origin) and its route-optimized neighbors, and the
+ * refusal counters; and "omnictl neighbors [--json]" (GET /v1/neighbors).
+ * --json prints the daemon's document. Owns only the rendering.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api_schema.h"
+#include "cmd.h"
+#include "http.h"
+
+static void reg_usage(FILE *f)
+{
+	fprintf(f, "Usage: omnictl [--socket PATH] registrations [--json]\n"
+		   "Shows AERO registrations: a server's registered clients, or a client's\n"
+		   "servers, and the counters of refused registrations.\n");
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "-";
+}
+
+static long long num(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static void render(json_t *j)
+{
+	size_t i;
+	json_t *e;
+	const char *k;
+
+	printf("role: %s\n", str(j, "role"));
+	json_t *regs = json_object_get(j, "registrations");
+	if (json_array_size(regs)) {
+		printf("%-16s %-28s %-24s %10s\n", "CLIENT", "MNP", "ORIGIN", "EXPIRES");
+		json_array_foreach(regs, i, e)
+		{
+			printf("%-16s %-28s %-24s %9llds\n", str(e, "name"), str(e, "mnp"),
+			       str(e, "origin"), num(e, "expires_in_ms") / 1000);
+		}
+	}
+	json_t *srvs = json_object_get(j, "servers");
+	if (json_array_size(srvs)) {
+		printf("%-16s %10s %-11s %-4s %-24s %10s\n", "SERVER", "MSID", "STATE", "HUB",
+		       "SEEN AS", "EXPIRES");
+		json_array_foreach(srvs, i, e)
+		{
+			printf("%-16s %10lld %-11s %-4s %-24s %9llds\n", str(e, "name"),
+			       num(e, "msid"), str(e, "state"),
+			       json_is_true(json_object_get(e, "hub")) ? "yes" : "no",
+			       str(e, "origin"), num(e, "expires_in_ms") / 1000);
+		}
+	}
+	json_t *ro = json_object_get(j, "route_optimized");
+	if (json_array_size(ro)) {
+		printf("%-12s %-28s %-24s %-6s %10s\n", "DIRECT", "MNP", "ENDPOINT", "UP",
+		       "EXPIRES");
+		json_array_foreach(ro, i, e)
+		{
+			printf("%-12s %-28s %-24s %-6s %9llds\n", str(e, "neighbor"), str(e, "mnp"),
+			       str(e, "endpoint"),
+			       json_is_true(json_object_get(e, "established")) ? "yes" : "no",
+			       num(e, "expires_in_ms") / 1000);
+		}
+	}
+	json_t *ctr = json_object_get(j, "counters");
+	json_object_foreach(ctr, k, e)
+	{
+		if (json_integer_value(e))
+			printf("  %s: %lld\n", k, (long long)json_integer_value(e));
+	}
+}
+
+int cmd_registrations(int argc, char **argv, const struct cli_opts *o)
+{
+	json_t *j;
+	int ret = http_read_view(argc, argv, o, API_PATH_REGISTRATIONS, reg_usage, &j);
+
+	if (ret != CLI_EXIT_OK || !j)
+		return ret;
+	if (!json_is_object(j) || !json_is_string(json_object_get(j, "role"))) {
+		fprintf(stderr, "omnictl: bad registrations document from omnid\n");
+		json_decref(j);
+		return CLI_EXIT_FAIL;
+	}
+	render(j);
+	json_decref(j);
+	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
+static void nb_usage(FILE *f)
+{
+	fprintf(f, "Usage: omnictl [--socket PATH] neighbors [--json]\n"
+		   "Shows the neighbor cache: every neighbor with its kind (peer, server,\n"
+		   "client, route-optimized), prefixes, endpoint and session state.\n");
+}
+
+int cmd_neighbors(int argc, char **argv, const struct cli_opts *o)
+{
+	json_t *j, *e;
+	size_t i;
+	int ret = http_read_view(argc, argv, o, API_PATH_NEIGHBORS, nb_usage, &j);
+
+	if (ret != CLI_EXIT_OK || !j)
+		return ret;
+	json_t *arr = json_object_get(j, "neighbors");
+	if (!json_is_array(arr)) {
+		fprintf(stderr, "omnictl: bad neighbors document from omnid\n");
+		json_decref(j);
+		return CLI_EXIT_FAIL;
+	}
+	printf("%-16s %-16s %-24s %-4s %s\n", "NAME", "KIND", "ENDPOINT", "UP", "PREFIXES");
+	json_array_foreach(arr, i, e)
+	{
+		json_t *pf = json_object_get(e, "prefixes"), *x;
+		size_t k;
+		printf("%-16s %-16s %-24s %-4s", str(e, "name"), str(e, "kind"), str(e, "endpoint"),
+		       json_is_true(json_object_get(e, "established")) ? "yes" : "no");
+		json_array_foreach(pf, k, x)
+		{
+			printf(" %s", json_string_value(x) ? json_string_value(x) : "?");
+		}
+		printf("\n");
+	}
+	json_decref(j);
+	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}

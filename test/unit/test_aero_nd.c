@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_aero_nd.c - common/aero_nd.[ch]: RS and RA built for fixed keys and
+ * clock decode to the intended fields (round trip through the checks), the
+ * checks refuse a foreign signing key, a stale timestamp, a missing Node
+ * Identification, wrong inner addresses, every truncation and every single
+ * bit flip; aero_nd_is_nd classifies packets.
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "aero_nd.h"
+#include "keys.h"
+#include "wire_nd.h"
+
+#define NOW 1790000000000ULL /* ms since 1970 */
+
+static struct keys_identity cli_id, srv_id, bad_id;
+static struct prefix mnp;
+
+static void setup(void)
+{
+	uint8_t seed[32];
+	cr_assert_eq(sodium_init() >= 0, true);
+	memset(seed, 1, 32);
+	cr_assert_eq(keys_identity_from_seed(seed, &cli_id), 0);
+	memset(seed, 2, 32);
+	cr_assert_eq(keys_identity_from_seed(seed, &srv_id), 0);
+	memset(seed, 3, 32);
+	cr_assert_eq(keys_identity_from_seed(seed, &bad_id), 0);
+	cr_assert_eq(addr_parse_prefix("2001:db8:1000:2000::/56", &mnp), 0);
+}
+
+static void teardown(void)
+{
+	keys_identity_free(&cli_id);
+	keys_identity_free(&srv_id);
+	keys_identity_free(&bad_id);
+}
+
+TestSuite(aero_nd, .init = setup, .fini = teardown);
+
+static ssize_t rs(const struct keys_identity *id, bool release, uint64_t t, uint8_t *out,
+		  size_t cap)
+{
+	union sockaddr_any l2;
+	cr_assert_eq(addr_parse_endpoint("192.0.2.1:8060", 8060, &l2), 0);
+	struct aero_nd_client c = {.mnp = &mnp,
+				   .ed_pk = id->ed_pk,
+				   .ed_sk = id->ed_sk,
+				   .l2 = &l2,
+				   .if_index = 1,
+				   .server_msid = 7};
+	return aero_nd_build_rs(&c, release, t, out, cap);
+}
+
+Test(aero_nd, rs_round_trip)
+{
+	uint8_t p[512];
+	struct aero_rs r;
+	enum aero_refusal why;
+	ssize_t n = rs(&cli_id, false, NOW, p, sizeof(p));
+	cr_assert_gt(n, 40);
+	cr_assert(aero_nd_is_nd(p, (size_t)n));
+	cr_assert_eq(aero_nd_check_rs(p, (size_t)n, NOW + 29000, &r, &why), 0);
+	cr_assert_arr_eq(r.key, cli_id.ed_pk, 32);
+	struct in6_addr lla;
+	omni_lla_from_mnp(&mnp, &lla);
+	cr_assert_arr_eq(&r.src, &lla, 16);
+	cr_assert_eq(r.timestamp_ms, NOW);
+	cr_assert(r.has_register);
+	cr_assert_eq(r.register_msid, 7);
+	cr_assert_not(r.has_release);
+	/* the Interface Attributes carry the local L2ADDR and the server's MSID */
+	static struct nd_msg m;
+	cr_assert_eq(wire_nd_decode(p, (size_t)n, &m, NULL), 0);
+	cr_assert_eq(m.hop_limit, 255);
+	bool seen = false;
+	for (unsigned i = 0; i < m.n_sub; i++) {
+		if (m.sub[i].type != OMNI_SUB_IFATTR)
+			continue;
+		seen = true;
+		cr_assert_eq(m.sub[i].u.ifattr.api, OMNI_IFATTR_API_UDP4);
+		cr_assert_eq(m.sub[i].u.ifattr.port, 8060);
+		cr_assert_eq(m.sub[i].u.ifattr.lhs_msid, 7);
+		cr_assert_eq(m.sub[i].u.ifattr.addr[0], 192);
+	}
+	cr_assert(seen);
+	/* the release form */
+	n = rs(&cli_id, true, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_rs(p, (size_t)n, NOW, &r, &why), 0);
+	cr_assert_not(r.has_register);
+	cr_assert(r.has_release);
+	cr_assert(r.release_us);
+}
+
+Test(aero_nd, rs_stale_and_no_node_id)
+{
+	uint8_t p[512];
+	struct aero_rs r;
+	enum aero_refusal why;
+	ssize_t n = rs(&cli_id, false, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_rs(p, (size_t)n, NOW + 30001, &r, &why), -EBADMSG);
+	cr_assert_eq(why, AERO_REFUSE_stale);
+	cr_assert_eq(aero_nd_check_rs(p, (size_t)n, NOW - 30001, &r, &why), -EBADMSG);
+	cr_assert_eq(why, AERO_REFUSE_stale);
+	/* an RS with only Authentication (no Node Identification) */
+	static struct nd_msg m;
+	memset(&m, 0, sizeof(m));
+	m.hop_limit = 255;
+	m.type = ICMP6_TYPE_RS;
+	omni_lla_from_mnp(&mnp, &m.src);
+	inet_pton(AF_INET6, "ff02::2", &m.dst);
+	m.n_sub = 1;
+	m.sub[0].type = OMNI_SUB_AUTH;
+	m.sub[0].u.auth.alg = 1;
+	m.sub[0].u.auth.timestamp_ms = NOW;
+	n = wire_nd_encode(&m, cli_id.ed_sk, p, sizeof(p));
+	cr_assert_gt(n, 0);
+	cr_assert_eq(aero_nd_check_rs(p, (size_t)n, NOW, &r, &why), -EBADMSG);
+	cr_assert_eq(why, AERO_REFUSE_auth);
+	/* an RA is not an RS */
+	struct aero_nd_server s = {.msid = 7, .ed_pk = srv_id.ed_pk, .ed_sk = srv_id.ed_sk};
+	n = aero_nd_build_ra(&s, &mnp, NULL, 600, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_rs(p, (size_t)n, NOW, &r, &why), -EBADMSG);
+	cr_assert_eq(why, AERO_REFUSE_malformed);
+}
+
+Test(aero_nd, rs_every_truncation_and_bit_flip)
+{
+	uint8_t p[512], q[512];
+	struct aero_rs r;
+	enum aero_refusal why;
+	ssize_t n = rs(&cli_id, false, NOW, p, sizeof(p));
+	for (ssize_t k = 0; k < n; k++)
+		cr_assert_eq(aero_nd_check_rs(p, (size_t)k, NOW, &r, &why), -EBADMSG, "len %zd", k);
+	/* Hop limit, Traffic Class and Flow Label are outside the signature but hop
+	 * limit must be 255; a flip anywhere else breaks the checksum or the signature. */
+	for (ssize_t i = 0; i < n; i++) {
+		for (int b = 0; b < 8; b++) {
+			memcpy(q, p, (size_t)n);
+			q[i] ^= (uint8_t)(1 << b);
+			int rc = aero_nd_check_rs(q, (size_t)n, NOW, &r, &why);
+			bool unsigned_bits = i < 4; /* version/TC/flow: version flip is caught */
+			if (!unsigned_bits || (i == 0 && b >= 4))
+				cr_assert_eq(rc, -EBADMSG, "octet %zd bit %d accepted", i, b);
+		}
+	}
+}
+
+static ssize_t ra(const struct keys_identity *id, uint32_t msid, const union sockaddr_any *o,
+		  uint32_t life, uint8_t *out)
+{
+	struct aero_nd_server s = {.msid = msid, .ed_pk = id->ed_pk, .ed_sk = id->ed_sk};
+	return aero_nd_build_ra(&s, &mnp, o, life, NOW, out, 512);
+}
+
+Test(aero_nd, ra_round_trip_v4_and_v6_origin)
+{
+	uint8_t p[512];
+	struct aero_ra a;
+	union sockaddr_any o4, o6;
+	cr_assert_eq(addr_parse_endpoint("198.51.100.7:40000", 0, &o4), 0);
+	cr_assert_eq(addr_parse_endpoint("[2001:db8::77]:40001", 0, &o6), 0);
+	ssize_t n = ra(&srv_id, 7, &o4, 600, p);
+	cr_assert_gt(n, 40);
+	cr_assert_eq(aero_nd_check_ra(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &a), 0);
+	cr_assert_eq(a.lifetime_s, 600);
+	cr_assert_eq(a.reachable_ms, AERO_REACHABLE_TIME_MS);
+	cr_assert_eq(a.retrans_ms, AERO_RETRANS_TIMER_MS);
+	cr_assert(a.has_origin);
+	cr_assert(addr_equal(&a.origin, &o4));
+	n = ra(&srv_id, 7, &o6, 0, p);
+	cr_assert_eq(aero_nd_check_ra(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &a), 0);
+	cr_assert_eq(a.lifetime_s, 0);
+	cr_assert(addr_equal(&a.origin, &o6));
+	n = ra(&srv_id, 7, NULL, 30, p);
+	cr_assert_eq(aero_nd_check_ra(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &a), 0);
+	cr_assert_not(a.has_origin);
+}
+
+Test(aero_nd, ra_refusals)
+{
+	uint8_t p[512];
+	struct aero_ra a;
+	struct prefix other;
+	cr_assert_eq(addr_parse_prefix("2001:db8:1000:3000::/56", &other), 0);
+	/* signed (validly) by a key that is not the configured server's */
+	ssize_t n = ra(&bad_id, 7, NULL, 600, p);
+	cr_assert_eq(aero_nd_check_ra(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &a), -EACCES);
+	/* from another MSID's ADM-LLA */
+	n = ra(&srv_id, 8, NULL, 600, p);
+	cr_assert_eq(aero_nd_check_ra(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &a), -EACCES);
+	/* to another client */
+	n = ra(&srv_id, 7, NULL, 600, p);
+	cr_assert_eq(aero_nd_check_ra(p, (size_t)n, NOW, srv_id.ed_pk, 7, &other, &a), -EACCES);
+	/* stale */
+	cr_assert_eq(aero_nd_check_ra(p, (size_t)n, NOW + 31000, srv_id.ed_pk, 7, &mnp, &a),
+		     -EACCES);
+	/* an RS is not an RA; truncations */
+	n = rs(&cli_id, false, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_ra(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &a), -EBADMSG);
+	n = ra(&srv_id, 7, NULL, 600, p);
+	for (ssize_t k = 0; k < n; k++)
+		cr_assert_lt(aero_nd_check_ra(p, (size_t)k, NOW, srv_id.ed_pk, 7, &mnp, &a), 0);
+	/* bit flips past the unsigned first 4 octets */
+	for (ssize_t i = 4; i < n; i++) {
+		uint8_t q[512];
+		memcpy(q, p, (size_t)n);
+		q[i] ^= 0x10;
+		cr_assert_lt(aero_nd_check_ra(q, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &a), 0,
+			     "octet %zd", i);
+	}
+}
+
+Test(aero_nd, is_nd)
+{
+	uint8_t p[64];
+	memset(p, 0, sizeof(p));
+	p[0] = 0x60;
+	p[6] = 58;
+	for (int t = 0; t < 256; t++) {
+		p[40] = (uint8_t)t;
+		cr_assert_eq(aero_nd_is_nd(p, sizeof(p)), t >= 133 && t <= 136, "type %d", t);
+	}
+	p[40] = 133;
+	cr_assert_not(aero_nd_is_nd(p, 40));
+	p[6] = 17;
+	cr_assert_not(aero_nd_is_nd(p, sizeof(p)));
+	p[6] = 58;
+	p[0] = 0x45;
+	cr_assert_not(aero_nd_is_nd(p, sizeof(p)));
+}
+
+/* ---- route optimization: NS(AR) / NA(AR) ---- */
+
+static const uint8_t target64[8] = {0x20, 0x01, 0x0d, 0xb8, 0x10, 0x00, 0x30, 0x00};
+
+static ssize_t ns(const struct keys_identity *id, uint64_t t, uint8_t *out)
+{
+	struct aero_nd_client c = {
+	    .mnp = &mnp, .ed_pk = id->ed_pk, .ed_sk = id->ed_sk, .if_index = 1, .server_msid = 7};
+	return aero_nd_build_ns(&c, target64, t, out, 512);
+}
+
+Test(aero_nd, ns_round_trip_and_refusals)
+{
+	uint8_t p[512];
+	struct aero_ns s;
+	ssize_t n = ns(&cli_id, NOW, p);
+	cr_assert_gt(n, 40);
+	cr_assert(aero_nd_is_nd(p, (size_t)n));
+	cr_assert_eq(p[40], ICMP6_TYPE_NS);
+	cr_assert_eq(aero_nd_check_ns(p, (size_t)n, NOW, &s), 0);
+	cr_assert_arr_eq(s.key, cli_id.ed_pk, 32);
+	struct in6_addr want;
+	cr_assert_eq(inet_pton(AF_INET6, "fe80::2001:db8:1000:3000", &want), 1);
+	cr_assert_arr_eq(&s.target, &want, 16);
+	omni_lla_from_mnp(&mnp, &want);
+	cr_assert_arr_eq(&s.src, &want, 16);
+	cr_assert_eq(s.timestamp_ms, NOW);
+	cr_assert_eq(aero_nd_check_ns(p, (size_t)n, NOW + 31000, &s), -EBADMSG);
+	for (ssize_t k = 0; k < n; k++)
+		cr_assert_eq(aero_nd_check_ns(p, (size_t)k, NOW, &s), -EBADMSG);
+	for (ssize_t i = 4; i < n; i++) {
+		uint8_t q[512];
+		memcpy(q, p, (size_t)n);
+		q[i] ^= 0x01;
+		cr_assert_eq(aero_nd_check_ns(q, (size_t)n, NOW, &s), -EBADMSG, "octet %zd", i);
+	}
+	/* an RS is not an NS */
+	n = rs(&cli_id, false, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_ns(p, (size_t)n, NOW, &s), -EBADMSG);
+}
+
+static struct aero_vouch vouch(void)
+{
+	struct aero_vouch v;
+	memset(&v, 0, sizeof(v));
+	memcpy(v.key, bad_id.ed_pk, 32); /* the target's key: any key */
+	cr_assert_eq(addr_parse_prefix("2001:db8:1000:3000::/56", &v.mnp), 0);
+	cr_assert_eq(addr_parse_endpoint("198.51.100.1:8060", 0, &v.l2), 0);
+	return v;
+}
+
+Test(aero_nd, na_round_trip)
+{
+	uint8_t p[512];
+	struct aero_nd_server s = {.msid = 7, .ed_pk = srv_id.ed_pk, .ed_sk = srv_id.ed_sk};
+	struct aero_vouch v = vouch(), got;
+	ssize_t n = aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p));
+	cr_assert_gt(n, 40);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+	cr_assert_arr_eq(got.key, v.key, 32);
+	cr_assert_eq(got.mnp.plen, 56);
+	cr_assert_arr_eq(got.mnp.addr, v.mnp.addr, 16);
+	cr_assert(addr_equal(&got.l2, &v.l2));
+	static struct nd_msg m;
+	cr_assert_eq(wire_nd_decode(p, (size_t)n, &m, NULL), 0);
+	cr_assert(m.na_r && m.na_s && m.na_o);
+	n = aero_nd_build_na(&s, &mnp, &v, false, NOW, p, sizeof(p));
+	cr_assert_eq(wire_nd_decode(p, (size_t)n, &m, NULL), 0);
+	cr_assert(m.na_r && !m.na_s && m.na_o);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+	/* an IPv6 L2ADDR */
+	cr_assert_eq(addr_parse_endpoint("[2001:db8::9]:4000", 0, &v.l2), 0);
+	n = aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+	cr_assert(addr_equal(&got.l2, &v.l2));
+	/* an IPv4 MNP cannot be vouched */
+	cr_assert_eq(addr_parse_prefix("192.0.2.0/24", &v.mnp), 0);
+	cr_assert_eq(aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p)), -EINVAL);
+}
+
+Test(aero_nd, na_refusals)
+{
+	uint8_t p[512];
+	struct aero_nd_server s = {.msid = 7, .ed_pk = srv_id.ed_pk, .ed_sk = srv_id.ed_sk};
+	struct aero_vouch v = vouch(), got;
+	struct prefix other;
+	cr_assert_eq(addr_parse_prefix("2001:db8:1000:4000::/56", &other), 0);
+	ssize_t n = aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p));
+	/* vouched by a key that is not our server's */
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, cli_id.ed_pk, 7, &mnp, &got), -EACCES);
+	/* another MSID, another client, stale */
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 8, &mnp, &got), -EACCES);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &other, &got), -EACCES);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW - 31000, srv_id.ed_pk, 7, &mnp, &got),
+		     -EACCES);
+	/* signed by another key that carries itself in Node Identification */
+	struct aero_nd_server bad = {.msid = 7, .ed_pk = bad_id.ed_pk, .ed_sk = bad_id.ed_sk};
+	n = aero_nd_build_na(&bad, &mnp, &v, true, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), -EACCES);
+	/* truncations and bit flips */
+	n = aero_nd_build_na(&s, &mnp, &v, true, NOW, p, sizeof(p));
+	for (ssize_t k = 0; k < n; k++)
+		cr_assert_lt(aero_nd_check_na(p, (size_t)k, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+	for (ssize_t i = 4; i < n; i++) {
+		uint8_t q[512];
+		memcpy(q, p, (size_t)n);
+		q[i] ^= 0x04;
+		cr_assert_lt(aero_nd_check_na(q, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), 0,
+			     "octet %zd", i);
+	}
+	/* no Vouched Key / no L2ADDR: incomplete */
+	static struct nd_msg m;
+	memset(&m, 0, sizeof(m));
+	m.hop_limit = 255;
+	m.type = ICMP6_TYPE_NA;
+	omni_lla_adm(7, &m.src);
+	omni_lla_from_mnp(&mnp, &m.dst);
+	omni_lla_from_mnp(&v.mnp, &m.target);
+	m.n_sub = 1;
+	m.sub[0].type = OMNI_SUB_AUTH;
+	m.sub[0].u.auth.alg = 1;
+	m.sub[0].u.auth.timestamp_ms = NOW;
+	n = wire_nd_encode(&m, srv_id.ed_sk, p, sizeof(p));
+	cr_assert_gt(n, 0);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), -EBADMSG);
+}
