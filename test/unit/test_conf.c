@@ -615,6 +615,9 @@ Test(conf, trailing_comments_rejected)
 	expect_err(NODE "[omni]\nmtu = 1500 # the MTU\n", 6, "comment after a value");
 	expect_err(NODE "[omni]\nmtu = 1500\t# x\n", 6, "comment after a value");
 	expect_err(NODE "[omni]\nmtu = ;x\n", 6, "comment after a value");
+	/* Right after the '=' too: "tun =#x" would be a value "tun = #x" cannot write. */
+	expect_err(NODE "[omni]\ntun =#x\n", 6, "comment after a value");
+	expect_err(NODE "[omni]\ntun=;x\n", 6, "comment after a value");
 	expect_err(NODE "[omni] # the omni section\n", 5, "text after a section header");
 	/* Comments on their own line, either character. */
 	expect_ok("# c\n; c\n" NODE "#[omni]\n;mtu = 1\n");
