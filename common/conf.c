@@ -1866,19 +1866,68 @@ static bool render_scalar(const uint8_t *base, const struct key_def *kd, char *b
 	return false;
 }
 
+/* The existing object [KIND.@name] of a named section kind, or NULL (never creates one). */
+static const uint8_t *find_object(const struct conf *c, enum section_kind kind, const char *name)
+{
+	const void *arr;
+	size_t n, size;
+
+	switch (kind) {
+	case SEC_UNDERLAY:
+		arr = c->underlays, n = c->n_underlays, size = sizeof(*c->underlays);
+		break;
+	case SEC_PEER:
+		arr = c->peers, n = c->n_peers, size = sizeof(*c->peers);
+		break;
+	case SEC_ISSUER:
+		arr = c->issuers, n = c->n_issuers, size = sizeof(*c->issuers);
+		break;
+	case SEC_AGENT:
+		arr = c->agents, n = c->n_agents, size = sizeof(*c->agents);
+		break;
+	case SEC_SCION_ROUTE:
+		arr = c->scion_routes, n = c->n_scion_routes, size = sizeof(*c->scion_routes);
+		break;
+	case SEC_SCION_LINK:
+		arr = c->scion_links, n = c->n_scion_links, size = sizeof(*c->scion_links);
+		break;
+	case SEC_NODE:
+	case SEC_OMNI:
+	case SEC_SECURE:
+	case SEC_API:
+	case SEC_DNS:
+	case SEC_EHFILTER:
+	case SEC_EHFILTER_EXIT:
+	case SEC_SCION:
+	default:
+		return NULL;
+	}
+	/* Every named object starts with its char name[CONF_NAME_MAX + 1]. */
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *o = (const uint8_t *)arr + i * size;
+		if (strcmp((const char *)o, name) == 0)
+			return o;
+	}
+	return NULL;
+}
+
 int conf_section_values(const struct conf *c, const char *section,
 			int (*cb)(void *arg, const char *key, const char *value), void *arg)
 {
-	const struct section_def *sd = NULL;
+	const struct section_def *sd;
 	const uint8_t *base = (const uint8_t *)c;
+	const char *name = NULL;
 	char buf[CONF_VALUE_MAX + 1];
 	int r;
 
-	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
-		if (!sections[i].named && strcmp(sections[i].name, section) == 0)
-			sd = &sections[i];
-	if (!sd)
+	sd = find_section(section, &name);
+	if (!sd || (sd->named && !name))
 		return -ENOENT;
+	if (sd->named) {
+		base = find_object(c, sd->kind, name);
+		if (!base)
+			return -ENOENT;
+	}
 	for (size_t i = 0; i < sd->n_keys; i++) {
 		const struct key_def *kd = &sd->keys[i];
 		bool is_list = kd->type == K_ADDRESS || kd->type == K_ROUTE ||

@@ -346,8 +346,9 @@ int conf_parse_string(struct conf *c, const char *text, const char *name, struct
 bool conf_needs_restart(const struct conf *a, const struct conf *b);
 
 /**
- * conf_section_values() - the effective value of every key of the unnamed
- * section @section ("ehfilter", "ehfilter.exit", "node", ...) of @c, rendered
+ * conf_section_values() - the effective value of every key of section
+ * @section of @c ("ehfilter", "ehfilter.exit", "node", ..., or an existing
+ * named object such as "peer.beta" or "scion.link.a"), rendered
  * in the config text form through the same key table conf_apply() parses
  * with, so that conf_apply(section, key, value) of each rendered pair gives
  * the same value back. Calls @cb once per key in table order (once per
@@ -356,8 +357,9 @@ bool conf_needs_restart(const struct conf *a, const struct conf *b);
  * max_eh_count); meant for a conf_finish()ed @c, where the [ehfilter.exit]
  * keys are resolved. Secret keys ([scion] forwarding_key, master_key) are
  * rendered too: the caller decides what to show. Pure.
- * Return: 0; -ENOENT if @section is unknown or a named section kind; or the
- * first non-zero value @cb returned (which stops the walk).
+ * Return: 0; -ENOENT if @section is unknown, a named section kind without a
+ * name ("peer") or a name no object has; or the first non-zero value @cb
+ * returned (which stops the walk).
  */
 WUR int conf_section_values(const struct conf *c, const char *section,
 			    int (*cb)(void *arg, const char *key, const char *value), void *arg);

@@ -49,30 +49,49 @@ static void render(const struct conf *c, const char *section, struct text *t)
 		abort();
 }
 
-/* format(parse(x)) parses to the same value, for every unnamed section of @c. */
+/* Render @section of @c, parse it into a fresh conf, render again: the same text. */
+static void round_trip_one(const struct conf *c, const char *section, struct text *a,
+			   struct text *b)
+{
+	struct conf_err err;
+	struct conf d;
+
+	render(c, section, a);
+	conf_init(&d);
+	if (conf_parse_string(&d, a->buf, "rendered.conf", &err) != 0)
+		abort();
+	render(&d, section, b);
+	if (a->len != b->len || memcmp(a->buf, b->buf, a->len) != 0)
+		abort();
+	conf_free(&d);
+}
+
+/* format(parse(x)) parses to the same value, for every section and named object of @c. */
 static void round_trip(const struct conf *c, size_t size)
 {
 	static const char *const secs[] = { "node", "omni", "secure", "api", "dns",
 					    "ehfilter", "ehfilter.exit", "scion" };
 	struct text a = { .cap = 4 * size + 16384 }, b = { .cap = 4 * size + 16384 };
-	struct conf_err err;
-	struct conf d;
+	char name[CONF_NAME_MAX + 16];
 
 	a.buf = malloc(a.cap);
 	b.buf = malloc(b.cap);
 	if (!a.buf || !b.buf)
 		abort();
-
-	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
-		render(c, secs[i], &a);
-		conf_init(&d);
-		if (conf_parse_string(&d, a.buf, "rendered.conf", &err) != 0)
-			abort();
-		render(&d, secs[i], &b);
-		if (a.len != b.len || memcmp(a.buf, b.buf, a.len) != 0)
-			abort();
-		conf_free(&d);
+	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++)
+		round_trip_one(c, secs[i], &a, &b);
+#define EACH(kind, arr, n)                                                                         \
+	for (size_t i = 0; i < c->n; i++) {                                                        \
+		snprintf(name, sizeof(name), kind ".%s", c->arr[i].name);                          \
+		round_trip_one(c, name, &a, &b);                                                   \
 	}
+	EACH("underlay", underlays, n_underlays)
+	EACH("peer", peers, n_peers)
+	EACH("issuer", issuers, n_issuers)
+	EACH("agent", agents, n_agents)
+	EACH("scion.route", scion_routes, n_scion_routes)
+	EACH("scion.link", scion_links, n_scion_links)
+#undef EACH
 	free(a.buf);
 	free(b.buf);
 }

@@ -2039,12 +2039,21 @@ Test(conf, section_values_unknown_section)
 	cr_assert_eq(conf_section_values(&c, "", collect, &r), -ENOENT);
 	cr_assert_eq(conf_section_values(&c, "ehfilter.", collect, &r), -ENOENT);
 	cr_assert_eq(conf_section_values(&c, "EHFILTER", collect, &r), -ENOENT);
-	/* Named section kinds have no single object to render. */
+	/* A named section kind needs the name of an existing object (never creates one). */
 	cr_assert_eq(conf_section_values(&c, "peer", collect, &r), -ENOENT);
-	cr_assert_eq(conf_section_values(&c, "peer.beta", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "peer.", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "peer.gamma", collect, &r), -ENOENT);
 	cr_assert_eq(conf_section_values(&c, "underlay", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "underlay.beta", collect, &r), -ENOENT);
 	cr_assert_eq(conf_section_values(&c, "scion.link", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "scion.link.x", collect, &r), -ENOENT);
 	cr_assert_eq(r.calls, 0);
+	cr_assert_eq(c.n_peers, 1, "a lookup created nothing");
+	cr_assert_eq(c.n_underlays, 1);
+	render_section(&c, "peer.beta", &r);
+	cr_assert_str_eq(r.text, "[peer.beta]\npublic_key = " PK_B "\nendpoint = 192.0.2.20:8060\n"
+				 "mnp = 2001:db8:1000:3000::/56\npersistent_keepalive = 0\n");
+	memset(&r, 0, sizeof(r));
 	/* A callback's non-zero answer stops the walk and is returned. */
 	r.stop_after = 2;
 	cr_assert_eq(conf_section_values(&c, "ehfilter", collect, &r), 7);
@@ -2127,6 +2136,75 @@ Test(conf, section_values_round_trip_all_sections)
 	cr_assert_str_eq(a.text, b.text);
 	cr_assert_arr_eq(c.scion.master_key, d.scion.master_key, 16);
 	conf_free(&d);
+}
+
+/* Every named section kind, and with it the key kinds only they have. */
+Test(conf, section_values_round_trip_named)
+{
+	static const char *const secs[] = { "underlay.u", "underlay.v6", "peer.p1", "peer.p2",
+					    "issuer.ed", "agent.a", "scion.route.r",
+					    "scion.link.l" };
+	struct rendered r;
+
+	cr_assert_eq(conf_parse_string(&c,
+				       "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
+				       "path_mtu = 1400\nplain = yes\noffload = no\n"
+				       "[underlay.v6]\nlisten = [2001:db8::1]:8061\n"
+				       "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
+				       "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
+				       "allowed_prefix = 10.9.0.0/16\nallowed_prefix = 2001:db8:99::/48\n"
+				       "persistent_keepalive = 25\n"
+				       "[peer.p2]\npublic_key = " PK_S "\nmsid = 77\n"
+				       "[issuer.ed]\niss = https://idp.test\nkey_file = /k.pem\nkid = k1\n"
+				       "alg = ES256\n"
+				       "[agent.a]\nsub = agent-1\nchecksum = " SUM_A "\nchecksum = " SUM_B "\n"
+				       "max_scopes = route.write status.read\nregistration_id = r1\n"
+				       "revoked_registration_id = r0\nworkflow_id = w1\nworkflow_id = w2\n"
+				       "peer_uid = 0\n"
+				       "[scion.route.r]\nisd_as = 1-ff00:0:111\nhost = 2001:db8::5\n"
+				       "prefix = 10.77.0.0/16\n"
+				       "[scion.link.l]\nifid = 3\nlocal = 10.0.0.1:50000\n"
+				       "remote = 10.0.0.2:50000\nneighbor_isd_as = 1-ff00:0:112\nup = no\n",
+				       "t", &err),
+		     0, "%s", err.msg);
+	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
+		struct rendered a, b;
+		struct conf d;
+		struct conf_err e = { 0 };
+
+		render_section(&c, secs[i], &a);
+		conf_init(&d);
+		cr_assert_eq(conf_parse_string(&d, a.text, "r.conf", &e), 0, "%s: %s\n%s", secs[i],
+			     e.msg, a.text);
+		render_section(&d, secs[i], &b);
+		cr_assert_str_eq(a.text, b.text, "[%s] does not round-trip", secs[i]);
+		conf_free(&d);
+	}
+	render_section(&c, "underlay.u", &r);
+	cr_assert_str_eq(r.text, "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
+				 "path_mtu = 1400\nplain = yes\noffload = no\n");
+	render_section(&c, "peer.p1", &r);
+	cr_assert_str_eq(r.text, "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
+				 "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
+				 "allowed_prefix = 10.9.0.0/16\nallowed_prefix = 2001:db8:99::/48\n"
+				 "persistent_keepalive = 25\n");
+	render_section(&c, "peer.p2", &r);
+	cr_assert_not_null(strstr(r.text, "\nmsid = 77\n"), "%s", r.text);
+	cr_assert_null(strstr(r.text, "mnp"), "an unset mnp is not shown");
+	render_section(&c, "issuer.ed", &r);
+	cr_assert_str_eq(r.text, "[issuer.ed]\niss = https://idp.test\nkey_file = /k.pem\n"
+				 "kid = k1\nalg = ES256\n");
+	render_section(&c, "agent.a", &r);
+	cr_assert_str_eq(r.text, "[agent.a]\nsub = agent-1\nchecksum = " SUM_A "\nchecksum = " SUM_B
+				 "\nmax_scopes = status.read route.write\nregistration_id = r1\n"
+				 "revoked_registration_id = r0\nworkflow_id = w1\nworkflow_id = w2\n"
+				 "peer_uid = 0\n");
+	render_section(&c, "scion.route.r", &r);
+	cr_assert_str_eq(r.text, "[scion.route.r]\nisd_as = 1-ff00:0:111\nhost = 2001:db8::5\n"
+				 "prefix = 10.77.0.0/16\n");
+	render_section(&c, "scion.link.l", &r);
+	cr_assert_str_eq(r.text, "[scion.link.l]\nifid = 3\nlocal = 10.0.0.1:50000\n"
+				 "remote = 10.0.0.2:50000\nneighbor_isd_as = 1-ff00:0:112\nup = no\n");
 }
 
 Test(conf, node_debug_groups)
