@@ -2,7 +2,9 @@
 /*
  * conf.c - the configuration model: defaults, conf_apply() for one
  * `section / key = value` at a time (table-driven, strict value parsers),
- * and conf_finish() for the cross-key rules of spec/omni-aero.md §5.14.
+ * conf_finish() for the cross-key rules of spec/omni-aero.md §5.14, and
+ * conf_section_values(), which renders a section's values back to the text
+ * form through the same key tables (the control API's effective views).
  * Knows nothing about files or inih (conf_load.c does); never logs, never
  * reads key files, and every error is a message in struct conf_err.
  */
