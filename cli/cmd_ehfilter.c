@@ -4,7 +4,10 @@
  * /v1/ehfilter (docs/api.md, docs/ehfilter.md). Keys are the [ehfilter]
  * config keys; "exit.KEY=VALUE" sets a key of [ehfilter.exit]. Values are
  * sent as strings exactly as in the config file; the daemon validates them
- * and refuses the whole request on the first bad one.
+ * and refuses the whole request on the first bad one. "show" prints the
+ * effective policy as a table: KEY, its ENTRY ([ehfilter]) and EXIT
+ * ([ehfilter.exit]) values, and API naming the directions whose value was
+ * set through the API.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +26,60 @@ static void ehfilter_usage(FILE *f)
 		   "[ehfilter.exit]; the change is applied live and kept in conf.d/90-api.conf.\n");
 }
 
+/* One row of the table, for @key, unless one with that key exists already. */
+static void add_row(json_t *rows, const char *key, const json_t *doc)
+{
+	const json_t *api = json_object_get(doc, "set_by_api");
+	const json_t *in = json_object_get(doc, "ehfilter"),
+		     *ex = json_object_get(doc, "ehfilter_exit");
+	bool api_in = json_object_get(json_object_get(api, "ehfilter"), key) != NULL;
+	bool api_ex = json_object_get(json_object_get(api, "ehfilter_exit"), key) != NULL;
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(rows, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "key")), key) == 0)
+			return;
+	}
+	r = json_pack("{s:s}", "key", key);
+	if (json_object_get(in, key))
+		json_object_set(r, "entry", json_object_get(in, key));
+	if (json_object_get(ex, key))
+		json_object_set(r, "exit", json_object_get(ex, key));
+	if (api_in && api_ex)
+		json_object_set_new(r, "api", json_string("entry,exit"));
+	else if (api_in || api_ex)
+		json_object_set_new(r, "api", json_string(api_in ? "entry" : "exit"));
+	json_array_append_new(rows, r);
+}
+
+/*
+ * The table of the effective policy; a document without it (an older daemon)
+ * is printed as it is.
+ */
 static int show_doc(json_t *j)
 {
-	int ret = render_doc(stdout, j);
+	static const char *const cols[] = { "key", "entry", "exit", "api", NULL };
+	json_t *in = json_object_get(j, "ehfilter"), *ex = json_object_get(j, "ehfilter_exit");
+	const char *k;
+	json_t *v, *rows;
+	int ret;
 
+	if (!json_is_object(in) || !json_is_object(ex) ||
+	    !json_is_object(json_object_get(j, "set_by_api"))) {
+		ret = render_doc(stdout, j);
+		json_decref(j);
+		return ret < 0 || fflush(stdout) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	}
+	rows = json_array();
+	json_object_foreach(in, k, v) {
+		add_row(rows, k, j);
+	}
+	json_object_foreach(ex, k, v) {
+		add_row(rows, k, j);
+	}
+	ret = render_table(stdout, rows, cols, "no keys");
+	json_decref(rows);
 	json_decref(j);
 	return ret < 0 || fflush(stdout) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }

@@ -2,7 +2,9 @@
 /*
  * conf.c - the configuration model: defaults, conf_apply() for one
  * `section / key = value` at a time (table-driven, strict value parsers),
- * and conf_finish() for the cross-key rules of spec/omni-aero.md §5.14.
+ * conf_finish() for the cross-key rules of spec/omni-aero.md §5.14, and
+ * conf_section_values(), which renders a section's values back to the text
+ * form through the same key tables (the control API's effective views).
  * Knows nothing about files or inih (conf_load.c does); never logs, never
  * reads key files, and every error is a message in struct conf_err.
  */
@@ -16,6 +18,9 @@
 #include <strings.h>
 #include <unistd.h>
 #include "conf_scion.h"
+#include "jws.h"
+#include "wire_scion.h"
+#include <sodium.h>
 #include "keys.h"
 #include "omni_wire.h"
 #include "scion_paths.h"
@@ -71,6 +76,7 @@ enum key_type {
 	K_KEY16,    /* uint8_t[16] from base64 (24 characters), bool at aux */
 	K_IP,	    /* struct prefix: one IPv4 or IPv6 address without a length, bool at aux */
 	K_SCIONROLE, /* enum conf_scion_role: host or router */
+	K_LOGGRPS,   /* uint32_t mask of log groups: "peer hs" (log_grp_parse names) or "none" */
 };
 
 struct key_def {
@@ -135,6 +141,7 @@ static const struct key_def node_keys[] = {
     {CK("private_key_file", K_PATH, node.private_key_file)},
     {CK("log_level", K_LOGLEVEL, node.log_level)},
     {CK("role", K_ROLE, node.role)},
+    {CK("debug", K_LOGGRPS, node.debug)},
     {CK("overlay", K_LDH, node.overlay)},
 };
 
@@ -889,6 +896,29 @@ static int parse_eh_action(const char *sec, const struct key_def *kd, const char
 	return fail(err, "[%s] %s: '%s' is not one of %s", sec, kd->name, value, allowed);
 }
 
+/* A [node] debug list: "peer hs" (space-separated log group names, each once) or "none". */
+static int conf_parse_log_groups(const char *value, uint32_t *mask)
+{
+	char buf[CONF_VALUE_MAX + 1], *save = NULL;
+	uint32_t m = 0;
+	enum log_grp g;
+
+	if (strcasecmp(value, "none") == 0) {
+		*mask = 0;
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (log_grp_parse(t, &g) < 0 || (m >> g) & 1U)
+			return -EINVAL;
+		m |= 1U << g;
+	}
+	if (!m)
+		return -EINVAL;
+	*mask = m;
+	return 0;
+}
+
 static int apply_value(uint8_t *base, const char *sec, const struct key_def *kd, const char *value,
 		       struct conf_err *err)
 {
@@ -1181,6 +1211,16 @@ static int apply_value(uint8_t *base, const char *sec, const struct key_def *kd,
 		else
 			return fail(err, "[%s] %s: '%s' is not host or router", sec, k, value);
 		memcpy(field, &r, sizeof(r));
+		return 0;
+	}
+	case K_LOGGRPS: {
+		uint32_t mask;
+		if (conf_parse_log_groups(value, &mask) < 0)
+			return fail(err,
+				    "[%s] %s: '%s' is not a list of log groups (main tun udp oal nd "
+				    "peer hs scion eh api dns conf nl crypto, each once) or 'none'",
+				    sec, k, value);
+		memcpy(field, &mask, sizeof(mask));
 		return 0;
 	}
 	case K_PUBKEY: {
@@ -1632,4 +1672,363 @@ char *conf_err_format(const struct conf_err *err, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", err->msg);
 	return buf;
+}
+
+/* ---- conf_section_values: the effective values back in the text form ---- */
+
+static bool aux_flag(const uint8_t *base, const struct key_def *kd)
+{
+	bool b;
+
+	if (!kd->aux)
+		return true;
+	memcpy(&b, base + kd->aux, sizeof(b));
+	return b;
+}
+
+static uint64_t load_uint(const void *field, size_t size)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (size) {
+	case 1:
+		memcpy(&u8, field, 1);
+		return u8;
+	case 2:
+		memcpy(&u16, field, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, field, 4);
+		return u32;
+	default:
+		OMNI_ASSERT(size == 8);
+		memcpy(&u64, field, 8);
+		return u64;
+	}
+}
+
+/* A 256-bit type map as "1 3 253" or "none". */
+static void format_eh_types(const uint8_t map[32], char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned t = 0; t < 256 && n < cap; t++)
+		if ((map[t / 8] >> (t % 8)) & 1)
+			n += (size_t)snprintf(buf + n, cap - n, "%s%u", n ? " " : "", t);
+	if (n == 0)
+		snprintf(buf, cap, "none");
+}
+
+/* Bits of @mask named by @name(bit) joined with spaces, or @none_word for 0. */
+static void format_names(uint32_t mask, unsigned nbits, const char *(*name)(unsigned), char *buf,
+			 size_t cap, const char *none_word)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < nbits && n < cap; i++)
+		if ((mask >> i) & 1U)
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? " " : "", name(i));
+	if (n == 0)
+		snprintf(buf, cap, "%s", none_word);
+}
+
+static const char *grp_name_at(unsigned i)
+{
+	return log_grp_name((enum log_grp)i);
+}
+
+static const char *scope_name_at(unsigned i)
+{
+	const char *s = jws_scope_name(1U << i);
+
+	return s ? s : "?";
+}
+
+/* Call @cb for each element of the list key @kd at @base (one value per element). */
+static int render_list(const uint8_t *base, const struct key_def *kd,
+		       int (*cb)(void *, const char *, const char *), void *arg)
+{
+	const void *items;
+	size_t n;
+	char buf[CONF_VALUE_MAX + 1];
+	int r;
+
+	memcpy(&items, base + kd->off, sizeof(items));
+	memcpy(&n, base + kd->aux, sizeof(n));
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *it = (const uint8_t *)items;
+
+		if (kd->type == K_ADDRESS || kd->type == K_ROUTE) {
+			prefix_format((const struct prefix *)(const void *)it + i, buf,
+				      sizeof(buf));
+		} else if (kd->type == K_ENDPOINT) {
+			addr_format_endpoint((const union sockaddr_any *)(const void *)it + i, buf,
+					     sizeof(buf));
+		} else if (kd->type == K_CHECKSUM) {
+			for (size_t b = 0; b < 32; b++)
+				snprintf(buf + 2 * b, sizeof(buf) - 2 * b, "%02x", it[i * 32 + b]);
+		} else {
+			const char *const *v = (const char *const *)items;
+			snprintf(buf, sizeof(buf), "%s", v[i]);
+		}
+		r = cb(arg, kd->name, buf);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * The text of one scalar key into @buf; false when the key has no value to
+ * show (unset optional key, or one that belongs to another section).
+ */
+static bool render_scalar(const uint8_t *base, const struct key_def *kd, char *buf, size_t cap)
+{
+	static const char *const act_words[] = { [EH_KEEP] = "keep", [EH_STRIP] = "strip",
+						 [EH_DROP] = "drop" };
+	const void *field = base + kd->off;
+
+	switch (kd->type) {
+	case K_LDH:
+	case K_PATH:
+	case K_IFNAME:
+	case K_GROUP:
+	case K_TEXT: {
+		const char *s = field;
+		if (!s[0] && !kd->empty_ok)
+			return false;
+		snprintf(buf, cap, "%.*s", (int)kd->size, s);
+		return true;
+	}
+	case K_ROLE: {
+		enum conf_role r;
+		memcpy(&r, field, sizeof(r));
+		snprintf(buf, cap, "%s", r == CONF_ROLE_SERVER ? "server" : "client");
+		return true;
+	}
+	case K_LOGLEVEL: {
+		enum log_level l;
+		memcpy(&l, field, sizeof(l));
+		snprintf(buf, cap, "%s",
+			 l == LOG_LVL_ERR    ? "err"
+			 : l == LOG_LVL_WARN ? "warn"
+			 : l == LOG_LVL_DEBUG ? "debug"
+					      : "info");
+		return true;
+	}
+	case K_UINT: {
+		uint64_t v = load_uint(field, kd->size);
+		/* Out of range = the "not set" value (msid 0). */
+		if (!aux_flag(base, kd) || v < kd->min || v > kd->max)
+			return false;
+		snprintf(buf, cap, "%llu", (unsigned long long)v);
+		return true;
+	}
+	case K_BOOL: {
+		bool b;
+		memcpy(&b, field, sizeof(b));
+		snprintf(buf, cap, "%s", b ? "yes" : "no");
+		return true;
+	}
+	case K_ONOFF: {
+		bool b;
+		memcpy(&b, field, sizeof(b));
+		snprintf(buf, cap, "%s", b ? "on" : "off");
+		return true;
+	}
+	case K_TRISTATE: {
+		enum conf_tristate t;
+		memcpy(&t, field, sizeof(t));
+		snprintf(buf, cap, "%s", t == CONF_YES ? "yes" : t == CONF_NO ? "no" : "auto");
+		return true;
+	}
+	case K_EHACT: {
+		uint8_t a;
+		memcpy(&a, field, 1);
+		if (a < EH_KEEP || a > EH_DROP) /* EH_UNSET: not resolved yet */
+			return false;
+		snprintf(buf, cap, "%s", act_words[a]);
+		return true;
+	}
+	case K_EHTYPES:
+		format_eh_types(field, buf, cap);
+		return true;
+	case K_LOGGRPS: {
+		uint32_t m;
+		memcpy(&m, field, sizeof(m));
+		format_names(m, LOG_GRP__COUNT, grp_name_at, buf, cap, "none");
+		return true;
+	}
+	case K_SCOPES: {
+		uint32_t m;
+		if (!aux_flag(base, kd))
+			return false;
+		memcpy(&m, field, sizeof(m));
+		format_names(m, 32, scope_name_at, buf, cap, "");
+		return buf[0] != '\0';
+	}
+	case K_MNP:
+	case K_ULA:
+	case K_IP: {
+		const struct prefix *p = field;
+		if (!aux_flag(base, kd))
+			return false;
+		prefix_format(p, buf, cap);
+		if (kd->type == K_IP)
+			buf[strcspn(buf, "/")] = '\0';
+		return true;
+	}
+	case K_LISTEN:
+	case K_LOOPBACK:
+		if (!aux_flag(base, kd)) {
+			if (!kd->empty_ok)
+				return false;
+			buf[0] = '\0';
+			return true;
+		}
+		addr_format_endpoint(field, buf, cap);
+		return true;
+	case K_PUBKEY: {
+		char b64[45];
+		if (!aux_flag(base, kd))
+			return false;
+		keys_b64_encode32(field, b64);
+		snprintf(buf, cap, "%s", b64);
+		return true;
+	}
+	case K_KEY16:
+		if (!aux_flag(base, kd))
+			return false;
+		sodium_bin2base64(buf, cap, field, 16, sodium_base64_VARIANT_ORIGINAL);
+		return true;
+	case K_ISDAS: {
+		uint64_t ia;
+		if (!aux_flag(base, kd))
+			return false;
+		memcpy(&ia, field, sizeof(ia));
+		scion_ia_format(ia, buf, cap);
+		return true;
+	}
+	case K_ALG: {
+		enum jws_alg alg;
+		memcpy(&alg, field, sizeof(alg));
+		if (alg == JWS_ALG_EDDSA)
+			snprintf(buf, cap, "EdDSA");
+		else if (alg == JWS_ALG_ES256)
+			snprintf(buf, cap, "ES256");
+		else
+			return false;
+		return true;
+	}
+	case K_SCIONROLE: {
+		enum conf_scion_role r;
+		memcpy(&r, field, sizeof(r));
+		if (r == CONF_SCION_OFF)
+			return false;
+		snprintf(buf, cap, "%s", r == CONF_SCION_HOST ? "host" : "router");
+		return true;
+	}
+	case K_EHGLOBAL:
+	case K_ADDRESS:
+	case K_ROUTE:
+	case K_ENDPOINT:
+	case K_CHECKSUM:
+	case K_STRLIST:
+		return false;
+	}
+	return false;
+}
+
+/* The existing object [KIND.@name] of a named section kind, or NULL (never creates one). */
+static const uint8_t *find_object(const struct conf *c, enum section_kind kind, const char *name)
+{
+	const void *arr;
+	size_t n, size;
+
+	switch (kind) {
+	case SEC_UNDERLAY:
+		arr = c->underlays, n = c->n_underlays, size = sizeof(*c->underlays);
+		break;
+	case SEC_PEER:
+	case SEC_SERVER:
+	case SEC_CLIENT:
+		/* [peer.], [server.] and [client.] share c->peers; the kind must match too. */
+		for (size_t i = 0; i < c->n_peers; i++) {
+			const struct conf_peer *p = &c->peers[i];
+			enum conf_peer_kind want = kind == SEC_SERVER	? CONF_PEER_SERVER
+						   : kind == SEC_CLIENT ? CONF_PEER_CLIENT
+									: CONF_PEER_STATIC;
+			if (p->kind == want && strcmp(p->name, name) == 0)
+				return (const uint8_t *)p;
+		}
+		return NULL;
+	case SEC_ISSUER:
+		arr = c->issuers, n = c->n_issuers, size = sizeof(*c->issuers);
+		break;
+	case SEC_AGENT:
+		arr = c->agents, n = c->n_agents, size = sizeof(*c->agents);
+		break;
+	case SEC_SCION_ROUTE:
+		arr = c->scion_routes, n = c->n_scion_routes, size = sizeof(*c->scion_routes);
+		break;
+	case SEC_SCION_LINK:
+		arr = c->scion_links, n = c->n_scion_links, size = sizeof(*c->scion_links);
+		break;
+	case SEC_NODE:
+	case SEC_OMNI:
+	case SEC_SECURE:
+	case SEC_API:
+	case SEC_DNS:
+	case SEC_EHFILTER:
+	case SEC_EHFILTER_EXIT:
+	case SEC_SCION:
+	case SEC_AERO:
+	default:
+		return NULL;
+	}
+	/* Every named object starts with its char name[CONF_NAME_MAX + 1]. */
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *o = (const uint8_t *)arr + i * size;
+		if (strcmp((const char *)o, name) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+int conf_section_values(const struct conf *c, const char *section,
+			int (*cb)(void *arg, const char *key, const char *value), void *arg)
+{
+	const struct section_def *sd;
+	const uint8_t *base = (const uint8_t *)c;
+	const char *name = NULL;
+	char buf[CONF_VALUE_MAX + 1];
+	int r;
+
+	sd = find_section(section, &name);
+	if (!sd || (sd->named && !name))
+		return -ENOENT;
+	if (sd->named) {
+		base = find_object(c, sd->kind, name);
+		if (!base)
+			return -ENOENT;
+	}
+	for (size_t i = 0; i < sd->n_keys; i++) {
+		const struct key_def *kd = &sd->keys[i];
+		bool is_list = kd->type == K_ADDRESS || kd->type == K_ROUTE ||
+			       kd->type == K_ENDPOINT || kd->type == K_CHECKSUM ||
+			       kd->type == K_STRLIST;
+
+		if (is_list)
+			r = render_list(base, kd, cb, arg);
+		else
+			r = render_scalar(base, kd, buf, sizeof(buf)) ? cb(arg, kd->name, buf) : 0;
+		if (r)
+			return r;
+	}
+	return 0;
 }

@@ -145,6 +145,7 @@ struct conf {
 		char private_key_file[4096];
 		enum log_level log_level;
 		enum conf_role role;
+		uint32_t debug; /* groups with debug output on (1U << LOG_GRP_*), 0 = none */
 		uint32_t seen;
 	} node;
 	struct {
@@ -362,6 +363,25 @@ int conf_parse_string(struct conf *c, const char *text, const char *name, struct
  * the other [dns] changes.
  */
 bool conf_needs_restart(const struct conf *a, const struct conf *b);
+
+/**
+ * conf_section_values() - the effective value of every key of section
+ * @section of @c ("ehfilter", "ehfilter.exit", "node", ..., or an existing
+ * named object such as "peer.beta" or "scion.link.a"), rendered
+ * in the config text form through the same key table conf_apply() parses
+ * with, so that conf_apply(section, key, value) of each rendered pair gives
+ * the same value back. Calls @cb once per key in table order (once per
+ * element for list keys, never for an empty list, an unset optional key or
+ * a key that belongs to another section, such as [ehfilter.exit]
+ * max_eh_count); meant for a conf_finish()ed @c, where the [ehfilter.exit]
+ * keys are resolved. Secret keys ([scion] forwarding_key, master_key) are
+ * rendered too: the caller decides what to show. Pure.
+ * Return: 0; -ENOENT if @section is unknown, a named section kind without a
+ * name ("peer") or a name no object has; or the first non-zero value @cb
+ * returned (which stops the walk).
+ */
+WUR int conf_section_values(const struct conf *c, const char *section,
+			    int (*cb)(void *arg, const char *key, const char *value), void *arg);
 
 /** Format @err as "file:line: msg" (or "file: msg" for line 0) into @buf. Returns @buf. */
 char *conf_err_format(const struct conf_err *err, char *buf, size_t len);

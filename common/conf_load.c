@@ -98,8 +98,12 @@ static int check_key_line(struct load_state *st, const char *s, size_t n)
 		return lfail(st, "expected 'key = value', a [section] or a comment");
 	vstart = i + 1;
 	for (size_t j = vstart; j < n; j++) {
-		/* libinih would cut the value at " ;"; a " #" is a comment in intent. */
-		if ((s[j] == ';' || s[j] == '#') && is_blank(s[j - 1]))
+		/*
+		 * libinih would cut the value at " ;"; a " #" is a comment in intent, and
+		 * so is either one right after the '=' ("key =#x" would mean "#x" while
+		 * "key = #x" is refused: no value takes that form, see conf_section_values).
+		 */
+		if ((s[j] == ';' || s[j] == '#') && (j == vstart || is_blank(s[j - 1])))
 			return lfail(st,
 				     "comment after a value: comments must be on their own line");
 	}

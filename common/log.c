@@ -50,6 +50,16 @@ void log_set_debug(enum log_grp grp, bool on)
 		L.debug_mask &= ~(1U << grp);
 }
 
+void log_set_debug_mask(uint32_t mask)
+{
+	L.debug_mask = mask & ((1U << LOG_GRP__COUNT) - 1);
+}
+
+uint32_t log_get_debug_mask(void)
+{
+	return L.debug_mask;
+}
+
 int log_level_parse(const char *s, enum log_level *out)
 {
 	static const struct {

@@ -38,6 +38,10 @@ void log_set_level(enum log_level lvl);
 enum log_level log_get_level(void);
 /** Enable or disable debug output for one group. */
 void log_set_debug(enum log_grp grp, bool on);
+/** Set every group's debug switch at once from @mask (1U << LOG_GRP_*; [node] debug). */
+void log_set_debug_mask(uint32_t mask);
+/** The groups with debug output on (1U << LOG_GRP_*). */
+uint32_t log_get_debug_mask(void);
 /** Parse "err", "warn", "info" or "debug"; returns 0 or -EINVAL. */
 int log_level_parse(const char *s, enum log_level *out) WUR;
 const char *log_grp_name(enum log_grp grp);

@@ -85,7 +85,6 @@ struct api {
 	char admin_group[33], ro_group[33]; /* the names admin_gid / ro_gid came from */
 	struct audit *audit;
 	struct persist persist;
-	uint32_t debug_mask;
 };
 
 /* Per connection (MHD socket context): the caller's credentials, read once. */
@@ -222,11 +221,6 @@ const struct api_handlers *api_get_handlers(const struct api *a)
 struct persist *api_persist(struct api *a)
 {
 	return &a->persist;
-}
-
-uint32_t *api_debug_mask(struct api *a)
-{
-	return &a->debug_mask;
 }
 
 int api_audit_tail(struct api *a, size_t limit, json_t **out)

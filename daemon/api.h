@@ -90,8 +90,6 @@ const char *api_call_query(const struct api_call *c, const char *key);
 const struct api_handlers *api_get_handlers(const struct api *a);
 /** The 90-api.conf entries the API owns (persist.h). */
 struct persist *api_persist(struct api *a);
-/** The log groups with debug output turned on through PUT /v1/log (1U << LOG_GRP_*). */
-uint32_t *api_debug_mask(struct api *a);
 /** GET /v1/audit: see audit_tail(). */
 int api_audit_tail(struct api *a, size_t limit, json_t **out) WUR;
 /** Stop the daemon (SIGTERM to itself) shortly after the current answer has gone out. */

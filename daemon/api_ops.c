@@ -617,9 +617,30 @@ static int op_paths(struct api_call *c)
 #define EH_SEC_ENTRY "ehfilter"
 #define EH_SEC_EXIT "ehfilter.exit"
 
+static int eh_add_value(void *arg, const char *key, const char *value)
+{
+	return json_object_set_new(arg, key, json_string(value)) < 0 ? -ENOMEM : 0;
+}
+
+/* The effective policy of one section of the running configuration. */
+static json_t *eh_effective(const struct node *n, const char *section)
+{
+	json_t *o = json_object();
+
+	if (conf_section_values(&n->conf, section, eh_add_value, o) < 0)
+		log_err(LOG_GRP_API, "cannot render [%s]", section);
+	return o;
+}
+
+/*
+ * The effective [ehfilter] / [ehfilter.exit] keys the data path runs with
+ * (defaults, omnid.conf, conf.d and the API's own entries, as resolved by
+ * conf_finish), and under set_by_api the entries of 90-api.conf.
+ */
 static json_t *eh_doc(struct api_call *c)
 {
 	const struct persist *ps = api_persist(c->api);
+	const struct node *n = node_of(c);
 	json_t *in = json_object(), *out = json_object();
 
 	for (size_t i = 0; i < ps->n; i++) {
@@ -628,7 +649,9 @@ static json_t *eh_doc(struct api_call *c)
 		else if (strcmp(ps->v[i].section, EH_SEC_EXIT) == 0)
 			json_object_set_new(out, ps->v[i].key, json_string(ps->v[i].value));
 	}
-	return json_pack("{s:o,s:o}", "ehfilter", in, "ehfilter_exit", out);
+	return json_pack("{s:o,s:o,s:{s:o,s:o}}", "ehfilter", eh_effective(n, EH_SEC_ENTRY),
+			 "ehfilter_exit", eh_effective(n, EH_SEC_EXIT), "set_by_api", "ehfilter",
+			 in, "ehfilter_exit", out);
 }
 
 static int op_eh_get(struct api_call *c)
@@ -692,7 +715,7 @@ static const char *level_name(enum log_level l)
 
 static int op_log_get(struct api_call *c)
 {
-	uint32_t mask = *api_debug_mask(c->api);
+	uint32_t mask = log_get_debug_mask();
 	json_t *groups = json_array();
 
 	for (int g = 0; g < LOG_GRP__COUNT; g++)
@@ -710,7 +733,8 @@ static int op_log_put(struct api_call *c)
 	enum log_grp g;
 	uint32_t mask = 0;
 	struct persist cand;
-	char err[256];
+	char err[256], groups[CONF_VALUE_MAX + 1] = "";
+	size_t glen = 0;
 
 	if (!c->body || api_log_req_decode(c->body, &req, err, sizeof(err)) < 0)
 		return api_call_error(c, MHD_HTTP_BAD_REQUEST, API_ERR_INVALID_REQUEST, "%s",
@@ -724,17 +748,21 @@ static int op_log_put(struct api_call *c)
 					      "debug[%zu]: unknown group '%s'", i, req.debug[i]);
 		mask |= 1U << g;
 	}
-	if (req.level[0]) {
+	/* [node] debug, in group order; each name at most once, so it fits CONF_VALUE_MAX. */
+	for (int i = 0; i < LOG_GRP__COUNT; i++)
+		if ((mask >> i) & 1U)
+			glen += (size_t)snprintf(groups + glen, sizeof(groups) - glen, "%s%s",
+						 glen ? " " : "", log_grp_name((enum log_grp)i));
+	if (req.level[0] || req.has_debug) {
+		/* Both persist (90-api.conf) and apply through the reload, like any change. */
 		persist_copy(&cand, api_persist(c->api));
-		persist_set(&cand, "node", "log_level", req.level);
+		if (req.level[0])
+			persist_set(&cand, "node", "log_level", req.level);
+		if (req.has_debug)
+			persist_set(&cand, "node", "debug", glen ? groups : "none");
 		commit(c, &cand);
 		if (c->err_code)
 			return 0;
-	}
-	if (req.has_debug) {
-		for (int i = 0; i < LOG_GRP__COUNT; i++)
-			log_set_debug((enum log_grp)i, (mask >> i) & 1U);
-		*api_debug_mask(c->api) = mask;
 	}
 	return op_log_get(c);
 }

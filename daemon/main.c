@@ -125,6 +125,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(conf.node.log_level);
+	log_set_debug_mask(conf.node.debug);
 
 	uv_loop_t loop;
 	int r = uv_loop_init(&loop);

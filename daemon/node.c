@@ -482,6 +482,7 @@ int node_reload(struct node *n)
 		peer_free(p);
 	}
 	log_set_level(nc.node.log_level);
+	log_set_debug_mask(nc.node.debug);
 	hs_config_from_conf(&n->hs.cfg, &nc.secure);
 	conf_free(&n->conf);
 	n->conf = nc;

@@ -246,9 +246,21 @@ expect 201 "$(call POST /v1/peers "$(peer_json h 2001:db8:71::/48)")" "admin pee
 expect 201 "$(call POST /v1/routes '{"prefix":"2001:db8:99::/48","peer":"b"}')" "route add"
 nx a ip -6 route show 2001:db8:99::/48 | grep -q . || fail "route not installed"
 expect 409 "$(call DELETE /v1/routes/2001:db8:b::_48)" "delete config route"
-expect 200 "$(call PUT /v1/log '{"level":"debug","debug":["api"]}')" "log level"
+expect 200 "$(call PUT /v1/log '{"level":"debug","debug":["api","hs"]}')" "log level"
 [ "$(jq -r .level "$BODY")" = debug ] || fail "log level not set"
-expect 200 "$(call PUT /v1/ehfilter '{"ehfilter":{"max_eh_count":"5"}}')" "ehfilter put"
+[ "$(jq -c .debug "$BODY")" = '["hs","api"]' ] || fail "debug groups: $(cat "$BODY")"
+grep -q '^debug = hs api$' "$T_DIR/a/conf.d/90-api.conf" || fail "debug groups not persisted"
+# GET /v1/ehfilter is the effective policy: defaults nobody set, resolved exit keys.
+expect 200 "$(call GET /v1/ehfilter)" "ehfilter get (defaults)"
+[ "$(jq -r '[.ehfilter.exp_eh, .ehfilter.rh_drop_types, .ehfilter.max_eh_count,
+	.ehfilter_exit.hbh, .ehfilter_exit.dstopt, .ehfilter_exit.enable,
+	(.ehfilter_exit.max_eh_count // "-"), (.set_by_api.ehfilter | length)] | join("|")' \
+	"$BODY")" = "drop|1 3 253 254|8|strip|keep|off|-|0" ] || fail "effective policy: $(cat "$BODY")"
+expect 200 "$(call PUT /v1/ehfilter '{"ehfilter":{"max_eh_count":"5"},"ehfilter_exit":{"dstopt":"drop"}}')" "ehfilter put"
+[ "$(jq -r '[.ehfilter.max_eh_count, .ehfilter_exit.dstopt, .ehfilter.dstopt,
+	.set_by_api.ehfilter.max_eh_count, .set_by_api.ehfilter_exit.dstopt,
+	(.set_by_api.ehfilter.exp_eh // "-"), .ehfilter.exp_eh] | join("|")' "$BODY")" = \
+	"5|drop|keep|5|drop|-|drop" ] || fail "PUT did not change the effective policy: $(cat "$BODY")"
 expect 400 "$(call PUT /v1/ehfilter '{"ehfilter":{"max_eh_count":"0"}}')" "bad ehfilter value"
 expect 200 "$(call POST /v1/reload '{"check":true}')" "reload --check"
 expect 200 "$(call GET '/v1/audit?limit=3')" "audit"
@@ -294,6 +306,7 @@ expect 200 "$(call PUT /v1/log '{"level":"debug"}')" "log write after a hand edi
 grep -q '^max_pad_run = 7$' "$T_DIR/a/conf.d/90-api.conf" || fail "hand edit lost by an API write"
 expect 200 "$(call GET /v1/ehfilter)" "ehfilter get"
 [ "$(jq -r .ehfilter.max_pad_run "$BODY")" = 7 ] || fail "ehfilter: $(cat "$BODY")"
+[ "$(jq -r .set_by_api.ehfilter.max_pad_run "$BODY")" = 7 ] || fail "ehfilter set_by_api: $(cat "$BODY")"
 
 # ---- (c) restart: the API's changes persist -----------------------------------
 info "restart: API changes persist"
@@ -305,6 +318,15 @@ expect 200 "$(call GET /v1/peers/g)" "peer g after restart"
 [ "$(jq -r .source "$BODY")" = api ] || fail "peer g source"
 expect 200 "$(call GET /v1/log)" "log after restart"
 [ "$(jq -r .level "$BODY")" = debug ] || fail "log level not persisted"
+[ "$(jq -c .debug "$BODY")" = '["hs","api"]' ] || fail "debug groups not persisted: $(cat "$BODY")"
+expect 200 "$(call PUT /v1/log '{"debug":[]}')" "debug groups off"
+[ "$(jq -c .debug "$BODY")" = '[]' ] || fail "debug groups not cleared: $(cat "$BODY")"
+grep -q '^debug = none$' "$T_DIR/a/conf.d/90-api.conf" || fail "empty debug list not persisted"
+expect 400 "$(call PUT /v1/log '{"debug":["nope"]}')" "unknown debug group"
+grep -q '^debug = none$' "$T_DIR/a/conf.d/90-api.conf" || fail "a refused PUT changed 90-api.conf"
+expect 200 "$(call GET /v1/ehfilter)" "ehfilter after restart"
+[ "$(jq -r '.ehfilter.max_eh_count + "|" + .ehfilter_exit.dstopt' "$BODY")" = "5|drop" ] ||
+	fail "effective policy after restart: $(cat "$BODY")"
 expect 200 "$(call DELETE /v1/peers/g)" "delete API peer"
 expect 200 "$(call DELETE /v1/routes/2001:db8:99::_48)" "delete API route"
 nx a ip -6 route show 2001:db8:99::/48 | grep -q . && fail "route still installed"

@@ -101,9 +101,14 @@ run 0 log show --json
 keep /v1/log get 200
 jqt '.level == "info"'
 run 0 ehfilter show
+# The effective policy: defaults nobody set, exit keys resolved, limits only in [ehfilter].
+grep -Eq '^KEY +ENTRY +EXIT +API *$' "$out" || fail "ehfilter table header: $(cat "$out")"
+grep -Eq '^exp_eh +drop +drop +- *$' "$out" || fail "ehfilter exp_eh row: $(cat "$out")"
+grep -Eq '^hbh +keep +strip +- *$' "$out" || fail "ehfilter hbh row: $(cat "$out")"
+grep -Eq '^max_eh_count +8 +- +- *$' "$out" || fail "ehfilter max_eh_count row: $(cat "$out")"
 run 0 ehfilter --json
 keep /v1/ehfilter get 200
-jqt 'type == "object"'
+jqt '.ehfilter.hbh_pad == "strip" and .ehfilter_exit.enable == "off" and .set_by_api.ehfilter == {}'
 run 0 metrics
 grep -q "^omnid_" "$out" || fail "no omnid_ metric: $(head -5 "$out")"
 grep -q "^omnid_peers 1" "$out" || fail "omnid_peers is not 1: $(grep peers "$out")"
@@ -190,7 +195,10 @@ run 0 reload --check --json
 keep /v1/reload post 200
 run 0 ehfilter set hbh_pad=keep --json
 keep /v1/ehfilter put 200
-jqt '.ehfilter.hbh_pad == "keep"'
+# The exit direction inherits the entry value it does not set itself.
+jqt '.ehfilter.hbh_pad == "keep" and .ehfilter_exit.hbh_pad == "keep" and .set_by_api.ehfilter.hbh_pad == "keep"'
+run 0 ehfilter show
+grep -Eq '^hbh_pad +keep +keep +entry *$' "$out" || fail "ehfilter api marker: $(cat "$out")"
 run 0 routes add 2001:db8:78::/48 via b --json
 keep /v1/routes post 201
 run 0 routes del 2001:db8:78::_48 --json

@@ -615,6 +615,9 @@ Test(conf, trailing_comments_rejected)
 	expect_err(NODE "[omni]\nmtu = 1500 # the MTU\n", 6, "comment after a value");
 	expect_err(NODE "[omni]\nmtu = 1500\t# x\n", 6, "comment after a value");
 	expect_err(NODE "[omni]\nmtu = ;x\n", 6, "comment after a value");
+	/* Right after the '=' too: "tun =#x" would be a value "tun = #x" cannot write. */
+	expect_err(NODE "[omni]\ntun =#x\n", 6, "comment after a value");
+	expect_err(NODE "[omni]\ntun=;x\n", 6, "comment after a value");
 	expect_err(NODE "[omni] # the omni section\n", 5, "text after a section header");
 	/* Comments on their own line, either character. */
 	expect_ok("# c\n; c\n" NODE "#[omni]\n;mtu = 1\n");
@@ -1101,11 +1104,12 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 		n += (size_t)sprintf(out + n, "%s\n", key_line ? line + 1 : line);
 	}
 	/*
-	 * 17 [node]/[omni]/[secure]/[api] (with offload), overlay, 5 [dns], 21 [ehfilter],
-	 * 8 more [api] (B.8.2; readonly_group, listen_tcp are empty, audience is derived)
+	 * 17 [node]/[omni]/[secure]/[api] (with offload), overlay, [node] debug, 5 [dns],
+	 * 21 [ehfilter], 8 more [api] (B.8.2; readonly_group, listen_tcp are empty, audience is
+	 * derived)
 	 */
 	/* ... and [node] role, [aero] router_lifetime (docs/aero.md) */
-	cr_assert_eq(uncommented, 17 + 1 + 5 + 21 + 8 + 2, "keys with defaults found: %d",
+	cr_assert_eq(uncommented, 17 + 1 + 1 + 5 + 21 + 8 + 2, "keys with defaults found: %d",
 		     uncommented);
 	write_file("omnid.conf", out);
 	free(shipped);
@@ -1973,4 +1977,351 @@ Test(conf, aero_errors)
 	expect_err(SRV_NODE "[client.a]\npublic_key = " PK_A "\nmnp = 2001:db8:a::/48\n"
 			    "[client.b]\npublic_key = " PK_B "\nmnp = 2001:db8:a:1::/64\n",
 		   10, "overlaps");
+}
+
+/* ---- conf_section_values: effective values rendered back to the text form ---- */
+
+struct rendered {
+	char text[8192];
+	size_t len;
+	unsigned calls;
+	unsigned stop_after; /* 0 = never stop */
+};
+
+static int collect(void *arg, const char *key, const char *value)
+{
+	struct rendered *r = arg;
+
+	r->calls++;
+	r->len += (size_t)snprintf(r->text + r->len, sizeof(r->text) - r->len, "%s = %s\n", key,
+				   value);
+	cr_assert_lt(r->len, sizeof(r->text));
+	return r->stop_after && r->calls == r->stop_after ? 7 : 0;
+}
+
+/* "[section]\n" plus every key = value of @section in @from. */
+static void render_section(const struct conf *from, const char *section, struct rendered *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->len = (size_t)snprintf(r->text, sizeof(r->text), "[%s]\n", section);
+	cr_assert_eq(conf_section_values(from, section, collect, r), 0);
+}
+
+/* The effective values of two rule sets (has_* flags say who set them, not what they are). */
+static void rules_eq(const struct eh_rules *a, const struct eh_rules *b)
+{
+	cr_assert_eq(a->enable, b->enable);
+	cr_assert_eq(a->hbh_pad, b->hbh_pad);
+	cr_assert_eq(a->hbh, b->hbh);
+	cr_assert_eq(a->dstopt, b->dstopt);
+	cr_assert_eq(a->rh2, b->rh2);
+	cr_assert_eq(a->rh_sl0, b->rh_sl0);
+	cr_assert_eq(a->rh_slnz, b->rh_slnz);
+	cr_assert_eq(a->rh_unknown_sl0, b->rh_unknown_sl0);
+	cr_assert_eq(a->rh_unknown_slnz, b->rh_unknown_slnz);
+	cr_assert_eq(a->exp_eh, b->exp_eh);
+	cr_assert_eq(a->unknown_nh, b->unknown_nh);
+	cr_assert_arr_eq(a->hbh_keep_types, b->hbh_keep_types, 32);
+	cr_assert_arr_eq(a->rh_drop_types, b->rh_drop_types, 32);
+}
+
+/* Render both EH sections of c, load NODE + them into a fresh conf, compare. */
+static void eh_round_trip(void)
+{
+	struct rendered in, ex;
+	char text[20000];
+	struct conf d;
+	struct conf_err e = { 0 };
+
+	render_section(&c, "ehfilter", &in);
+	render_section(&c, "ehfilter.exit", &ex);
+	cr_assert_eq(in.calls, 21, "every [ehfilter] key once, got %u", in.calls);
+	cr_assert_eq(ex.calls, 13, "the 13 rule keys of [ehfilter.exit], got %u", ex.calls);
+	cr_assert_null(strstr(ex.text, "max_eh_count"));
+	snprintf(text, sizeof(text), NODE "%s%s", in.text, ex.text);
+	conf_init(&d);
+	cr_assert_eq(conf_load_string(&d, text, "r.conf", &e), 0, "%s\n%s", e.msg, text);
+	cr_assert(memcmp(&c.ehfilter.lim, &d.ehfilter.lim, sizeof(d.ehfilter.lim)) == 0);
+	rules_eq(&c.ehfilter.rules, &d.ehfilter.rules);
+	rules_eq(&c.ehfilter_exit.rules, &d.ehfilter_exit.rules);
+	conf_free(&d);
+}
+
+Test(conf, section_values_ehfilter_defaults)
+{
+	struct rendered r;
+
+	expect_ok(NODE);
+	render_section(&c, "ehfilter", &r);
+	/* Known answers: the A.6 defaults, and the exit values conf_finish resolved. */
+	cr_assert_not_null(strstr(r.text, "\nenable = on\n"), "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "\nhbh_pad = strip\n"));
+	cr_assert_not_null(strstr(r.text, "\nexp_eh = drop\n"));
+	cr_assert_not_null(strstr(r.text, "\nhbh_keep_types = none\n"));
+	cr_assert_not_null(strstr(r.text, "\nrh_drop_types = 1 3 253 254\n"), "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "\nicmp_errors = "));
+	render_section(&c, "ehfilter.exit", &r);
+	cr_assert_not_null(strstr(r.text, "\nenable = off\n"), "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "\nhbh = strip\n"));
+	cr_assert_not_null(strstr(r.text, "\nrh_sl0 = strip\n"));
+	cr_assert_not_null(strstr(r.text, "\nexp_eh = drop\n"));
+	eh_round_trip();
+}
+
+Test(conf, section_values_ehfilter_every_key)
+{
+	expect_ok(NODE "[ehfilter]\n"
+		       "enable = off\nhbh_pad = keep\nhbh = drop\nhbh_keep_types = 5 0 255\n"
+		       "dstopt = drop\nrh_drop_types = none\nrh2 = drop\nrh_sl0 = strip\n"
+		       "rh_slnz = drop\nrh_unknown_sl0 = strip\nrh_unknown_slnz = drop\n"
+		       "exp_eh = keep\nunknown_nh = drop\nmax_eh_count = 3\n"
+		       "max_eh_chain_bytes = 999\nparse_window = 48\nmax_dst_hdrs = 0\n"
+		       "max_opts_per_hdr = 255\nmax_pad_run = 1\nah_conflict = drop\n"
+		       "icmp_errors = no\n"
+		       "[ehfilter.exit]\n"
+		       "enable = yes\nhbh_pad = drop\nhbh = keep\nhbh_keep_types = 7\n"
+		       "dstopt = keep\nrh_drop_types = 0 1 2 3 4\nrh2 = keep\nrh_sl0 = keep\n"
+		       "rh_slnz = keep\nrh_unknown_sl0 = keep\nrh_unknown_slnz = keep\n"
+		       "exp_eh = drop\nunknown_nh = keep\n");
+	eh_round_trip();
+
+	struct rendered r;
+	render_section(&c, "ehfilter", &r);
+	cr_assert_not_null(strstr(r.text, "\nhbh_keep_types = 0 5 255\n"), "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "\nrh_drop_types = none\n"));
+	cr_assert_not_null(strstr(r.text, "\nmax_eh_chain_bytes = 999\n"));
+	cr_assert_not_null(strstr(r.text, "\nicmp_errors = off\n"));
+	render_section(&c, "ehfilter.exit", &r);
+	cr_assert_not_null(strstr(r.text, "\nenable = on\n"));
+	cr_assert_not_null(strstr(r.text, "\nhbh_pad = drop\n"));
+	cr_assert_not_null(strstr(r.text, "\nrh_drop_types = 0 1 2 3 4\n"));
+}
+
+Test(conf, section_values_unknown_section)
+{
+	struct rendered r = { 0 };
+
+	expect_ok(MINIMAL);
+	cr_assert_eq(conf_section_values(&c, "nosuch", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "ehfilter.", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "EHFILTER", collect, &r), -ENOENT);
+	/* A named section kind needs the name of an existing object (never creates one). */
+	cr_assert_eq(conf_section_values(&c, "peer", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "peer.", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "peer.gamma", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "underlay", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "underlay.beta", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "scion.link", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "scion.link.x", collect, &r), -ENOENT);
+	cr_assert_eq(r.calls, 0);
+	cr_assert_eq(c.n_peers, 1, "a lookup created nothing");
+	cr_assert_eq(c.n_underlays, 1);
+	render_section(&c, "peer.beta", &r);
+	cr_assert_str_eq(r.text, "[peer.beta]\npublic_key = " PK_B "\nendpoint = 192.0.2.20:8060\n"
+				 "mnp = 2001:db8:1000:3000::/56\npersistent_keepalive = 0\n");
+	memset(&r, 0, sizeof(r));
+	/* A callback's non-zero answer stops the walk and is returned. */
+	r.stop_after = 2;
+	cr_assert_eq(conf_section_values(&c, "ehfilter", collect, &r), 7);
+	cr_assert_eq(r.calls, 2);
+}
+
+/* Every unnamed section: render, parse into a fresh conf, render again: same text. */
+Test(conf, section_values_round_trip_all_sections)
+{
+	static const char *const secs[] = { "node",	"omni",		 "secure", "api",
+					    "dns",	"ehfilter",	 "ehfilter.exit", "scion" };
+	expect_ok("[node]\nname = alpha\nlog_level = debug\ndebug = peer hs crypto\n"
+		  "overlay = corp\nprivate_key_file = /k\n"
+		  "[omni]\ntun = ov1\nmtu = 9000\nmnp = 2001:db8:a::/48\n"
+		  "ula_domain = fd00:1:2::/48\nlink_id = 7\naddress = 2001:db8:a::5/64\n"
+		  "address = 10.1.2.3/24\nroute = 10.9.0.0/16\nroute = 2001:db8:ff::/48\n"
+		  "oal_hop_limit = 9\noal_checksum = no\noffload = no\nreassembly_timeout = 3\n"
+		  "reassembly_mem_peer = 70000\nreassembly_mem_total = 80000\n"
+		  "[secure]\nrekey_after_time = 100\nrekey_after_packets = 18446744073709551615\n"
+		  "keepalive = 5\n"
+		  "[underlay.u]\nlisten = [2001:db8::1]:9\n"
+		  "[api]\nsocket = /run/x.sock\nsocket_group = g1\nadmin_group = \n"
+		  "readonly_group = ro\nlisten_tcp = [::1]:8080\naudience = urn:x\n"
+		  "clock_skew = 0\nsingle_use_writes = yes\n"
+		  "[dns]\nenable = yes\nlisten_port = 5353\nttl = 0\nregister_resolved = no\n"
+		  "hosts_export = /h\nrate_limit = 0\n"
+		  "[scion]\nrole = host\nisd_as = 1-ff00:0:110\nlisten = 10.0.0.1:30041\n"
+		  "host = 10.0.0.2\npath_file = /p.json\n"
+		  "first_hop = 10.0.0.9:30042\nport = 99\nprefer = a\nprefer = b-c\n"
+		  "hysteresis = 0\n"
+		  "[scion.route.r]\nisd_as = 1-ff00:0:111\nhost = 10.0.1.2\nprefix = 10.77.0.0/16\n");
+	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
+		struct rendered a, b;
+		struct conf d;
+		struct conf_err e = { 0 };
+
+		render_section(&c, secs[i], &a);
+		conf_init(&d);
+		cr_assert_eq(conf_parse_string(&d, a.text, "r.conf", &e), 0, "%s: %s\n%s", secs[i],
+			     e.msg, a.text);
+		render_section(&d, secs[i], &b);
+		cr_assert_str_eq(a.text, b.text, "[%s] does not round-trip", secs[i]);
+		conf_free(&d);
+	}
+	struct rendered r;
+	render_section(&c, "node", &r);
+	cr_assert_not_null(strstr(r.text, "\ndebug = peer hs crypto\n"), "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "\nlog_level = debug\n"));
+	render_section(&c, "omni", &r);
+	cr_assert_not_null(strstr(r.text, "\naddress = 10.1.2.3/24\n"), "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "\nroute = 2001:db8:ff::/48\n"));
+	cr_assert_null(strstr(r.text, "msid"), "msid 0 is 'not set'");
+	render_section(&c, "api", &r);
+	cr_assert_not_null(strstr(r.text, "\nadmin_group = \n"), "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "\nlisten_tcp = [::1]:8080\n"));
+	render_section(&c, "scion", &r);
+	cr_assert_not_null(strstr(r.text, "\nisd_as = 1-ff00:0:110\n"), "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "\nhost = 10.0.0.2\n"));
+	cr_assert_not_null(strstr(r.text, "\nprefer = a\nprefer = b-c\n"));
+	cr_assert_null(strstr(r.text, "forwarding_key ="), "unset keys are not shown");
+
+	/* A router: the key kinds only it has (K_KEY16), parsed without conf_finish. */
+	struct rendered a, b;
+	struct conf d;
+	struct conf_err e = { 0 };
+	conf_free(&c);
+	conf_init(&c);
+	cr_assert_eq(conf_parse_string(&c,
+				       "[scion]\nrole = router\nmaster_key = "
+				       "AAECAwQFBgcICQoLDA0ODw==\nisd_as = 64-6730\n",
+				       "t", &err),
+		     0, "%s", err.msg);
+	render_section(&c, "scion", &a);
+	cr_assert_not_null(strstr(a.text, "\nmaster_key = AAECAwQFBgcICQoLDA0ODw==\n"), "%s",
+			   a.text);
+	cr_assert_not_null(strstr(a.text, "\nrole = router\nisd_as = 64-6730\n"), "%s", a.text);
+	conf_init(&d);
+	cr_assert_eq(conf_parse_string(&d, a.text, "r", &e), 0, "%s", e.msg);
+	render_section(&d, "scion", &b);
+	cr_assert_str_eq(a.text, b.text);
+	cr_assert_arr_eq(c.scion.master_key, d.scion.master_key, 16);
+	conf_free(&d);
+}
+
+/* Every named section kind, and with it the key kinds only they have. */
+Test(conf, section_values_round_trip_named)
+{
+	static const char *const secs[] = { "underlay.u", "underlay.v6", "peer.p1", "peer.p2",
+					    "issuer.ed", "agent.a", "scion.route.r",
+					    "scion.link.l" };
+	struct rendered r;
+
+	cr_assert_eq(conf_parse_string(&c,
+				       "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
+				       "path_mtu = 1400\nplain = yes\noffload = no\n"
+				       "[underlay.v6]\nlisten = [2001:db8::1]:8061\n"
+				       "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
+				       "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
+				       "allowed_prefix = 10.9.0.0/16\nallowed_prefix = 2001:db8:99::/48\n"
+				       "persistent_keepalive = 25\n"
+				       "[peer.p2]\npublic_key = " PK_S "\nmsid = 77\n"
+				       "[issuer.ed]\niss = https://idp.test\nkey_file = /k.pem\nkid = k1\n"
+				       "alg = ES256\n"
+				       "[agent.a]\nsub = agent-1\nchecksum = " SUM_A "\nchecksum = " SUM_B "\n"
+				       "max_scopes = route.write status.read\nregistration_id = r1\n"
+				       "revoked_registration_id = r0\nworkflow_id = w1\nworkflow_id = w2\n"
+				       "peer_uid = 0\n"
+				       "[scion.route.r]\nisd_as = 1-ff00:0:111\nhost = 2001:db8::5\n"
+				       "prefix = 10.77.0.0/16\n"
+				       "[scion.link.l]\nifid = 3\nlocal = 10.0.0.1:50000\n"
+				       "remote = 10.0.0.2:50000\nneighbor_isd_as = 1-ff00:0:112\nup = no\n",
+				       "t", &err),
+		     0, "%s", err.msg);
+	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
+		struct rendered a, b;
+		struct conf d;
+		struct conf_err e = { 0 };
+
+		render_section(&c, secs[i], &a);
+		conf_init(&d);
+		cr_assert_eq(conf_parse_string(&d, a.text, "r.conf", &e), 0, "%s: %s\n%s", secs[i],
+			     e.msg, a.text);
+		render_section(&d, secs[i], &b);
+		cr_assert_str_eq(a.text, b.text, "[%s] does not round-trip", secs[i]);
+		conf_free(&d);
+	}
+	render_section(&c, "underlay.u", &r);
+	cr_assert_str_eq(r.text, "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
+				 "path_mtu = 1400\nplain = yes\noffload = no\n");
+	render_section(&c, "peer.p1", &r);
+	cr_assert_str_eq(r.text, "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
+				 "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
+				 "allowed_prefix = 10.9.0.0/16\nallowed_prefix = 2001:db8:99::/48\n"
+				 "persistent_keepalive = 25\n");
+	render_section(&c, "peer.p2", &r);
+	cr_assert_not_null(strstr(r.text, "\nmsid = 77\n"), "%s", r.text);
+	cr_assert_null(strstr(r.text, "mnp"), "an unset mnp is not shown");
+	render_section(&c, "issuer.ed", &r);
+	cr_assert_str_eq(r.text, "[issuer.ed]\niss = https://idp.test\nkey_file = /k.pem\n"
+				 "kid = k1\nalg = ES256\n");
+	render_section(&c, "agent.a", &r);
+	cr_assert_str_eq(r.text, "[agent.a]\nsub = agent-1\nchecksum = " SUM_A "\nchecksum = " SUM_B
+				 "\nmax_scopes = status.read route.write\nregistration_id = r1\n"
+				 "revoked_registration_id = r0\nworkflow_id = w1\nworkflow_id = w2\n"
+				 "peer_uid = 0\n");
+	render_section(&c, "scion.route.r", &r);
+	cr_assert_str_eq(r.text, "[scion.route.r]\nisd_as = 1-ff00:0:111\nhost = 2001:db8::5\n"
+				 "prefix = 10.77.0.0/16\n");
+	render_section(&c, "scion.link.l", &r);
+	cr_assert_str_eq(r.text, "[scion.link.l]\nifid = 3\nlocal = 10.0.0.1:50000\n"
+				 "remote = 10.0.0.2:50000\nneighbor_isd_as = 1-ff00:0:112\nup = no\n");
+}
+
+Test(conf, node_debug_groups)
+{
+	expect_ok(NODE "[node]\ndebug = peer  hs\tcrypto\n");
+	cr_assert_eq(c.node.debug, (1U << LOG_GRP_PEER) | (1U << LOG_GRP_HS) |
+					   (1U << LOG_GRP_CRYPTO));
+	expect_ok(NODE "[node]\ndebug = none\n");
+	cr_assert_eq(c.node.debug, 0);
+	expect_ok(NODE);
+	cr_assert_eq(c.node.debug, 0, "default: no group");
+	cr_assert_eq(load(NODE "[node]\ndebug = peer peer\n"), -EINVAL);
+	cr_assert_not_null(strstr(err.msg, "[node] debug"), "%s", err.msg);
+	cr_assert_eq(load(NODE "[node]\ndebug = bogus\n"), -EINVAL);
+	cr_assert_eq(load(NODE "[node]\ndebug = peer none\n"), -EINVAL);
+	cr_assert_eq(load(NODE "[node]\ndebug = \n"), -EINVAL);
+	cr_assert_eq(load(NODE "[node]\ndebug = hs\ndebug = peer\n"), -EINVAL, "repeated key");
+}
+
+/* The AERO keys render and round-trip too: [node] role, [aero], [client.NAME], [server.NAME]. */
+Test(conf, section_values_round_trip_aero)
+{
+	static const char *const secs[] = { "node", "aero", "client.a" };
+	struct rendered r;
+
+	expect_ok(SRV_NODE "[aero]\nrouter_lifetime = 30\n[client.a]\npublic_key = " PK_A
+			   "\nmnp = 2001:db8:a::/48\n");
+	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
+		struct rendered a, b;
+		struct conf d;
+		struct conf_err e = { 0 };
+
+		render_section(&c, secs[i], &a);
+		conf_init(&d);
+		cr_assert_eq(conf_parse_string(&d, a.text, "r.conf", &e), 0, "%s: %s\n%s", secs[i],
+			     e.msg, a.text);
+		render_section(&d, secs[i], &b);
+		cr_assert_str_eq(a.text, b.text, "[%s] does not round-trip", secs[i]);
+		conf_free(&d);
+	}
+	render_section(&c, "node", &r);
+	cr_assert_not_null(strstr(r.text, "role = server\n"), "%s", r.text);
+	render_section(&c, "client.a", &r);
+	cr_assert_not_null(strstr(r.text, "mnp = 2001:db8:a::/48\n"), "%s", r.text);
+	/* a [client.a] is not a [peer.a] or a [server.a] */
+	cr_assert_eq(conf_section_values(&c, "peer.a", collect, &r), -ENOENT);
+	cr_assert_eq(conf_section_values(&c, "server.a", collect, &r), -ENOENT);
+
+	expect_ok(NODE "[server.s1]\npublic_key = " PK_S "\nendpoint = 192.0.2.9:8060\nmsid = 7\n");
+	render_section(&c, "server.s1", &r);
+	cr_assert_not_null(strstr(r.text, "endpoint = 192.0.2.9:8060\n"), "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "msid = 7\n"), "%s", r.text);
 }

@@ -416,3 +416,30 @@ Test(log, remote_rate_limit_when_filtered)
 	cr_assert_leq(log_remote_suppressed(), 980);
 	free(c.text);
 }
+
+Test(log, debug_mask_set_get)
+{
+	struct capture c;
+
+	unsetenv("JOURNAL_STREAM");
+	log_set_level(LOG_LVL_INFO);
+	log_set_debug_mask((1U << LOG_GRP_HS) | (1U << LOG_GRP_DNS) | 0x80000000U);
+	cr_assert_eq(log_get_debug_mask(), (1U << LOG_GRP_HS) | (1U << LOG_GRP_DNS),
+		     "bits beyond the last group are dropped");
+	log_set_debug(LOG_GRP_PEER, true);
+	cr_assert_eq(log_get_debug_mask(),
+		     (1U << LOG_GRP_HS) | (1U << LOG_GRP_DNS) | (1U << LOG_GRP_PEER));
+	cap_begin(&c);
+	for (int g = 0; g < LOG_GRP__COUNT; g++)
+		log_debug((enum log_grp)g, "dbg");
+	cap_end(&c);
+	cr_assert_str_eq(c.text, "[peer] debug: dbg\n[hs] debug: dbg\n[dns] debug: dbg\n");
+	free(c.text);
+	log_set_debug_mask(0);
+	cr_assert_eq(log_get_debug_mask(), 0);
+	cap_begin(&c);
+	log_debug(LOG_GRP_HS, "off");
+	cap_end(&c);
+	cr_assert_str_eq(c.text, "");
+	free(c.text);
+}
