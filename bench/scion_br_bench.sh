@@ -8,6 +8,9 @@
 #          link 2 to the sink); UDP/SCION packets with 64 octets of payload
 #          whose hop field for 1-2 carries a valid MAC; the sink counts the
 #          forwarded packets (CurrHF advanced to 2).
+#   relay: the I/O floor: in omnid's place (same namespace and CPU) a bare
+#          recvmmsg -> sendmmsg relay (scion_flood relay) passes the same
+#          packets on unchanged; no SCION processing.
 #   encap: omnid as a SCION end host of AS 1-1; 64-octet UDP datagrams into
 #          its TUN are encapsulated (IP-in-SCION) and sent to the sink, which
 #          stands in for the first-hop BR.
@@ -107,6 +110,10 @@ start_node h
 eval "BR_PID=\$PID_b HOST_PID=\$PID_h"
 taskset -a -p -c "$CPU_D" "$BR_PID" >/dev/null || fail "taskset omnid b"
 taskset -a -p -c "$CPU_D" "$HOST_PID" >/dev/null || fail "taskset omnid h"
+taskset -c "$CPU_D" ip netns exec "$(ns b)" "$FLOOD" relay 10.12.0.2:50001 10.24.0.1:50001 \
+	10.24.0.2:50000 >"$T_DIR/relay.out" 2>&1 &
+RELAY_PID=$!
+T_PIDS="$T_PIDS $RELAY_PID"
 
 # udp_drops NAME: the UDP RcvbufErrors so far of node NAME's namespace.
 udp_drops() {
@@ -114,12 +121,17 @@ udp_drops() {
 	nx "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RcvbufErrors"] }' /proc/net/snmp
 }
 
-# one_run SCENARIO: one measurement; appends "pps cpu_omnid cpu_gen cpu_sink" to $T_DIR/SCENARIO.
+# one_run SCENARIO: one measurement; appends "pps cpu_fwd cpu_gen cpu_sink wait_fwd" to
+# $T_DIR/SCENARIO (the forwarder: omnid, or the relay).
 one_run() {
 	case $1 in
 	br)
 		sink_ns=s sink_at=10.24.0.2:50000 hf=2 dpid=$BR_PID gen_ns=g d_ns=b
 		set -- br br "$KEY" 10.12.0.1:50000 10.12.0.2:50000
+		;;
+	relay)
+		sink_ns=s sink_at=10.24.0.2:50000 hf=1 dpid=$RELAY_PID gen_ns=g d_ns=b
+		set -- relay br "$KEY" 10.12.0.1:50001 10.12.0.2:50001
 		;;
 	encap)
 		sink_ns=f sink_at=10.1.0.1:30042 hf=0 dpid=$HOST_PID gen_ns=h d_ns=h
@@ -144,8 +156,8 @@ one_run() {
 	read -r _ w _ rx _ pps _ other _ cd cg cs _ dd _ <"$T_DIR/sink.out" ||
 		fail "sink output: $(cat "$T_DIR/sink.out")"
 	[ "$rx" -gt 0 ] || fail "$scen: nothing arrived at the sink ($(cat "$T_DIR/sink.out"))"
-	info "$scen run: ${w}s, $rx at the sink ($pps/s, $other other), CPU% omnid $cd" \
-		"generator $cg sink $cs; omnid waited for a CPU ${dd}% of the window;" \
+	info "$scen run: ${w}s, $rx at the sink ($pps/s, $other other), CPU% forwarder $cd" \
+		"generator $cg sink $cs; the forwarder waited for a CPU ${dd}% of the window;" \
 		"$(cat "$T_DIR/gen.out"); UDP receive-buffer drops so far: omnid's netns $(udp_drops "$d_ns")," \
 		"sink's $(udp_drops "$sink_ns")"
 	echo "$pps $cd $cg $cs $dd" >>"$T_DIR/$scen"
@@ -153,7 +165,7 @@ one_run() {
 
 med() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-for scen in br encap; do
+for scen in br relay encap; do
 	: >"$T_DIR/$scen"
 	r=0
 	while [ $r -lt "$RUNS" ]; do one_run "$scen"; r=$((r + 1)); done
@@ -168,16 +180,23 @@ info "BR forwarded $(counter b scion_br_forwarded) packets in all; host encapsul
 
 echo
 echo "SCION socket-level benchmark, median of $RUNS runs of ${SECS}s, 64-octet payloads,"
-echo "$(nproc) CPUs (omnid on CPU $CPU_D, generator + sink on CPU $CPU_L), load avg $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-28s %12s %10s %16s %8s %8s\n' scenario "pkts/s" "omnid CPU%" "Mpps/omnid core" "gen CPU%" "sink CPU%"
-for scen in br encap; do
+echo "$(nproc) CPUs (forwarder on CPU $CPU_D, generator + sink on CPU $CPU_L), load avg $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-28s %9s %9s %10s %10s %9s %9s\n' scenario "pkts/s" "fwd CPU%" "fwd wait%" "Mpps/core" "gen CPU%" \
+	"sink CPU%"
+for scen in br relay encap; do
 	pps=$(cut -d' ' -f1 "$T_DIR/$scen" | med)
 	cd=$(cut -d' ' -f2 "$T_DIR/$scen" | med)
 	cg=$(cut -d' ' -f3 "$T_DIR/$scen" | med)
 	cs=$(cut -d' ' -f4 "$T_DIR/$scen" | med)
+	dd=$(cut -d' ' -f5 "$T_DIR/$scen" | med)
 	# Per core: the median of each run's pps / CPU fraction.
 	per=$(awk '$2 > 0 { print $1 / ($2 / 100) / 1e6 }' "$T_DIR/$scen" | med)
-	case $scen in br) name="BR transit (1 MAC)" ;; encap) name="host TUN -> IP-in-SCION" ;; esac
-	printf '%-28s %12.0f %10.1f %16.3f %8.1f %8.1f\n' "$name" "$pps" "$cd" "$per" "$cg" "$cs"
+	case $scen in
+	br) name="omnid BR transit (1 MAC)" ;;
+	relay) name="bare UDP relay (I/O floor)" ;;
+	encap) name="omnid host TUN -> SCION" ;;
+	esac
+	printf '%-28s %9.0f %9.1f %9.1f %10.3f %9.1f %9.1f\n' "$name" "$pps" "$cd" "$dd" "$per" "$cg" \
+		"$cs"
 done
 echo "reference (spec/scion.md §9): scionproto Go BR ~0.4-0.5 Mpps per core with I/O"

@@ -12,6 +12,9 @@
  *	with KEY_B64, the BR's forwarding key; sendmmsg in batches of 64. Prints "sent N".
  *   scion_flood udp LEN LOCAL REMOTE SECONDS
  *	Floods REMOTE with plain UDP datagrams of LEN payload octets (through a TUN).
+ *   scion_flood relay IN OUT REMOTE
+ *	The I/O floor of a BR: receives on IN with recvmmsg and sends every batch unchanged
+ *	from OUT to REMOTE with sendmmsg, until killed; no SCION processing.
  *   scion_flood sink LOCAL WARMUP_S SECONDS HF PID...
  *	Receives with recvmmsg on LOCAL; after WARMUP_S counts the datagrams that parse as
  *	SCION with CurrHF == HF for SECONDS, and samples each PID's utime + stime
@@ -155,6 +158,34 @@ static int flood(int fd, const uint8_t *pkt, size_t len, double secs)
 	return 0;
 }
 
+/* Forward every datagram from @in to the connected @out, in batches, until killed. */
+static int relay(int in, int out)
+{
+	static uint8_t bufs[BATCH][2048];
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+
+	for (;;) {
+		for (int i = 0; i < BATCH; i++) {
+			iov[i] = (struct iovec){.iov_base = bufs[i], .iov_len = sizeof(bufs[i])};
+			memset(&msg[i], 0, sizeof(msg[i]));
+			msg[i].msg_hdr.msg_iov = &iov[i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+		}
+		int n = recvmmsg(in, msg, BATCH, MSG_WAITFORONE, NULL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return die(strerror(errno));
+		}
+		for (int i = 0; i < n; i++)
+			iov[i].iov_len = msg[i].msg_len;
+		if (sendmmsg(out, msg, (unsigned)n, 0) < 0 && errno != ECONNREFUSED &&
+		    errno != ENOBUFS && errno != EAGAIN)
+			return die(strerror(errno));
+	}
+}
+
 /* Nanoseconds @pid's main thread (0: this process) waited on a run queue, or -1. */
 static long long run_delay_ns(long pid)
 {
@@ -274,7 +305,7 @@ int main(int argc, char **argv)
 	size_t klen;
 
 	if (argc < 2 || sodium_init() < 0)
-		return die("usage: scion_flood br|udp|sink ... (see bench/scion_flood.c)");
+		return die("usage: scion_flood br|udp|relay|sink ... (see bench/scion_flood.c)");
 	if (strcmp(argv[1], "br") == 0 && argc == 6) {
 		if (sodium_base642bin(key, sizeof(key), argv[2], strlen(argv[2]), NULL, &klen, NULL,
 				      sodium_base64_VARIANT_ORIGINAL) < 0 ||
@@ -298,6 +329,12 @@ int main(int argc, char **argv)
 			return die("LOCAL/REMOTE: bad address or bind/connect failed");
 		return flood(fd, pkt, (size_t)len, atof(argv[5]));
 	}
+	if (strcmp(argv[1], "relay") == 0 && argc == 5) {
+		int in = flood_socket(argv[2], NULL), out = flood_socket(argv[3], argv[4]);
+		if (in < 0 || out < 0)
+			return die("IN/OUT/REMOTE: bad address or bind/connect failed");
+		return relay(in, out);
+	}
 	if (strcmp(argv[1], "sink") == 0 && argc >= 6 && argc - 6 <= MAX_PIDS) {
 		long pids[MAX_PIDS];
 		for (int i = 6; i < argc; i++)
@@ -308,5 +345,5 @@ int main(int argc, char **argv)
 		return sink(fd, atof(argv[3]), atof(argv[4]), (unsigned)atoi(argv[5]), pids,
 			    argc - 6);
 	}
-	return die("usage: scion_flood br|udp|sink ... (see bench/scion_flood.c)");
+	return die("usage: scion_flood br|udp|relay|sink ... (see bench/scion_flood.c)");
 }
