@@ -298,8 +298,19 @@ static int sink(int fd, double warmup, double secs, unsigned int want_hf, long *
 	return 0;
 }
 
+/* @s as a number in [@lo, @hi], all of it; -1 if it is not. */
+static int number(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || end == s || *end || !(*out >= lo && *out <= hi) ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	double secs, warm, hf, v;
 	static uint8_t pkt[2048];
 	uint8_t key[SCION_KEY_LEN];
 	size_t klen;
@@ -317,17 +328,20 @@ int main(int argc, char **argv)
 		int fd = flood_socket(argv[3], argv[4]);
 		if (fd < 0)
 			return die("LOCAL/REMOTE: bad address or bind/connect failed");
-		return flood(fd, pkt, (size_t)n, atof(argv[5]));
+		if (number(argv[5], 0.01, 3600, &secs) < 0)
+			return die("SECONDS: a number in 0.01..3600");
+		return flood(fd, pkt, (size_t)n, secs);
 	}
 	if (strcmp(argv[1], "udp") == 0 && argc == 6) {
-		long len = atol(argv[2]);
-		if (len < 1 || len > 1400)
-			return die("LEN: 1..1400");
-		memset(pkt, 0x5a, (size_t)len);
+		if (number(argv[2], 1, 1400, &v) < 0 || v != (double)(size_t)v)
+			return die("LEN: an integer in 1..1400");
+		if (number(argv[5], 0.01, 3600, &secs) < 0)
+			return die("SECONDS: a number in 0.01..3600");
+		memset(pkt, 0x5a, (size_t)v);
 		int fd = flood_socket(argv[3], argv[4]);
 		if (fd < 0)
 			return die("LOCAL/REMOTE: bad address or bind/connect failed");
-		return flood(fd, pkt, (size_t)len, atof(argv[5]));
+		return flood(fd, pkt, (size_t)v, secs);
 	}
 	if (strcmp(argv[1], "relay") == 0 && argc == 5) {
 		int in = flood_socket(argv[2], NULL), out = flood_socket(argv[3], argv[4]);
@@ -337,13 +351,19 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "sink") == 0 && argc >= 6 && argc - 6 <= MAX_PIDS) {
 		long pids[MAX_PIDS];
-		for (int i = 6; i < argc; i++)
-			pids[i - 6] = atol(argv[i]);
+		for (int i = 6; i < argc; i++) {
+			if (number(argv[i], 0, 1 << 22, &v) < 0 || v != (double)(long)v)
+				return die("PID: an integer, 0 for the sink itself");
+			pids[i - 6] = (long)v;
+		}
+		if (number(argv[3], 0, 3600, &warm) < 0 || number(argv[4], 0.01, 3600, &secs) < 0)
+			return die("WARMUP_S, SECONDS: numbers in 0..3600 and 0.01..3600");
+		if (number(argv[5], 0, 63, &hf) < 0 || hf != (double)(unsigned)hf)
+			return die("HF: an integer in 0..63");
 		int fd = flood_socket(argv[2], NULL);
 		if (fd < 0)
 			return die("LOCAL: bad address or bind failed");
-		return sink(fd, atof(argv[3]), atof(argv[4]), (unsigned)atoi(argv[5]), pids,
-			    argc - 6);
+		return sink(fd, warm, secs, (unsigned)hf, pids, argc - 6);
 	}
 	return die("usage: scion_flood br|udp|relay|sink ... (see bench/scion_flood.c)");
 }
