@@ -36,11 +36,16 @@ FLOOD=${FLOOD:-$(dirname "$OMNID")/../bench/scion_flood}
 RUNS=${RUNS:-3}
 SECS=${SECONDS_RUN:-5}
 WARM=1
-if [ "$(nproc)" -ge 2 ]; then
-	CPU_D=1 CPU_L=0
+# The CPUs this script may use (a cpuset may leave out CPU 0): the first for the generator
+# and sink, the second for the forwarder.
+CPUS=$(taskset -pc $$ | sed 's/.*: //' | tr ',' '\n' |
+	awk -F- '{ for (i = $1; i <= ($2 == "" ? $1 : $2); i++) print i }')
+CPU_L=$(echo "$CPUS" | sed -n 1p)
+CPU_D=$(echo "$CPUS" | sed -n 2p)
+if [ -n "$CPU_D" ]; then
 	info "omnid pinned to CPU $CPU_D, generator and sink to CPU $CPU_L ($(nproc) CPUs)"
 else
-	CPU_D=0 CPU_L=0
+	CPU_D=$CPU_L
 	info "one CPU: omnid, generator and sink all share it"
 fi
 info "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
