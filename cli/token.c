@@ -4,7 +4,8 @@
  * spec/agentic-jwt.md B.2 in words, the operations of the B.8.2 scope table
  * its scopes reach (the table itself stays in common/jws.c; this file only
  * lists the endpoints and asks jws_scope_for()), and an optional signature
- * check against one issuer key. Never prints the signature or a private key.
+ * check against one issuer key (by jws_compact_verify(), the daemon's own
+ * verifier). Never prints the signature or a private key.
  */
 #include "token.h"
 
@@ -13,12 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <openssl/core_names.h>
-#include <openssl/ecdsa.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-#include <sodium.h>
 
 /* The B.8.2 endpoints, in the order of the table. */
 static const struct token_op ops[] = {
@@ -96,66 +91,6 @@ int token_alg(const struct jws_compact *c, enum jws_alg *alg)
 	return 0;
 }
 
-static EVP_PKEY *p256_key(const uint8_t *pub)
-{
-	uint8_t buf[65];
-	char group[] = "P-256";
-	OSSL_PARAM params[3];
-	EVP_PKEY_CTX *pc;
-	EVP_PKEY *pk = NULL;
-
-	memcpy(buf, pub, sizeof(buf));
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, buf, sizeof(buf));
-	params[2] = OSSL_PARAM_construct_end();
-	pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	if (!pc || EVP_PKEY_fromdata_init(pc) != 1 ||
-	    EVP_PKEY_fromdata(pc, &pk, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-		EVP_PKEY_free(pk);
-		pk = NULL;
-	}
-	EVP_PKEY_CTX_free(pc);
-	return pk;
-}
-
-/* RFC 7518 §3.4: the JWS ES256 signature is r || s, 32 octets each. */
-static int es256_check(const uint8_t *pub, const char *msg, size_t n, const uint8_t *sig,
-		       size_t sig_len)
-{
-	EVP_PKEY *pk = p256_key(pub);
-	EVP_MD_CTX *mc = NULL;
-	ECDSA_SIG *es = NULL;
-	BIGNUM *r = NULL, *s = NULL;
-	unsigned char *der = NULL;
-	int dl, ret = -EBADMSG;
-
-	if (!pk)
-		return -EINVAL;
-	if (sig_len != 64)
-		goto out;
-	r = BN_bin2bn(sig, 32, NULL);
-	s = BN_bin2bn(sig + 32, 32, NULL);
-	es = ECDSA_SIG_new();
-	if (!r || !s || !es || ECDSA_SIG_set0(es, r, s) != 1)
-		goto out;
-	r = s = NULL;
-	dl = i2d_ECDSA_SIG(es, &der);
-	if (dl <= 0)
-		goto out;
-	mc = EVP_MD_CTX_new();
-	if (mc && EVP_DigestVerifyInit_ex(mc, NULL, "SHA256", NULL, NULL, pk, NULL) == 1 &&
-	    EVP_DigestVerify(mc, der, (size_t)dl, (const unsigned char *)msg, n) == 1)
-		ret = 0;
-out:
-	EVP_MD_CTX_free(mc);
-	OPENSSL_free(der);
-	ECDSA_SIG_free(es);
-	BN_free(r);
-	BN_free(s);
-	EVP_PKEY_free(pk);
-	return ret;
-}
-
 int token_verify(const struct jws_compact *c, const char *tok, size_t len, enum jws_alg alg,
 		 const uint8_t *pub, size_t pub_len)
 {
@@ -165,22 +100,7 @@ int token_verify(const struct jws_compact *c, const char *tok, size_t len, enum 
 		return -EINVAL;
 	if (token_alg(c, &talg) < 0 || talg != alg)
 		return -EBADMSG;
-	switch (alg) {
-	case JWS_ALG_EDDSA:
-		if (pub_len != crypto_sign_PUBLICKEYBYTES)
-			return -EINVAL;
-		if (c->sig_len != crypto_sign_BYTES)
-			return -EBADMSG;
-		return crypto_sign_verify_detached(c->sig, (const uint8_t *)tok,
-						   c->signing_input_len, pub) == 0
-			   ? 0
-			   : -EBADMSG;
-	case JWS_ALG_ES256:
-		if (pub_len != 65 || pub[0] != 0x04)
-			return -EINVAL;
-		return es256_check(pub, tok, c->signing_input_len, c->sig, c->sig_len);
-	}
-	return -EINVAL;
+	return jws_compact_verify(c, tok, alg, pub, pub_len);
 }
 
 int token_scopes(const struct jws_compact *c, uint32_t *mask, size_t *unknown)

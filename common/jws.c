@@ -758,6 +758,29 @@ static bool eddsa_verify(const uint8_t pub[32], const char *msg, size_t n, const
 	return crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, pub) == 0;
 }
 
+int jws_compact_verify(const struct jws_compact *c, const char *tok, enum jws_alg alg,
+		       const uint8_t *pub, size_t pub_len)
+{
+	EVP_PKEY *pk;
+	bool ok;
+
+	switch (alg) {
+	case JWS_ALG_EDDSA:
+		if (pub_len != crypto_sign_PUBLICKEYBYTES)
+			return -EINVAL;
+		ok = eddsa_verify(pub, tok, c->signing_input_len, c->sig, c->sig_len);
+		return ok ? 0 : -EBADMSG;
+	case JWS_ALG_ES256:
+		pk = pub_len == 65 ? p256_import(pub) : NULL;
+		if (!pk)
+			return -EINVAL;
+		ok = es256_verify(pk, tok, c->signing_input_len, c->sig, c->sig_len);
+		EVP_PKEY_free(pk);
+		return ok ? 0 : -EBADMSG;
+	}
+	return -EINVAL;
+}
+
 /* ---------------------------------------------------------------- claims */
 
 static bool jint(const json_t *o, const char *k, uint64_t *v)
@@ -1200,17 +1223,14 @@ int jws_verify_request(const struct jws_ctx *ctx, struct jws_replay *replay,
 	hjwk = json_object_get(pf.header, "jwk");
 	if (jwk_parse(hjwk, &pkey) || pkey.alg != alg)
 		FAIL("proof_jwk", -EACCES);
-	if (alg == JWS_ALG_EDDSA) {
-		if (!eddsa_verify(pkey.pub, req->dpop, pf.signing_input_len, pf.sig, pf.sig_len))
-			FAIL("proof_signature", -EACCES);
-	} else {
-		EVP_PKEY *pk = p256_import(pkey.pub);
-		bool ok =
-		    pk && es256_verify(pk, req->dpop, pf.signing_input_len, pf.sig, pf.sig_len);
-
-		EVP_PKEY_free(pk);
-		if (!ok)
-			FAIL(pk ? "proof_signature" : "proof_jwk", -EACCES);
+	switch (jws_compact_verify(&pf, req->dpop, alg, pkey.pub,
+				   alg == JWS_ALG_EDDSA ? crypto_sign_PUBLICKEYBYTES : 65)) {
+	case 0:
+		break;
+	case -EBADMSG:
+		FAIL("proof_signature", -EACCES);
+	default:
+		FAIL("proof_jwk", -EACCES);
 	}
 	if (strcmp(pkey.thumb, tjkt))
 		FAIL("proof_key_binding", -EACCES);

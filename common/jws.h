@@ -212,6 +212,18 @@ WUR int jws_compact_parse(const char *tok, size_t len, size_t max, struct jws_co
 void jws_compact_deinit(struct jws_compact *c);
 
 /**
+ * Check the signature of @c, parsed from the compact token @tok (the first
+ * @c->signing_input_len bytes of @tok are signed), with the public key @pub for
+ * @alg: EdDSA a 32-byte Ed25519 key, ES256 a 65-byte uncompressed P-256 point
+ * (04 || x || y, imported and point-checked per call). ES256 wants the raw
+ * RFC 7518 §3.4 r || s, each in [1, n-1]; DER and other lengths are refused.
+ * Does not look at the header's "alg" (the caller pins it). Borrows everything.
+ * 0 valid, -EBADMSG the signature does not verify, -EINVAL bad key or @alg.
+ */
+WUR int jws_compact_verify(const struct jws_compact *c, const char *tok, enum jws_alg alg,
+			   const uint8_t *pub, size_t pub_len);
+
+/**
  * RFC 7638 thumbprint of a public JWK object (OKP/Ed25519 or EC/P-256; a "d"
  * member is refused) as 43 base64url characters plus NUL in @out.
  * 0 or -EINVAL.

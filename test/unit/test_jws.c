@@ -399,6 +399,122 @@ Test(jws, known_answer_pyjwt_es256_kid_cnf_jwk_tcp)
 	jws_ctx_free(c);
 }
 
+/* jws_compact_verify(), the one signature check the daemon and omnictl share. */
+static void kat_parse(const char *tok, const char *pubhex, struct jws_compact *c, uint8_t *pub,
+		      size_t pub_cap, size_t *pub_len)
+{
+	const char *code = NULL;
+
+	cr_assert_eq(jws_compact_parse(tok, strlen(tok), 4096, c, &code), 0, "%s", code);
+	cr_assert_eq(sodium_hex2bin(pub, pub_cap, pubhex, strlen(pubhex), NULL, pub_len, NULL), 0);
+}
+
+Test(jws, compact_verify_eddsa_known_answer)
+{
+	struct jws_compact c;
+	uint8_t pub[32], wrong[32];
+	size_t pl;
+
+	kat_parse(kat_ed_token, kat_iss_ed_pub, &c, pub, sizeof(pub), &pl);
+	cr_assert_eq(pl, 32);
+	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, pub, 32), 0);
+	/* Every single bit flip of the signature is refused. */
+	for (size_t i = 0; i < c.sig_len; i++) {
+		for (int b = 0; b < 8; b++) {
+			c.sig[i] ^= (uint8_t)(1U << b);
+			cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, pub, 32),
+				     -EBADMSG, "flip %zu/%d accepted", i, b);
+			c.sig[i] ^= (uint8_t)(1U << b);
+		}
+	}
+	/* A different key (another valid Ed25519 key: the proof key). */
+	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, k_pe.pub, 32), -EBADMSG);
+	memcpy(wrong, pub, 32);
+	wrong[7] ^= 0x10;
+	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, wrong, 32), -EBADMSG);
+	/* A flipped byte of the signing input. */
+	{
+		char *t = xstrdup(kat_ed_token);
+
+		t[3] ^= 0x01;
+		cr_assert_eq(jws_compact_verify(&c, t, JWS_ALG_EDDSA, pub, 32), -EBADMSG);
+		free(t);
+	}
+	/* Short signature, bad key length, unknown algorithm. */
+	c.sig_len = 63;
+	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, pub, 32), -EBADMSG);
+	c.sig_len = 64;
+	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, pub, 31), -EINVAL);
+	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, pub, 65), -EINVAL);
+	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, (enum jws_alg)0, pub, 32), -EINVAL);
+	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, pub, 32), 0);
+	jws_compact_deinit(&c);
+}
+
+Test(jws, compact_verify_es256_known_answer_and_ranges)
+{
+	static const uint8_t n_order[32] = {
+	    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+	    0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17,
+	    0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+	};
+	struct jws_compact c;
+	uint8_t pub[65], good[64];
+	size_t pl;
+
+	kat_parse(kat_ec_token, kat_iss_ec_pub, &c, pub, sizeof(pub), &pl);
+	cr_assert_eq(pl, 65);
+	cr_assert_eq(c.sig_len, 64);
+	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 65), 0);
+	memcpy(good, c.sig, 64);
+	for (size_t i = 0; i < 64; i++) {
+		for (int b = 0; b < 8; b++) {
+			c.sig[i] ^= (uint8_t)(1U << b);
+			cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 65),
+				     -EBADMSG, "flip %zu/%d accepted", i, b);
+			c.sig[i] ^= (uint8_t)(1U << b);
+		}
+	}
+	/* Another valid P-256 key. */
+	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, k_b1.pub, 65), -EBADMSG);
+	/* r or s out of [1, n-1]: zero, n, all ones; s + n is the same residue as s. */
+	for (int k = 0; k < 6; k++) {
+		memcpy(c.sig, good, 64);
+		if (k == 0)
+			memset(c.sig, 0, 32);
+		if (k == 1)
+			memset(c.sig + 32, 0, 32);
+		if (k == 2)
+			memcpy(c.sig, n_order, 32);
+		if (k == 3)
+			memcpy(c.sig + 32, n_order, 32);
+		if (k == 4)
+			memset(c.sig, 0xff, 32);
+		if (k == 5)
+			memset(c.sig, 0, 64);
+		cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 65), -EBADMSG,
+			     "range case %d accepted", k);
+	}
+	memcpy(c.sig, good, 64);
+	/* Not raw r || s (a 63 or 72-byte signature, e.g. DER). */
+	c.sig_len = 63;
+	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 65), -EBADMSG);
+	c.sig_len = 64;
+	/* Bad keys: length, compressed tag, off the curve, an Ed25519 key. */
+	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 64), -EINVAL);
+	pub[0] = 0x02;
+	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 65), -EINVAL);
+	pub[0] = 0x04;
+	pub[64] ^= 1;
+	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 65), -EINVAL);
+	pub[64] ^= 1;
+	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, k_a.pub, 32), -EINVAL);
+	/* Algorithm confusion: the ES256 token under the EdDSA issuer key. */
+	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_EDDSA, k_a.pub, 32), -EBADMSG);
+	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 65), 0);
+	jws_compact_deinit(&c);
+}
+
 /* ------------------------------------------------------------ B.8.4 items 1-6 */
 
 Test(jws, attack_alg_none)
