@@ -1330,11 +1330,8 @@ int conf_apply(struct conf *c, const char *section, const char *key, const char 
 
 /* ---- conf_finish ---- */
 
-static int fail_at(struct conf *c, struct conf_err *err, uint32_t file, unsigned line,
-		   const char *fmt, ...) PRINTF(5, 6);
-
-static int fail_at(struct conf *c, struct conf_err *err, uint32_t file, unsigned line,
-		   const char *fmt, ...)
+int conf_fail_at(const struct conf *c, struct conf_err *err, uint32_t file, unsigned line,
+		 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -1343,11 +1340,15 @@ static int fail_at(struct conf *c, struct conf_err *err, uint32_t file, unsigned
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	err->file[0] = '\0';
 	if (file < c->n_src_files)
 		snprintf(err->file, sizeof(err->file), "%s", c->src_files[file]);
 	err->line = line;
 	return -EINVAL;
 }
+
+/* The short name the conf_finish rules below use (conf_scion.c calls conf_fail_at()). */
+#define fail_at conf_fail_at
 
 static void default_node_name(struct conf *c)
 {

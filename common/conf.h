@@ -323,6 +323,14 @@ void conf_set_origin(struct conf *c, const char *file, unsigned line);
  * section, @err->file/line point at its header (else line 0).
  */
 int conf_finish(struct conf *c, struct conf_err *err) WUR;
+/**
+ * For conf_finish() and the conf_* modules it calls: format @fmt into @err->msg
+ * and point @err at source file index @file of @c (the file name is cleared if
+ * @file is not a known index) and @line (0: not tied to a line). @err may be NULL.
+ * Always returns -EINVAL.
+ */
+int conf_fail_at(const struct conf *c, struct conf_err *err, uint32_t file, unsigned line,
+		 const char *fmt, ...) PRINTF(5, 6) WUR;
 
 /**
  * Load @path, then every `*.conf` (not starting with '.') of the `conf.d`

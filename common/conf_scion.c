@@ -9,7 +9,6 @@
 #include "conf_scion.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
@@ -59,26 +58,6 @@ int conf_scion_key16(const char *s, uint8_t out[16])
 	return 0;
 }
 
-static int fail_at(struct conf *c, struct conf_err *err, uint32_t file, unsigned line,
-		   const char *fmt, ...) PRINTF(5, 6);
-
-static int fail_at(struct conf *c, struct conf_err *err, uint32_t file, unsigned line,
-		   const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return -EINVAL;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	err->file[0] = '\0';
-	if (file < c->n_src_files)
-		snprintf(err->file, sizeof(err->file), "%s", c->src_files[file]);
-	err->line = line;
-	return -EINVAL;
-}
-
 static bool same_prefix(const struct prefix *a, const struct prefix *b)
 {
 	return a->family == b->family && a->plen == b->plen &&
@@ -107,17 +86,18 @@ static int finish_routes(struct conf *c, struct conf_err *err)
 				      : !r->n_prefixes ? "'prefix = <prefix>'"
 						       : NULL;
 		if (missing)
-			return fail_at(c, err, r->src_file, r->src_line,
-				       "[scion.route.%s]: %s is required", r->name, missing);
+			return conf_fail_at(c, err, r->src_file, r->src_line,
+					    "[scion.route.%s]: %s is required", r->name, missing);
 		if (r->isd_as == c->scion.isd_as)
-			return fail_at(c, err, r->src_file, r->src_line,
-				       "[scion.route.%s] isd_as: this node's own ISD-AS (paths "
-				       "inside one AS are not supported)",
-				       r->name);
+			return conf_fail_at(
+			    c, err, r->src_file, r->src_line,
+			    "[scion.route.%s] isd_as: this node's own ISD-AS (paths "
+			    "inside one AS are not supported)",
+			    r->name);
 		for (size_t k = 0; k < r->n_prefixes; k++) {
 			const struct prefix *a = &r->prefixes[k];
 			if (c->omni.has_mnp && prefix_overlaps(a, &c->omni.mnp))
-				return fail_at(
+				return conf_fail_at(
 				    c, err, r->src_file, r->src_line,
 				    "[scion.route.%s] prefix: %s overlaps this node's own "
 				    "mnp",
@@ -133,17 +113,18 @@ static int finish_routes(struct conf *c, struct conf_err *err)
 					if (prefix_overlaps(a, &q->allowed[m]))
 						pp = &q->allowed[m];
 				if (pp)
-					return fail_at(c, err, r->src_file, r->src_line,
-						       "[scion.route.%s] prefix: %s overlaps %s of "
-						       "[peer.%s]",
-						       r->name, prefix_format(a, b1, sizeof(b1)),
-						       prefix_format(pp, b2, sizeof(b2)), q->name);
+					return conf_fail_at(
+					    c, err, r->src_file, r->src_line,
+					    "[scion.route.%s] prefix: %s overlaps %s of "
+					    "[peer.%s]",
+					    r->name, prefix_format(a, b1, sizeof(b1)),
+					    prefix_format(pp, b2, sizeof(b2)), q->name);
 			}
 			for (size_t j = 0; j <= i; j++) {
 				const struct conf_scion_route *q = &c->scion_routes[j];
 				for (size_t m = 0; m < (j == i ? k : q->n_prefixes); m++) {
 					if (prefix_overlaps(a, &q->prefixes[m]))
-						return fail_at(
+						return conf_fail_at(
 						    c, err, r->src_file, r->src_line,
 						    "[scion.route.%s] prefix: %s overlaps %s of "
 						    "[scion.route.%s]",
@@ -165,9 +146,10 @@ static int finish_links(struct conf *c, struct conf_err *err)
 	char b1[ADDR_STR_MAX];
 
 	if (c->n_scion_links == 0)
-		return fail_at(c, err, 0, 0,
-			       "[scion] role = router needs at least one [scion.link.NAME] with "
-			       "ifid, local and remote");
+		return conf_fail_at(
+		    c, err, 0, 0,
+		    "[scion] role = router needs at least one [scion.link.NAME] with "
+		    "ifid, local and remote");
 	for (size_t i = 0; i < c->n_scion_links; i++) {
 		const struct conf_scion_link *l = &c->scion_links[i];
 		const char *missing = !l->ifid	       ? "'ifid = <1..65535>'"
@@ -175,29 +157,30 @@ static int finish_links(struct conf *c, struct conf_err *err)
 				      : !l->has_remote ? "'remote = <address>:<port>'"
 						       : NULL;
 		if (missing)
-			return fail_at(c, err, l->src_file, l->src_line,
-				       "[scion.link.%s]: %s is required", l->name, missing);
+			return conf_fail_at(c, err, l->src_file, l->src_line,
+					    "[scion.link.%s]: %s is required", l->name, missing);
 		if (l->local.sa.sa_family != l->remote.sa.sa_family)
-			return fail_at(c, err, l->src_file, l->src_line,
-				       "[scion.link.%s]: local and remote are of different "
-				       "address families",
-				       l->name);
+			return conf_fail_at(c, err, l->src_file, l->src_line,
+					    "[scion.link.%s]: local and remote are of different "
+					    "address families",
+					    l->name);
 		for (size_t j = 0; j < i; j++) {
 			const struct conf_scion_link *o = &c->scion_links[j];
 			if (o->ifid == l->ifid)
-				return fail_at(c, err, l->src_file, l->src_line,
-					       "[scion.link.%s] ifid: %u is also [scion.link.%s]'s",
-					       l->name, l->ifid, o->name);
+				return conf_fail_at(
+				    c, err, l->src_file, l->src_line,
+				    "[scion.link.%s] ifid: %u is also [scion.link.%s]'s", l->name,
+				    l->ifid, o->name);
 			if (addr_equal(&o->local, &l->local))
-				return fail_at(
+				return conf_fail_at(
 				    c, err, l->src_file, l->src_line,
 				    "[scion.link.%s] local: %s is also [scion.link.%s]'s", l->name,
 				    addr_format_endpoint(&l->local, b1, sizeof(b1)), o->name);
 		}
 		if (addr_equal(&c->scion.listen, &l->local))
-			return fail_at(c, err, l->src_file, l->src_line,
-				       "[scion.link.%s] local: the same as [scion] listen",
-				       l->name);
+			return conf_fail_at(c, err, l->src_file, l->src_line,
+					    "[scion.link.%s] local: the same as [scion] listen",
+					    l->name);
 	}
 	return 0;
 }
@@ -209,21 +192,22 @@ int conf_scion_finish(struct conf *c, struct conf_err *err)
 
 	if (c->scion.role == CONF_SCION_OFF) {
 		if (c->scion.seen || r0 || l0 || c->scion.has_isd_as || c->scion.has_listen)
-			return fail_at(c, err,
-				       r0   ? r0->src_file
-				       : l0 ? l0->src_file
-					    : 0,
-				       r0   ? r0->src_line
-				       : l0 ? l0->src_line
-					    : 0,
-				       "[scion]: 'role = host' or 'role = router' is required "
-				       "when SCION is configured");
+			return conf_fail_at(c, err,
+					    r0	 ? r0->src_file
+					    : l0 ? l0->src_file
+						 : 0,
+					    r0	 ? r0->src_line
+					    : l0 ? l0->src_line
+						 : 0,
+					    "[scion]: 'role = host' or 'role = router' is required "
+					    "when SCION is configured");
 		return 0;
 	}
 	if (!c->scion.has_isd_as)
-		return fail_at(c, err, 0, 0, "[scion]: 'isd_as = <ISD-AS>' is required");
+		return conf_fail_at(c, err, 0, 0, "[scion]: 'isd_as = <ISD-AS>' is required");
 	if (!c->scion.has_listen)
-		return fail_at(c, err, 0, 0, "[scion]: 'listen = <address>:<port>' is required");
+		return conf_fail_at(c, err, 0, 0,
+				    "[scion]: 'listen = <address>:<port>' is required");
 	if (!c->scion.has_host) {
 		const union sockaddr_any *a = &c->scion.listen;
 		struct prefix *h = &c->scion.host;
@@ -238,40 +222,43 @@ int conf_scion_finish(struct conf *c, struct conf_err *err)
 		}
 		static const uint8_t zero[16];
 		if (memcmp(h->addr, zero, h->family == AF_INET ? 4 : 16) == 0)
-			return fail_at(c, err, 0, 0,
-				       "[scion] host: required when listen is the unspecified "
-				       "address");
+			return conf_fail_at(c, err, 0, 0,
+					    "[scion] host: required when listen is the unspecified "
+					    "address");
 		c->scion.has_host = true;
 	}
 	if (c->scion.role == CONF_SCION_HOST) {
 		if (l0)
-			return fail_at(c, err, l0->src_file, l0->src_line,
-				       "[scion.link.%s]: links need 'role = router'", l0->name);
+			return conf_fail_at(c, err, l0->src_file, l0->src_line,
+					    "[scion.link.%s]: links need 'role = router'",
+					    l0->name);
 		if (c->scion.has_forwarding_key || c->scion.has_master_key)
-			return fail_at(c, err, 0, 0,
-				       "[scion]: forwarding_key / master_key need 'role = router'");
+			return conf_fail_at(
+			    c, err, 0, 0,
+			    "[scion]: forwarding_key / master_key need 'role = router'");
 		if (!c->scion.has_first_hop)
-			return fail_at(c, err, 0, 0,
-				       "[scion] role = host: 'first_hop = <border router "
-				       "address>:<port>' is required");
+			return conf_fail_at(c, err, 0, 0,
+					    "[scion] role = host: 'first_hop = <border router "
+					    "address>:<port>' is required");
 		if (!c->scion.path_file[0])
-			return fail_at(c, err, 0, 0,
-				       "[scion] role = host: 'path_file = <path>' is required");
+			return conf_fail_at(
+			    c, err, 0, 0, "[scion] role = host: 'path_file = <path>' is required");
 		return finish_routes(c, err);
 	}
 	if (r0)
-		return fail_at(c, err, r0->src_file, r0->src_line,
-			       "[scion.route.%s]: routes need 'role = host'", r0->name);
+		return conf_fail_at(c, err, r0->src_file, r0->src_line,
+				    "[scion.route.%s]: routes need 'role = host'", r0->name);
 	if (c->scion.has_forwarding_key == c->scion.has_master_key)
-		return fail_at(c, err, 0, 0,
-			       c->scion.has_master_key
-				   ? "[scion]: set only one of forwarding_key and master_key"
-				   : "[scion] role = router: 'forwarding_key = <base64>' or "
-				     "'master_key = <base64>' is required");
+		return conf_fail_at(c, err, 0, 0,
+				    c->scion.has_master_key
+					? "[scion]: set only one of forwarding_key and master_key"
+					: "[scion] role = router: 'forwarding_key = <base64>' or "
+					  "'master_key = <base64>' is required");
 	if (c->scion.has_master_key) {
 		if (scion_mac_derive_key(c->scion.master_key, sizeof(c->scion.master_key),
 					 c->scion.forwarding_key) < 0)
-			return fail_at(c, err, 0, 0, "[scion] master_key: key derivation failed");
+			return conf_fail_at(c, err, 0, 0,
+					    "[scion] master_key: key derivation failed");
 		c->scion.has_forwarding_key = true;
 	}
 	return finish_links(c, err);

@@ -2325,3 +2325,31 @@ Test(conf, section_values_round_trip_aero)
 	cr_assert_not_null(strstr(r.text, "endpoint = 192.0.2.9:8060\n"), "%s", r.text);
 	cr_assert_not_null(strstr(r.text, "msid = 7\n"), "%s", r.text);
 }
+
+/* conf_fail_at(), the one error formatter of conf_finish() and conf_scion_finish(). */
+Test(conf, fail_at_points_at_file_and_line)
+{
+	struct conf d;
+	struct conf_err e;
+
+	conf_init(&d);
+	conf_set_origin(&d, "/etc/omnid/a.conf", 4);
+	conf_set_origin(&d, "/etc/omnid/b.conf", 9);
+	memset(&e, 'x', sizeof(e));
+	cr_assert_eq(conf_fail_at(&d, &e, 1, 9, "[peer.%s]: %d", "p", 7), -EINVAL);
+	cr_assert_str_eq(e.file, "/etc/omnid/b.conf");
+	cr_assert_eq(e.line, 9);
+	cr_assert_str_eq(e.msg, "[peer.p]: 7");
+	/* An unknown file index leaves no stale or garbage file name behind. */
+	cr_assert_eq(conf_fail_at(&d, &e, 2, 0, "no file"), -EINVAL);
+	cr_assert_str_eq(e.file, "");
+	cr_assert_eq(e.line, 0);
+	cr_assert_str_eq(e.msg, "no file");
+	/* A long message is cut at the buffer, NUL-terminated. */
+	cr_assert_eq(conf_fail_at(&d, &e, 0, 1, "%300s", "y"), -EINVAL);
+	cr_assert_eq(strlen(e.msg), sizeof(e.msg) - 1);
+	cr_assert_str_eq(e.file, "/etc/omnid/a.conf");
+	/* No error record: still -EINVAL. */
+	cr_assert_eq(conf_fail_at(&d, NULL, 0, 1, "ignored"), -EINVAL);
+	conf_free(&d);
+}
