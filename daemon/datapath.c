@@ -74,16 +74,6 @@ static void flush_all(struct node *n)
 	}
 }
 
-/* Write one packet to the TUN, behind a "no offload" header when the TUN has vnet headers. */
-static int tun_out(struct node *n, const uint8_t *pkt, size_t len)
-{
-	if (!n->vnet)
-		return tun_write(n->tun_fd, pkt, len);
-	uint8_t h[VNET_HDR_LEN];
-	vnet_hdr_none(h);
-	return tun_writev2(n->tun_fd, h, sizeof(h), pkt, len);
-}
-
 /* Write the pending coalesced super-packet, if any. */
 static void gro_flush(struct node *n)
 {
@@ -286,7 +276,7 @@ static void unreachable(struct node *n, const struct pbuf *b, int fam, uint64_t 
 	int len = icmp_unreach_build(b->head, b->len, src, out, sizeof(out));
 	if (len <= 0 || !ratelimit_take(&n->icmp_rl, now))
 		return;
-	if (tun_out(n, out, (size_t)len) >= 0)
+	if (tun_write_packet(n->tun_fd, n->vnet, out, (size_t)len) >= 0)
 		n->c.icmp_unreach_tx++;
 }
 
@@ -315,7 +305,7 @@ static int eh_egress(struct node *n, enum eh_dir d, struct peer *from, uint8_t *
 	if (r <= 0)
 		return -1;
 	if (!from) {
-		if (tun_out(n, out, (size_t)r) >= 0)
+		if (tun_write_packet(n->tun_fd, n->vnet, out, (size_t)r) >= 0)
 			n->eh_st[d].v[EH_ST_icmp_tx]++;
 		return -1;
 	}
@@ -536,7 +526,7 @@ static void deliver(struct node *n, struct peer *p, uint8_t *pkt, size_t len)
 		if (!vnet_gro_add(&n->gro, pkt, len)) {
 			gro_flush(n);
 			if (!vnet_gro_add(&n->gro, pkt, len)) {
-				int r = tun_out(n, pkt, len);
+				int r = tun_write_packet(n->tun_fd, n->vnet, pkt, len);
 				if (r < 0) {
 					n->c.tun_tx_errors++;
 					log_remote(LOG_GRP_TUN, "write: %s", strerror(-r));

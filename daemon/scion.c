@@ -312,15 +312,6 @@ static const struct scion_path_entry *pick(struct scion *s, uint64_t ia, uint64_
 
 /* ---- end host: TUN -> SCION ---- */
 
-static int tun_out(struct node *n, const uint8_t *pkt, size_t len)
-{
-	if (!n->vnet)
-		return tun_write(n->tun_fd, pkt, len);
-	uint8_t h[VNET_HDR_LEN];
-	vnet_hdr_none(h);
-	return tun_writev2(n->tun_fd, h, sizeof(h), pkt, len);
-}
-
 /* Tell the sender the inner MTU of the path (rate-limited with the node's ICMP answers). */
 static void too_big(struct scion *s, const struct pbuf *b, size_t mtu)
 {
@@ -333,7 +324,7 @@ static void too_big(struct scion *s, const struct pbuf *b, size_t mtu)
 		return;
 	ssize_t len = scion_fwd_too_big(b->head, b->len, v6 ? n->icmp_src6 : n->icmp_src4,
 					(uint32_t)mtu, out, sizeof(out));
-	if (len > 0 && tun_out(n, out, (size_t)len) > 0)
+	if (len > 0 && tun_write_packet(n->tun_fd, n->vnet, out, (size_t)len) > 0)
 		s->c.icmp_too_big_tx++;
 }
 
@@ -412,7 +403,7 @@ static void tun_deliver(struct scion *s, const uint8_t *pkt, size_t len, uint64_
 		s->c.drop_inner_src++;
 		return;
 	}
-	r = tun_out(n, pkt, len);
+	r = tun_write_packet(n->tun_fd, n->vnet, pkt, len);
 	if (r < 0) {
 		s->c.tun_errors++;
 		log_remote(LOG_GRP_SCION, "TUN write: %s", strerror(-r));

@@ -15,6 +15,7 @@
 #include <linux/if_tun.h>
 
 #include "log.h"
+#include "vnet.h"
 
 #define TUN_DEV_PATH "/dev/net/tun"
 
@@ -120,4 +121,14 @@ int tun_writev2(int fd, const uint8_t *hdr, size_t hlen, const uint8_t *pkt, siz
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	return (int)n;
+}
+
+int tun_write_packet(int fd, bool vnet, const uint8_t *pkt, size_t len)
+{
+	uint8_t h[VNET_HDR_LEN];
+
+	if (!vnet)
+		return tun_write(fd, pkt, len);
+	vnet_hdr_none(h);
+	return tun_writev2(fd, h, sizeof(h), pkt, len);
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "util.h"
@@ -68,3 +69,11 @@ unsigned tun_offload_probe(int fd);
 /** Write @hlen header octets followed by @len packet octets as one packet. Returns the
  *  bytes written or -errno (-EAGAIN when the device queue is full). */
 int tun_writev2(int fd, const uint8_t *hdr, size_t hlen, const uint8_t *pkt, size_t len);
+
+/**
+ * Write one whole IP packet of @len octets to the TUN @fd; when the TUN was opened
+ * with TUN_F_VNET_HDR (@vnet), behind a virtio_net_hdr that asks for no offload
+ * (vnet_hdr_none()). Returns what tun_write() / tun_writev2() return: the octets
+ * written (@len, or @len + VNET_HDR_LEN with @vnet) or -errno.
+ */
+int tun_write_packet(int fd, bool vnet, const uint8_t *pkt, size_t len);
