@@ -163,8 +163,6 @@ int http_read_view(int argc, char **argv, const struct cli_opts *o, const char *
 		   void (*usage)(FILE *f), json_t **out)
 {
 	bool json = false;
-	json_t *j;
-	int ret;
 
 	*out = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -179,19 +177,7 @@ int http_read_view(int argc, char **argv, const struct cli_opts *o, const char *
 			return CLI_EXIT_FAIL;
 		}
 	}
-	ret = http_call_json(o, "GET", path, NULL, 0, &j, NULL);
-	if (ret != CLI_EXIT_OK)
-		return ret;
-	if (!json) {
-		*out = j;
-		return CLI_EXIT_OK;
-	}
-	/* The daemon's document as it came, unknown members included. */
-	ret = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF
-		  ? CLI_EXIT_OK
-		  : CLI_EXIT_FAIL;
-	json_decref(j);
-	return ret;
+	return http_call_doc(o, "GET", path, NULL, json, out);
 }
 
 int http_call_doc(const struct cli_opts *o, const char *method, const char *path,
@@ -214,6 +200,7 @@ int http_call_doc(const struct cli_opts *o, const char *method, const char *path
 		*out = j;
 		return CLI_EXIT_OK;
 	}
+	/* The daemon's document as it came, unknown members included. */
 	ret = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF
 		  ? CLI_EXIT_OK
 		  : CLI_EXIT_FAIL;
