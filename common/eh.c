@@ -860,10 +860,5 @@ int eh_icmp_build(const uint8_t *pkt, size_t len, const struct eh_chain *ch, con
 	out[41] = code;
 	put_be32(out + 44, ptr);
 	memcpy(out + 48, pkt, quote);
-	/* Pseudo-header (RFC 8200 §8.1): the addresses, upper-layer length and NH 58. */
-	uint32_t s = (uint32_t)(total - 40) + EH_NH_ICMPV6;
-	for (size_t i = 8; i < 40; i += 2)
-		s += get_be16(out + i);
-	put_be16(out + 42, icmp_csum(out + 40, total - 40, s));
-	return (int)total;
+	return icmp_finish6(out, total) < 0 ? -EINVAL : (int)total;
 }

@@ -26,6 +26,18 @@ uint16_t icmp_csum(const uint8_t *p, size_t n, uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+int icmp_finish6(uint8_t *pkt, size_t len)
+{
+	if (len < 44 || len - 40 > UINT16_MAX)
+		return -EINVAL;
+	put_be16(pkt + 4, (uint16_t)(len - 40));
+	put_be16(pkt + 42, 0);
+	/* Pseudo-header: addresses, upper-layer length, next header (RFC 8200 §8.1). */
+	uint32_t s = sum16(pkt + 8, 32, 0) + (uint32_t)(len - 40) + 58;
+	put_be16(pkt + 42, icmp_csum(pkt + 40, len - 40, s));
+	return 0;
+}
+
 static bool v6_no_answer_addr(const uint8_t *a)
 {
 	static const uint8_t zero[16];
@@ -45,7 +57,6 @@ static int build6(const uint8_t *pkt, size_t len, const uint8_t *src, uint8_t *o
 		return -ENOSPC;
 	memset(out, 0, 48);
 	out[0] = 0x60;
-	put_be16(out + 4, (uint16_t)(total - 40));
 	out[6] = 58;
 	out[7] = 64;
 	memcpy(out + 8, src, 16);
@@ -53,10 +64,7 @@ static int build6(const uint8_t *pkt, size_t len, const uint8_t *src, uint8_t *o
 	out[40] = 1;                   /* Destination Unreachable */
 	out[41] = 0;                   /* no route to destination */
 	memcpy(out + 48, pkt, quote);
-	/* Pseudo-header: addresses, upper-layer length, next header (RFC 8200 §8.1). */
-	uint32_t s = sum16(out + 8, 32, 0) + (uint32_t)(total - 40) + 58;
-	put_be16(out + 42, icmp_csum(out + 40, total - 40, s));
-	return (int)total;
+	return icmp_finish6(out, total) < 0 ? -EINVAL : (int)total;
 }
 
 static int build4(const uint8_t *pkt, size_t len, const uint8_t *src, uint8_t *out, size_t cap)

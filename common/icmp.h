@@ -28,3 +28,12 @@ int icmp_unreach_build(const uint8_t *pkt, size_t len, const uint8_t *src, uint8
 
 /** The Internet checksum (RFC 1071) of @n octets, folded and complemented, seeded with @sum. */
 uint16_t icmp_csum(const uint8_t *p, size_t n, uint32_t sum);
+
+/**
+ * Finish an IPv6 packet of @len octets whose fixed header is followed directly by
+ * an ICMPv6 message: set the Payload Length to @len - 40 and the ICMPv6 checksum
+ * over the RFC 8200 §8.1 pseudo-header (addresses, upper-layer length, next
+ * header 58) and the message (RFC 4443 §2.3). Next Header is not checked.
+ * Returns 0, or -EINVAL (nothing written) if @len is below 44 or above 40 + 65535.
+ */
+int icmp_finish6(uint8_t *pkt, size_t len) WUR;

@@ -306,16 +306,11 @@ ssize_t scion_fwd_too_big(const uint8_t *pkt, size_t len, const uint8_t *src, ui
 	if (n <= 0)
 		return n;
 	if ((out[0] >> 4) == 6) {
-		uint32_t s = 0;
 		out[40] = 2; /* Packet Too Big */
 		out[41] = 0;
 		put_be32(out + 44, mtu);
-		put_be16(out + 42, 0);
-		/* Pseudo-header sum (RFC 8200 §8.1): addresses, length, next header 58. */
-		for (size_t i = 8; i < 40; i += 2)
-			s += get_be16(out + i);
-		s += (uint32_t)(n - 40) + 58;
-		put_be16(out + 42, icmp_csum(out + 40, (size_t)n - 40, s));
+		if (icmp_finish6(out, (size_t)n) < 0)
+			return -EINVAL;
 	} else {
 		out[20] = 3; /* Destination Unreachable */
 		out[21] = 4; /* fragmentation needed and DF set */

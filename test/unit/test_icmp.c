@@ -153,3 +153,50 @@ Test(icmp, every_truncation_is_safe)
 	for (size_t l = 0; l <= len; l++)
 		cr_assert_geq(icmp_unreach_build(pkt, l, SRC4, out, sizeof(out)), 0);
 }
+
+/* icmp_finish6(): known answers computed independently (Python, RFC 1071 sum). */
+Test(icmp, finish6_known_answers_and_short_packets)
+{
+	/* fe80::1 -> ff02::2, RS with an SLLA option: checksum 0xc92b. */
+	uint8_t rs[56] = {0x60, 0, 0, 0, 0xde, 0xad, 58, 255, 0xfe, 0x80};
+	/* The same addresses, an odd-length echo request: checksum 0xc4ff. */
+	uint8_t echo[49] = {0x60, 0, 0, 0, 0, 0, 58, 64, 0xfe, 0x80};
+	static const uint8_t rs_msg[16] = {133, 0, 0x55, 0x55, 0, 0, 0, 0,
+					   1,	1, 2,	 0,    0x5e, 0, 0x53, 1};
+	static const uint8_t echo_msg[9] = {128, 0, 0xff, 0xff, 0x12, 0x34, 0, 1, 0xab};
+	uint8_t copy[56];
+
+	rs[23] = 1;
+	rs[24] = 0xff;
+	rs[25] = 0x02;
+	rs[39] = 2;
+	memcpy(echo + 8, rs + 8, 32);
+	memcpy(rs + 40, rs_msg, sizeof(rs_msg));
+	memcpy(echo + 40, echo_msg, sizeof(echo_msg));
+	cr_assert_eq(icmp_finish6(rs, sizeof(rs)), 0);
+	cr_assert_eq(get_be16(rs + 4), 16, "payload length set");
+	cr_assert_eq(get_be16(rs + 42), 0xc92b);
+	cr_assert_eq(icmp_finish6(echo, sizeof(echo)), 0);
+	cr_assert_eq(get_be16(echo + 4), 9);
+	cr_assert_eq(get_be16(echo + 42), 0xc4ff);
+	/* Idempotent, and any flipped bit of the addresses or message changes the sum. */
+	memcpy(copy, rs, sizeof(rs));
+	cr_assert_eq(icmp_finish6(copy, sizeof(copy)), 0);
+	cr_assert_arr_eq(copy, rs, sizeof(rs));
+	for (size_t i = 8; i < sizeof(rs); i++) {
+		if (i == 42 || i == 43)
+			continue;
+		memcpy(copy, rs, sizeof(rs));
+		copy[i] ^= 0x01;
+		cr_assert_eq(icmp_finish6(copy, sizeof(copy)), 0);
+		cr_assert_neq(get_be16(copy + 42), 0xc92b, "flip at %zu kept the checksum", i);
+	}
+	/* Too short for an ICMPv6 header: refused, nothing written. */
+	for (size_t n = 0; n < 44; n++) {
+		memcpy(copy, rs, sizeof(rs));
+		cr_assert_eq(icmp_finish6(copy, n), -EINVAL);
+		cr_assert_arr_eq(copy, rs, sizeof(rs));
+	}
+	cr_assert_eq(icmp_finish6(copy, 40 + 65536), -EINVAL);
+	cr_assert_arr_eq(copy, rs, sizeof(rs));
+}
