@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 
 #include "api_schema.h"
 
@@ -21,16 +22,6 @@ static void check(bool ok)
 {
 	if (!ok)
 		abort();
-}
-
-static bool all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
 }
 
 static void check_safe(const char *s)
@@ -57,7 +48,7 @@ static void peer(const json_t *j)
 	json_t *r;
 
 	if (api_peer_req_decode(j, &a, NULL, 0) < 0) {
-		check(all_zero(&a, sizeof(a)));
+		check(sodium_is_zero((const uint8_t *)&a, sizeof(a)));
 		return;
 	}
 	check_safe(a.name);
@@ -79,7 +70,7 @@ static void route(const json_t *j)
 	json_t *r;
 
 	if (api_route_req_decode(j, &a, NULL, 0) < 0) {
-		check(all_zero(&a, sizeof(a)));
+		check(sodium_is_zero((const uint8_t *)&a, sizeof(a)));
 		return;
 	}
 	check_safe(a.prefix);
@@ -96,7 +87,7 @@ static void logreq(const json_t *j)
 	json_t *r;
 
 	if (api_log_req_decode(j, &a, NULL, 0) < 0) {
-		check(all_zero(&a, sizeof(a)));
+		check(sodium_is_zero((const uint8_t *)&a, sizeof(a)));
 		return;
 	}
 	r = reparse(api_log_req_encode(&a));
@@ -124,7 +115,7 @@ static void ehfilter(const json_t *j)
 	json_t *r;
 
 	if (api_ehfilter_req_decode(j, &a, NULL, 0) < 0) {
-		check(all_zero(&a, sizeof(a)));
+		check(sodium_is_zero((const uint8_t *)&a, sizeof(a)));
 		return;
 	}
 	for (size_t i = 0; i < a.n_entry; i++)
