@@ -409,6 +409,21 @@ static void kat_parse(const char *tok, const char *pubhex, struct jws_compact *c
 	cr_assert_eq(sodium_hex2bin(pub, pub_cap, pubhex, strlen(pubhex), NULL, pub_len, NULL), 0);
 }
 
+/* Every single bit flip of the signature is refused; @c is restored after. */
+static void flip_every_sig_bit(struct jws_compact *c, const char *tok, enum jws_alg alg,
+			       const uint8_t *pub, size_t pub_len)
+{
+	for (size_t i = 0; i < c->sig_len; i++) {
+		for (int b = 0; b < 8; b++) {
+			c->sig[i] ^= (uint8_t)(1U << b);
+			cr_assert_eq(jws_compact_verify(c, tok, alg, pub, pub_len), -EBADMSG,
+				     "flip %zu/%d accepted", i, b);
+			c->sig[i] ^= (uint8_t)(1U << b);
+		}
+	}
+	cr_assert_eq(jws_compact_verify(c, tok, alg, pub, pub_len), 0);
+}
+
 Test(jws, compact_verify_eddsa_known_answer)
 {
 	struct jws_compact c;
@@ -418,15 +433,7 @@ Test(jws, compact_verify_eddsa_known_answer)
 	kat_parse(kat_ed_token, kat_iss_ed_pub, &c, pub, sizeof(pub), &pl);
 	cr_assert_eq(pl, 32);
 	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, pub, 32), 0);
-	/* Every single bit flip of the signature is refused. */
-	for (size_t i = 0; i < c.sig_len; i++) {
-		for (int b = 0; b < 8; b++) {
-			c.sig[i] ^= (uint8_t)(1U << b);
-			cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, pub, 32),
-				     -EBADMSG, "flip %zu/%d accepted", i, b);
-			c.sig[i] ^= (uint8_t)(1U << b);
-		}
-	}
+	flip_every_sig_bit(&c, kat_ed_token, JWS_ALG_EDDSA, pub, 32);
 	/* A different key (another valid Ed25519 key: the proof key). */
 	cr_assert_eq(jws_compact_verify(&c, kat_ed_token, JWS_ALG_EDDSA, k_pe.pub, 32), -EBADMSG);
 	memcpy(wrong, pub, 32);
@@ -467,14 +474,7 @@ Test(jws, compact_verify_es256_known_answer_and_ranges)
 	cr_assert_eq(c.sig_len, 64);
 	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 65), 0);
 	memcpy(good, c.sig, 64);
-	for (size_t i = 0; i < 64; i++) {
-		for (int b = 0; b < 8; b++) {
-			c.sig[i] ^= (uint8_t)(1U << b);
-			cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, pub, 65),
-				     -EBADMSG, "flip %zu/%d accepted", i, b);
-			c.sig[i] ^= (uint8_t)(1U << b);
-		}
-	}
+	flip_every_sig_bit(&c, kat_ec_token, JWS_ALG_ES256, pub, 65);
 	/* Another valid P-256 key. */
 	cr_assert_eq(jws_compact_verify(&c, kat_ec_token, JWS_ALG_ES256, k_b1.pub, 65), -EBADMSG);
 	/* r or s out of [1, n-1]: zero, n, all ones; s + n is the same residue as s. */
