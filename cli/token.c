@@ -103,6 +103,16 @@ int token_verify(const struct jws_compact *c, const char *tok, size_t len, enum 
 	return jws_compact_verify(c, tok, alg, pub, pub_len);
 }
 
+/* Whether a token with the scopes @mask reaches the endpoint @op (B.8.2 table). */
+static bool op_allowed(const struct token_op *op, uint32_t mask)
+{
+	char path[128];
+	uint32_t need;
+
+	return token_op_path(op->path, path, sizeof(path)) == 0 &&
+	       jws_scope_for(op->method, path, &need) == 0 && (mask & need);
+}
+
 int token_scopes(const struct jws_compact *c, uint32_t *mask, size_t *unknown)
 {
 	const char *s = json_string_value(json_object_get(c->payload, "scope"));
@@ -419,11 +429,7 @@ int token_explain(FILE *f, const struct jws_compact *c, uint64_t now, enum token
 			unknown == 1 ? "" : "s");
 	fprintf(f, "allows:\n");
 	for (size_t i = 0; i < n_ops; i++) {
-		char path[128];
-		uint32_t need;
-
-		if (token_op_path(all[i].path, path, sizeof(path)) < 0 ||
-		    jws_scope_for(all[i].method, path, &need) < 0 || !(mask & need))
+		if (!op_allowed(&all[i], mask))
 			continue;
 		any = true;
 		fprintf(f, "  %-6s %-26s %s\n", all[i].method, all[i].path, all[i].command);
@@ -451,11 +457,7 @@ json_t *token_explain_json(const struct jws_compact *c, uint64_t now, enum token
 			json_array_append_new(scopes, json_string(jws_scope_name(bit)));
 	}
 	for (size_t i = 0; i < n_ops; i++) {
-		char path[128];
-		uint32_t need;
-
-		if (token_op_path(all[i].path, path, sizeof(path)) < 0 ||
-		    jws_scope_for(all[i].method, path, &need) < 0 || !(mask & need))
+		if (!op_allowed(&all[i], mask))
 			continue;
 		json_array_append_new(allows,
 				      json_pack("{s:s, s:s, s:s}", "method", all[i].method, "path",
