@@ -5,6 +5,8 @@
  * type 1 code 0 (RFC 4443 §3.1) or ICMPv4 type 3 code 0 (RFC 792). Pure: reads
  * the invoking packet, writes the answer into the caller's buffer, and
  * decides when no answer may be sent (errors about errors, multicast, ...).
+ * Also owns the Internet checksum and the finishing of any ICMPv6 packet the
+ * daemon builds (length and checksum over the RFC 8200 §8.1 pseudo-header).
  */
 #pragma once
 
