@@ -46,6 +46,8 @@
 #define API_DISCARD_MAX (1024 * 1024)
 #define API_MAX_GROUPS 1024 /* supplementary groups read with SO_PEERGROUPS */
 #define API_SHUTDOWN_DELAY_MS 200
+#define API_AUDIT_PATH_MAX 256 /* octets of the request path an audit record keeps */
+#define API_AUDIT_METHOD_MAX 16
 
 #define TOO_LARGE_MSG "request body over 65536 octets"
 _Static_assert(API_REQUEST_BODY_MAX == 65536, "update TOO_LARGE_MSG");
@@ -315,10 +317,13 @@ static json_t *audit_record(const struct api_listener *l, const struct api_conn 
 		json_object_set_new(rec, "uid", json_integer(ac->cred.uid));
 		json_object_set_new(rec, "pid", json_integer(ac->cred.pid));
 	}
-	/* Method and raw path may hold any octets: jansson takes valid UTF-8 only. */
-	v = json_string(method);
+	/*
+	 * Method and raw path may hold any octets: jansson takes valid UTF-8 only.
+	 * Both are cut so that a refused caller cannot make one record large.
+	 */
+	v = json_stringn(method, strnlen(method, API_AUDIT_METHOD_MAX));
 	json_object_set_new(rec, "method", v ? v : json_string("(invalid)"));
-	v = json_stringn(path, strlen(path));
+	v = json_stringn(path, strnlen(path, API_AUDIT_PATH_MAX));
 	json_object_set_new(rec, "path", v ? v : json_string("(invalid)"));
 	if (scope)
 		json_object_set_new(rec, "op", json_string(scope));

@@ -286,3 +286,54 @@ Test(api, second_server_refused)
 	cr_assert_eq(err, -EADDRINUSE);
 	conf_free(&c);
 }
+
+/* The last line of the audit log, or NULL. */
+static char *audit_last_line(void)
+{
+	char path[128], *buf = calloc(1, 1 << 20), *nl;
+	FILE *f;
+	size_t n;
+
+	cr_assert_not_null(buf);
+	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	nl = strrchr(buf, '\n');
+	if (nl)
+		memmove(buf, nl + 1, strlen(nl + 1) + 1);
+	return buf;
+}
+
+/*
+ * An unauthenticated refusal must not let the caller choose how much the
+ * audit log grows: a long request path is recorded cut to a bounded length.
+ */
+Test(api, audit_path_bounded)
+{
+	struct client cl;
+	const char *r;
+	char *text = malloc(16384), *line;
+	json_t *j;
+	size_t n;
+
+	cr_assert_not_null(text);
+	n = (size_t)sprintf(text, "GET /v1/");
+	memset(text + n, 'x', 12000);
+	n += 12000;
+	n += (size_t)sprintf(text + n, " HTTP/1.1\r\n" CLOSE "Authorization: Bearer abc\r\n\r\n");
+	r = roundtrip(&cl, text, n);
+	cr_assert_eq(status_of(r), 401, "%s", r);
+	line = audit_last_line();
+	cr_assert_lt(strlen(line), 1024, "audit line of %zu octets", strlen(line));
+	j = json_loads(line, 0, NULL);
+	cr_assert_not_null(j, "%s", line);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "reason")), "bearer");
+	cr_assert_eq(strncmp(json_string_value(json_object_get(j, "path")), "/v1/xxx", 7), 0);
+	json_decref(j);
+	free(line);
+	free(text);
+}
