@@ -1069,8 +1069,22 @@ static int build_auth(struct api *a, const struct conf *conf)
 int api_conf_changed(struct api *a, const struct conf *conf)
 {
 	struct persist fresh;
+	struct audit *au;
 	int ret;
 
+	/*
+	 * Reopen the audit log: a changed audit_log takes effect, and a rotated
+	 * file (renamed away, then SIGHUP) is followed. If it cannot be opened
+	 * the old descriptor is kept.
+	 */
+	au = audit_open(conf->api.audit_log, &ret);
+	if (au) {
+		audit_close(a->audit);
+		a->audit = au;
+	} else {
+		log_err(LOG_GRP_API, "audit log %s: %s: still writing the old one",
+			conf->api.audit_log, strerror(-ret));
+	}
 	/*
 	 * The reload has just loaded 90-api.conf: take it as it is on disk, so an
 	 * edit made while omnid was stopped or before a SIGHUP is not overwritten

@@ -337,3 +337,44 @@ Test(api, audit_path_bounded)
 	free(line);
 	free(text);
 }
+
+/* A reload reopens the audit log: after a rotation (rename + SIGHUP) records go to the new file. */
+Test(api, audit_reopened_on_reload)
+{
+	struct client cl;
+	struct conf c;
+	char cur[128], old[128], *line;
+	const char *r;
+	struct stat st;
+	off_t old_size;
+
+	snprintf(cur, sizeof(cur), "%s/audit.log", dir);
+	snprintf(old, sizeof(old), "%s/audit.log.1", dir);
+	r = req(&cl, "GET /v1/status HTTP/1.1\r\n" CLOSE "Authorization: Bearer one\r\n\r\n");
+	cr_assert_eq(status_of(r), 401, "%s", r);
+	cr_assert_eq(rename(cur, old), 0);
+	cr_assert_eq(stat(old, &st), 0);
+	old_size = st.st_size;
+	conf_init(&c);
+	snprintf(c.api.socket, sizeof(c.api.socket), "%s", sock_path);
+	snprintf(c.api.audit_log, sizeof(c.api.audit_log), "%s", cur);
+	snprintf(c.api.audience, sizeof(c.api.audience), "urn:omnid:unit");
+	c.api.socket_group[0] = '\0';
+	cr_assert_eq(api_conf_changed(api, &c), 0);
+	r = req(&cl, "GET /v1/stats HTTP/1.1\r\n" CLOSE "Authorization: Bearer two\r\n\r\n");
+	cr_assert_eq(status_of(r), 401, "%s", r);
+	cr_assert_eq(stat(old, &st), 0);
+	cr_assert_eq(st.st_size, old_size, "the rotated file grew");
+	line = audit_last_line();
+	cr_assert_not_null(strstr(line, "\"path\":\"/v1/stats\""), "%s", line);
+	free(line);
+	/* An unopenable audit_log on reload: the open one is kept. */
+	snprintf(c.api.audit_log, sizeof(c.api.audit_log), "%s/no/such/dir/audit.log", dir);
+	cr_assert_eq(api_conf_changed(api, &c), 0);
+	r = req(&cl, "GET /v1/interfaces HTTP/1.1\r\n" CLOSE "Authorization: Bearer 3\r\n\r\n");
+	cr_assert_eq(status_of(r), 401, "%s", r);
+	line = audit_last_line();
+	cr_assert_not_null(strstr(line, "\"path\":\"/v1/interfaces\""), "%s", line);
+	free(line);
+	conf_free(&c);
+}
