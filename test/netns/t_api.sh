@@ -308,6 +308,20 @@ expect 200 "$(call GET /v1/ehfilter)" "ehfilter get"
 [ "$(jq -r .ehfilter.max_pad_run "$BODY")" = 7 ] || fail "ehfilter: $(cat "$BODY")"
 [ "$(jq -r .set_by_api.ehfilter.max_pad_run "$BODY")" = 7 ] || fail "ehfilter set_by_api: $(cat "$BODY")"
 
+# Audit log rotation: renamed away, then SIGHUP: new records go to a new file.
+mv "$T_DIR/a/audit.log" "$T_DIR/a/audit.log.1"
+r0=$(reloads)
+kill -HUP "$PID_a"
+i=0
+while [ "$(reloads)" = "$r0" ]; do
+	i=$((i + 1)); [ $i -gt 100 ] && fail "SIGHUP reload did not happen"; sleep 0.05
+done
+sz=$(stat -c %s "$T_DIR/a/audit.log.1")
+expect 200 "$(call PUT /v1/log '{"level":"debug"}')" "log write after rotation"
+[ "$(stat -c %s "$T_DIR/a/audit.log.1")" = "$sz" ] || fail "the rotated audit log grew"
+grep -q '"path":"/v1/log".*"decision":"allow"' "$T_DIR/a/audit.log" ||
+	fail "no record in the reopened audit log"
+
 # ---- (c) restart: the API's changes persist -----------------------------------
 info "restart: API changes persist"
 "$OMNID" --check-config --config "$T_DIR/a/omnid.conf" >/dev/null || fail "omnid -t after writes"
