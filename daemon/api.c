@@ -300,6 +300,23 @@ static const struct api_route *route_find(const char *method, const char *path, 
 
 /* ---- audit ---- */
 
+/* @s as a JSON string; if it is not UTF-8 (a raw path segment), octets over 0x7f become '?'. */
+static json_t *ascii_string(const char *s)
+{
+	json_t *j = json_string(s);
+	char *t;
+
+	if (j)
+		return j;
+	t = xstrdup(s);
+	for (char *p = t; *p; p++)
+		if ((unsigned char)*p > 0x7f)
+			*p = '?';
+	j = json_string(t);
+	free(t);
+	return j;
+}
+
 static const char *listener_name(const struct api_listener *l)
 {
 	return l->tcp ? "tcp" : "unix";
@@ -613,7 +630,7 @@ answer:
 			json_object_set_new(rec, "object", json_string(call.param));
 		json_object_set_new(rec, "status", json_integer(call.status));
 		json_object_set_new(rec, "result",
-				    json_string(call.err_code ? call.err_msg : "ok"));
+				    ascii_string(call.err_code ? call.err_msg : "ok"));
 		audit_write(a, rec);
 	}
 	r->responded = true;

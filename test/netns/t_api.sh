@@ -237,6 +237,11 @@ head -c 70000 /dev/zero | tr '\0' ' ' >"$T_DIR/big"
 expect 413 "$(call POST /v1/peers "@$T_DIR/big")" "oversized body"
 expect 404 "$(call GET /v1/nope)" "unknown endpoint"
 expect 405 "$(call DELETE /v1/status)" "wrong method"
+# A path segment that is not UTF-8: the audit record still has the result.
+expect 404 "$(call DELETE /v1/peers/%FF)" "non-UTF-8 peer name"
+tail -n 1 "$T_DIR/a/audit.log" | jq -e '.path == "/v1/peers/%FF" and .status == 404 and
+	(.result | startswith("no peer named"))' >/dev/null ||
+	fail "audit record of a non-UTF-8 name: $(tail -n 1 "$T_DIR/a/audit.log")"
 [ "$(npeers)" = "$n0" ] || fail "bad input changed the peers"
 [ "$(cksum <"$T_DIR/a/conf.d/90-api.conf")" = "$sum0" ] || fail "bad input changed 90-api.conf"
 [ "$(stat -c %i "$T_DIR/a/conf.d/90-api.conf")" = "$ino0" ] || fail "bad input rewrote 90-api.conf"
