@@ -46,6 +46,8 @@
 #define API_DISCARD_MAX (1024 * 1024)
 #define API_MAX_GROUPS 1024 /* supplementary groups read with SO_PEERGROUPS */
 #define API_SHUTDOWN_DELAY_MS 200
+#define API_AUDIT_PATH_MAX 256 /* octets of the request path an audit record keeps */
+#define API_AUDIT_METHOD_MAX 16
 
 #define TOO_LARGE_MSG "request body over 65536 octets"
 _Static_assert(API_REQUEST_BODY_MAX == 65536, "update TOO_LARGE_MSG");
@@ -298,6 +300,23 @@ static const struct api_route *route_find(const char *method, const char *path, 
 
 /* ---- audit ---- */
 
+/* @s as a JSON string; if it is not UTF-8 (a raw path segment), octets over 0x7f become '?'. */
+static json_t *ascii_string(const char *s)
+{
+	json_t *j = json_string(s);
+	char *t;
+
+	if (j)
+		return j;
+	t = xstrdup(s);
+	for (char *p = t; *p; p++)
+		if ((unsigned char)*p > 0x7f)
+			*p = '?';
+	j = json_string(t);
+	free(t);
+	return j;
+}
+
 static const char *listener_name(const struct api_listener *l)
 {
 	return l->tcp ? "tcp" : "unix";
@@ -315,10 +334,13 @@ static json_t *audit_record(const struct api_listener *l, const struct api_conn 
 		json_object_set_new(rec, "uid", json_integer(ac->cred.uid));
 		json_object_set_new(rec, "pid", json_integer(ac->cred.pid));
 	}
-	/* Method and raw path may hold any octets: jansson takes valid UTF-8 only. */
-	v = json_string(method);
+	/*
+	 * Method and raw path may hold any octets: jansson takes valid UTF-8 only.
+	 * Both are cut so that a refused caller cannot make one record large.
+	 */
+	v = json_stringn(method, strnlen(method, API_AUDIT_METHOD_MAX));
 	json_object_set_new(rec, "method", v ? v : json_string("(invalid)"));
-	v = json_stringn(path, strlen(path));
+	v = json_stringn(path, strnlen(path, API_AUDIT_PATH_MAX));
 	json_object_set_new(rec, "path", v ? v : json_string("(invalid)"));
 	if (scope)
 		json_object_set_new(rec, "op", json_string(scope));
@@ -608,7 +630,7 @@ answer:
 			json_object_set_new(rec, "object", json_string(call.param));
 		json_object_set_new(rec, "status", json_integer(call.status));
 		json_object_set_new(rec, "result",
-				    json_string(call.err_code ? call.err_msg : "ok"));
+				    ascii_string(call.err_code ? call.err_msg : "ok"));
 		audit_write(a, rec);
 	}
 	r->responded = true;
@@ -1064,8 +1086,22 @@ static int build_auth(struct api *a, const struct conf *conf)
 int api_conf_changed(struct api *a, const struct conf *conf)
 {
 	struct persist fresh;
+	struct audit *au;
 	int ret;
 
+	/*
+	 * Reopen the audit log: a changed audit_log takes effect, and a rotated
+	 * file (renamed away, then SIGHUP) is followed. If it cannot be opened
+	 * the old descriptor is kept.
+	 */
+	au = audit_open(conf->api.audit_log, &ret);
+	if (au) {
+		audit_close(a->audit);
+		a->audit = au;
+	} else {
+		log_err(LOG_GRP_API, "audit log %s: %s: still writing the old one",
+			conf->api.audit_log, strerror(-ret));
+	}
 	/*
 	 * The reload has just loaded 90-api.conf: take it as it is on disk, so an
 	 * edit made while omnid was stopped or before a SIGHUP is not overwritten

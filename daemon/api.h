@@ -114,8 +114,9 @@ struct api *api_new(uv_loop_t *loop, const struct conf *conf, const char *config
 
 /**
  * api_conf_changed() - the node's configuration was replaced by @conf
- * (reload): rebuild the verifier and the group lookups from it. The listeners
- * and the replay cache stay. On an unusable issuer key every token is refused
+ * (reload): rebuild the verifier and the group lookups from it, and reopen
+ * the audit log (the old one is kept if @conf's cannot be opened). The
+ * listeners and the replay cache stay. On an unusable issuer key every token is refused
  * until the next good reload. Return: 0 or -errno (logged).
  */
 int api_conf_changed(struct api *a, const struct conf *conf) WUR;

@@ -212,7 +212,14 @@ int persist_write(const struct persist *p)
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", p->path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	/*
+	 * Never write through what is already at the temporary name (a crash
+	 * leftover, or a symlink planted by someone who can write conf.d):
+	 * remove it and create the file fresh.
+	 */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -errno;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return -errno;
 	text = persist_render(p);

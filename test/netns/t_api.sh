@@ -237,6 +237,11 @@ head -c 70000 /dev/zero | tr '\0' ' ' >"$T_DIR/big"
 expect 413 "$(call POST /v1/peers "@$T_DIR/big")" "oversized body"
 expect 404 "$(call GET /v1/nope)" "unknown endpoint"
 expect 405 "$(call DELETE /v1/status)" "wrong method"
+# A path segment that is not UTF-8: the audit record still has the result.
+expect 404 "$(call DELETE /v1/peers/%FF)" "non-UTF-8 peer name"
+tail -n 1 "$T_DIR/a/audit.log" | jq -e '.path == "/v1/peers/%FF" and .status == 404 and
+	(.result | startswith("no peer named"))' >/dev/null ||
+	fail "audit record of a non-UTF-8 name: $(tail -n 1 "$T_DIR/a/audit.log")"
 [ "$(npeers)" = "$n0" ] || fail "bad input changed the peers"
 [ "$(cksum <"$T_DIR/a/conf.d/90-api.conf")" = "$sum0" ] || fail "bad input changed 90-api.conf"
 [ "$(stat -c %i "$T_DIR/a/conf.d/90-api.conf")" = "$ino0" ] || fail "bad input rewrote 90-api.conf"
@@ -307,6 +312,20 @@ grep -q '^max_pad_run = 7$' "$T_DIR/a/conf.d/90-api.conf" || fail "hand edit los
 expect 200 "$(call GET /v1/ehfilter)" "ehfilter get"
 [ "$(jq -r .ehfilter.max_pad_run "$BODY")" = 7 ] || fail "ehfilter: $(cat "$BODY")"
 [ "$(jq -r .set_by_api.ehfilter.max_pad_run "$BODY")" = 7 ] || fail "ehfilter set_by_api: $(cat "$BODY")"
+
+# Audit log rotation: renamed away, then SIGHUP: new records go to a new file.
+mv "$T_DIR/a/audit.log" "$T_DIR/a/audit.log.1"
+r0=$(reloads)
+kill -HUP "$PID_a"
+i=0
+while [ "$(reloads)" = "$r0" ]; do
+	i=$((i + 1)); [ $i -gt 100 ] && fail "SIGHUP reload did not happen"; sleep 0.05
+done
+sz=$(stat -c %s "$T_DIR/a/audit.log.1")
+expect 200 "$(call PUT /v1/log '{"level":"debug"}')" "log write after rotation"
+[ "$(stat -c %s "$T_DIR/a/audit.log.1")" = "$sz" ] || fail "the rotated audit log grew"
+grep -q '"path":"/v1/log".*"decision":"allow"' "$T_DIR/a/audit.log" ||
+	fail "no record in the reopened audit log"
 
 # ---- (c) restart: the API's changes persist -----------------------------------
 info "restart: API changes persist"

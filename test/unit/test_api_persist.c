@@ -283,3 +283,37 @@ Test(persist, conf_load_override_order)
 	cr_assert_str_eq(c.peers[0].name, "old");
 	conf_free(&c);
 }
+
+/*
+ * A file or symlink already at the temporary name (a crash, or somebody with
+ * write access to conf.d) is never written through: the temporary file is
+ * created fresh (O_EXCL | O_NOFOLLOW), the symlink's target keeps its text.
+ */
+Test(persist, stale_tmp_symlink_not_followed)
+{
+	struct persist p, q;
+	char conf[128], path[160], tmp[sizeof(p.path) + 8], victim[160], *text;
+	struct stat st;
+
+	snprintf(conf, sizeof(conf), "%s/omnid.conf", dir);
+	snprintf(path, sizeof(path), "%s/conf.d", dir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	write_file(victim, "precious\n");
+	cr_assert_eq(persist_load(&p, conf), 0);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p.path);
+	cr_assert_eq(symlink(victim, tmp), 0);
+	persist_add(&p, "node", "log_level", "debug");
+	cr_assert_eq(persist_write(&p), 0);
+	text = slurp(victim);
+	cr_assert_str_eq(text, "precious\n");
+	free(text);
+	cr_assert_eq(lstat(p.path, &st), 0);
+	cr_assert(S_ISREG(st.st_mode));
+	cr_assert_eq(st.st_mode & 0027, 0, "mode %o", st.st_mode & 0777);
+	cr_assert_eq(lstat(tmp, &st), -1, "the temporary name is gone after the rename");
+	cr_assert_eq(persist_load(&q, conf), 0);
+	cr_assert_str_eq(persist_get(&q, "node", "log_level"), "debug");
+	persist_clear(&q);
+	persist_clear(&p);
+}
