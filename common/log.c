@@ -121,10 +121,20 @@ __attribute__((format(printf, 4, 0))) static void vemit(enum log_level lvl, enum
 						  [7] = "debug" };
 	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "[%s] %s: ", log_grp_name(grp),
 		      lvl_names[lvl & 7] ? lvl_names[lvl & 7] : "log");
+	int start = n;
+
 	if (n < (int)sizeof(buf))
 		n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	if (n > (int)sizeof(buf) - 2 - (int)strlen(suffix))
 		n = (int)sizeof(buf) - 2 - (int)strlen(suffix);
+	/*
+	 * Messages quote peer- and caller-supplied text (names, paths, config
+	 * values): a control byte there must not forge a line, a journald
+	 * priority prefix or a terminal escape. One line per call, always.
+	 */
+	for (int i = start; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
 	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s\n", suffix);
 	fwrite(buf, 1, (size_t)n, stderr);
 }

@@ -143,6 +143,22 @@ Test(log, line_format)
 	free(c.text);
 }
 
+/* A control byte in quoted text cannot start a forged line or a terminal escape. */
+Test(log, control_bytes_escaped)
+{
+	struct capture c;
+
+	unsetenv("JOURNAL_STREAM");
+	log_set_level(LOG_LVL_INFO);
+	cap_begin(&c);
+	log_warn(LOG_GRP_API, "path '%s'", "/v1/x\n[api] error: forged\x1b[2J\x7f\r");
+	log_info(LOG_GRP_API, "tab\there");
+	cap_end(&c);
+	cr_assert_str_eq(c.text, "[api] warning: path '/v1/x?[api] error: forged?[2J?" "?'\n"
+				 "[api] info: tab?here\n");
+	free(c.text);
+}
+
 Test(log, level_filtering)
 {
 	static const enum log_level lv[] = { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO,
