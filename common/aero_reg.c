@@ -96,6 +96,16 @@ unsigned aero_cli_ra(struct aero_cli *c, uint64_t now_ms, uint32_t lifetime_s)
 	return 0;
 }
 
+bool aero_cli_moved(struct aero_cli *c, uint64_t now_ms)
+{
+	if (c->state == AERO_CLI_IDLE || c->state == AERO_CLI_RELEASED)
+		return false;
+	c->tries = 0;
+	c->next_rs_ms = now_ms;
+	c->moves++;
+	return true;
+}
+
 void aero_cli_release(struct aero_cli *c)
 {
 	c->state = AERO_CLI_RELEASED;

@@ -333,3 +333,56 @@ Test(aero_srv, expiry_in_batches)
 	cr_assert_eq(s.n, 0);
 	aero_srv_deinit(&s);
 }
+
+Test(aero_cli, moved_sends_rs_at_once_and_keeps_the_registration)
+{
+	struct aero_cli c;
+	aero_cli_init(&c);
+	cr_assert_eq(aero_cli_moved(&c, 10), false); /* idle: nothing to renew */
+	cr_assert_eq(aero_cli_deadline(&c), UINT64_MAX);
+	aero_cli_start(&c, 0, 0);
+	cr_assert_eq(aero_cli_tick(&c, 0), AERO_CLI_SEND_RS);
+	cr_assert_eq(aero_cli_ra(&c, 100, 600), 0);
+	cr_assert_eq(c.next_rs_ms, 100 + 200000);
+	/* the underlay changes at t = 5000: the RS is due now, as a first try */
+	cr_assert_eq(aero_cli_moved(&c, 5000), true);
+	cr_assert_eq(c.moves, 1);
+	cr_assert_eq(aero_cli_deadline(&c), 5000);
+	cr_assert_eq(aero_cli_tick(&c, 5000), AERO_CLI_SEND_RS);
+	cr_assert(c.registered);
+	cr_assert_eq(c.retransmits, 0);
+	/* no RA: retransmitted 4 s later (a retry), still registered until the expiry */
+	cr_assert_eq(aero_cli_deadline(&c), 9000);
+	cr_assert_eq(aero_cli_tick(&c, 9000), AERO_CLI_SEND_RS | AERO_CLI_RETRY);
+	cr_assert(c.registered);
+	/* the RA for the new origin renews it and puts the refresh back at 1/3 */
+	cr_assert_eq(aero_cli_ra(&c, 9100, 600), 0);
+	cr_assert_eq(c.next_rs_ms, 9100 + 200000);
+	cr_assert_eq(c.tries, 0);
+}
+
+Test(aero_cli, moved_while_soliciting_restarts_the_schedule)
+{
+	struct aero_cli c;
+	aero_cli_init(&c);
+	aero_cli_start(&c, 0, 0);
+	for (uint64_t t = 0; t <= 8000; t += 4000)
+		(void)aero_cli_tick(&c, t);
+	cr_assert_eq(c.tries, 3);
+	cr_assert_eq(aero_cli_moved(&c, 9000), true);
+	cr_assert_eq(c.tries, 0);
+	cr_assert_eq(aero_cli_tick(&c, 9000), AERO_CLI_SEND_RS);
+	cr_assert_eq(aero_cli_deadline(&c), 13000);
+}
+
+Test(aero_cli, moved_after_release_does_nothing)
+{
+	struct aero_cli c;
+	aero_cli_init(&c);
+	aero_cli_start(&c, 0, 0);
+	aero_cli_release(&c);
+	cr_assert_eq(aero_cli_moved(&c, 100), false);
+	cr_assert_eq(c.moves, 0);
+	cr_assert_eq(aero_cli_deadline(&c), UINT64_MAX);
+	cr_assert_eq(aero_cli_tick(&c, 100), 0);
+}
