@@ -18,6 +18,7 @@
 
 #include "aero.h"
 #include "aero_mob.h"
+#include "aero_nat.h"
 #include "aero_nd.h"
 #include "aero_reg.h"
 #include "aero_report.h"
@@ -59,7 +60,8 @@
 	X(ro_abandoned)	   /* client: the other side went back to the server */                    \
 	X(moves)	   /* client: underlay changes acted on (§5.8) */                         \
 	X(ro_notified)	   /* client: direct neighbors sent a keepalive from the new origin */     \
-	X(una_tx)	   /* server: unsolicited NAs about a moved client to its Report List */
+	X(una_tx)	   /* server: unsolicited NAs about a moved client to its Report List */   \
+	X(bubbles_tx)	   /* client: TTL-limited bubbles sent to a new direct neighbor (§5.10) */
 
 struct aero_counters {
 #define X(n) uint64_t n;
@@ -584,6 +586,24 @@ struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t 
 	return p;
 }
 
+/*
+ * §5.10 bubble: open our own NAT towards @q's mapped origin before either side's
+ * handshake arrives at the other's NAT (docs/aero.md, NAT traversal).
+ */
+static void ro_bubble(struct node *n, struct aero *a, const struct peer *q)
+{
+	if (q->underlay < 0 || n->ul[q->underlay].plain)
+		return;
+	int r = aero_nat_bubble(n->ul[q->underlay].fd, &q->endpoint, AERO_NAT_BUBBLE_TTL);
+	if (r < 0) {
+		char b[ADDR_STR_MAX];
+		log_debug(LOG_GRP_ND, "bubble to %s: %s",
+			  addr_format_endpoint(&q->endpoint, b, sizeof(b)), strerror(-r));
+		return;
+	}
+	a->c.bubbles_tx++;
+}
+
 static void client_na(struct node *n, struct aero *a, struct peer *p, const uint8_t *pkt,
 		      size_t len, uint64_t now)
 {
@@ -679,15 +699,15 @@ static void client_na(struct node *n, struct aero *a, struct peer *p, const uint
 			 prefix_format(&v.mnp, b1, sizeof(b1)),
 			 addr_format_endpoint(&v.l2, b2, sizeof(b2)), s->name);
 		/*
-		 * The target learns of us at the same time and initiates at once; we only
-		 * follow if its initiation did not get through (it may have left before we
-		 * knew its key). Two initiations at once would make the higher key ignore
-		 * the other's and wait a retransmission for its own.
+		 * Both sides send a bubble at once (opening their own NATs, §5.10); the
+		 * target initiates AERO_RO_PUNCH_WAIT_MS later, once the asker's bubble is
+		 * out too. We (the asker) only follow if its initiation did not get
+		 * through (it may have left before we knew its key). Two initiations at
+		 * once would make the higher key ignore the other's and wait a
+		 * retransmission for its own.
 		 */
-		if (r->initiator)
-			r->kick_ms = now + AERO_RO_KICK_DELAY_MS;
-		else
-			datapath_peer_kick(n, q, now);
+		ro_bubble(n, a, q);
+		r->kick_ms = now + (r->initiator ? AERO_RO_KICK_DELAY_MS : AERO_RO_PUNCH_WAIT_MS);
 	} else if (!addr_equal(&q->endpoint, &v.l2)) {
 		q->endpoint = v.l2;
 		q->has_endpoint = true;
