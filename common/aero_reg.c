@@ -253,6 +253,16 @@ size_t aero_srv_expire(struct aero_srv *s, uint64_t now_ms, struct aero_reg *gon
 	return k;
 }
 
+bool aero_srv_origin(struct aero_srv *s, struct aero_reg *e, const union sockaddr_any *origin)
+{
+	if (addr_equal(&e->origin, origin))
+		return false;
+	e->origin = *origin;
+	e->replaced++;
+	s->replaced++;
+	return true;
+}
+
 bool aero_srv_remove(struct aero_srv *s, const uint8_t key[32])
 {
 	struct aero_reg *e = aero_srv_find(s, key);

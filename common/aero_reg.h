@@ -172,6 +172,14 @@ static inline void aero_srv_refuse(struct aero_srv *s, enum aero_refusal why)
  * removed.
  */
 size_t aero_srv_expire(struct aero_srv *s, uint64_t now_ms, struct aero_reg *gone, size_t cap) WUR;
+/**
+ * The session of registered client @e now comes from @origin (an
+ * authenticated carrier packet roamed it, §5.8: NAT rebinding or a move
+ * noticed before the client's RS). Records it as the origin and counts a
+ * replacement (e->replaced, s->replaced) if it differs; the lifetime is not
+ * extended. Returns true if the origin changed.
+ */
+bool aero_srv_origin(struct aero_srv *s, struct aero_reg *e, const union sockaddr_any *origin);
 /** Remove client @key's entry (its [client] section went away). Returns true if there was one. */
 bool aero_srv_remove(struct aero_srv *s, const uint8_t key[32]);
 /** Earliest expiry in the table (UINT64_MAX: empty). */

@@ -383,31 +383,45 @@ static void send_ra(struct node *n, struct peer *p, const struct prefix *mnp,
 	datapath_send_control(n, p, buf, (size_t)len, now);
 }
 
-/* §5.8 item 3: tell each client on @e's Report List where @e is now (uNA, S=0). */
+/* Unsolicited NA (S=0) to registered client @to about registered client @about. */
+static void send_una(struct node *n, struct aero *a, const struct aero_reg *to,
+		     const struct aero_reg *about, uint64_t now)
+{
+	struct aero_nd_server s = {
+	    .msid = n->conf.omni.msid, .ed_pk = n->id.ed_pk, .ed_sk = n->id.ed_sk};
+	struct aero_vouch v = {.mnp = about->mnp, .l2 = about->origin};
+	struct peer *q = peer_table_lookup_key(&n->peers, to->key);
+	uint8_t buf[AERO_ND_BUF];
+
+	if (!q)
+		return;
+	memcpy(v.key, about->key, 32);
+	ssize_t l = aero_nd_build_na(&s, &to->mnp, &v, false, wall_ms(n, now), buf, sizeof(buf));
+	if (l < 0) {
+		a->c.send_failed++;
+		return;
+	}
+	datapath_send_control(n, q, buf, (size_t)l, now);
+	a->c.una_tx++;
+}
+
+/*
+ * §5.8 item 3: tell each client on @e's Report List where @e is now (uNA, S=0),
+ * and @e about each of them at the same time, so that both sides send a bubble
+ * towards the other's current origin (§5.10) before the direct traffic resumes.
+ */
 static void server_report_moved(struct node *n, struct aero *a, const struct aero_reg *e,
 				uint64_t now)
 {
 	uint8_t ros[AERO_REPORT_BATCH][32];
 	size_t k = aero_report_list(&a->report, e->key, now, ros, ARRAY_SIZE(ros));
-	struct aero_nd_server s = {
-	    .msid = n->conf.omni.msid, .ed_pk = n->id.ed_pk, .ed_sk = n->id.ed_sk};
-	struct aero_vouch v = {.mnp = e->mnp, .l2 = e->origin};
-	memcpy(v.key, e->key, 32);
 
 	for (size_t i = 0; i < k; i++) {
 		const struct aero_reg *rr = aero_srv_find(&a->table, ros[i]);
-		struct peer *q = rr ? peer_table_lookup_key(&n->peers, rr->key) : NULL;
-		uint8_t buf[AERO_ND_BUF];
-		if (!q)
+		if (!rr)
 			continue;
-		ssize_t l =
-		    aero_nd_build_na(&s, &rr->mnp, &v, false, wall_ms(n, now), buf, sizeof(buf));
-		if (l < 0) {
-			a->c.send_failed++;
-			continue;
-		}
-		datapath_send_control(n, q, buf, (size_t)l, now);
-		a->c.una_tx++;
+		send_una(n, a, rr, e, now);
+		send_una(n, a, e, rr, now);
 	}
 }
 
@@ -473,6 +487,17 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 			(void)aero_srv_remove(&a->table, a->table.v[i].key);
 		} else
 			i++;
+	}
+	/* §5.8: a session that roamed (NAT rebinding, or a move we see before its RS). */
+	for (size_t i = 0; i < a->table.n; i++) {
+		struct aero_reg *e = &a->table.v[i];
+		const struct peer *p = peer_table_lookup_key(&n->peers, e->key);
+		if (!p || !p->has_endpoint || !aero_srv_origin(&a->table, e, &p->endpoint))
+			continue;
+		char o[ADDR_STR_MAX];
+		log_info(LOG_GRP_ND, "client '%s' moved: its session comes from %s", e->name,
+			 addr_format_endpoint(&e->origin, o, sizeof(o)));
+		server_report_moved(n, a, e, now);
 	}
 	(void)aero_report_expire(&a->report, now);
 	if (aero_srv_deadline(&a->table) > now)
@@ -708,10 +733,14 @@ static void client_na(struct node *n, struct aero *a, struct peer *p, const uint
 		 */
 		ro_bubble(n, a, q);
 		r->kick_ms = now + (r->initiator ? AERO_RO_KICK_DELAY_MS : AERO_RO_PUNCH_WAIT_MS);
-	} else if (!addr_equal(&q->endpoint, &v.l2)) {
-		q->endpoint = v.l2;
-		q->has_endpoint = true;
-		q->underlay = datapath_underlay_for(n, &q->endpoint);
+	} else {
+		if (!addr_equal(&q->endpoint, &v.l2)) {
+			q->endpoint = v.l2;
+			q->has_endpoint = true;
+			q->underlay = datapath_underlay_for(n, &q->endpoint);
+		}
+		/* Keep our NAT open towards it: either side may have moved (§5.8, §5.10). */
+		ro_bubble(n, a, q);
 	}
 }
 

@@ -10,6 +10,8 @@
 # tells both at once, each one's handshake opens its own NAT towards the
 # other's mapped origin, and the retransmission gets through. Between a and
 # c (symmetric) it fails (ro_failed) and the traffic stays relayed by s.
+# When a's NAT rebinds to a new address, s follows a's session to the new
+# origin and sends uNAs, so d's neighbor entry follows too.
 . "$(dirname "$0")/lib.sh"
 need ping jq nft
 
@@ -115,6 +117,24 @@ rx0=$(peer_field s d rx_packets)
 nx d ping -q -c 20 -i 0.05 -W 1 2001:db8:a::1 >/dev/null 2>&1 || fail "d -> a on the direct path"
 rx1=$(peer_field s d rx_packets)
 [ $((rx1 - rx0)) -lt 5 ] || fail "s still carried $((rx1 - rx0)) of d's packets"
+
+# NAT rebinding: a's NAT gets a new public address (its old mappings go). a itself sees no
+# change; the server follows a's session to the new origin as soon as a sends it anything,
+# and tells d (on a's Report List) and a about each other again.
+una0=$(cnt s una_tx) moves0=$(cnt a moves)
+nx na ip addr del 192.0.2.1/24 dev "$LINK_na_s"
+nx na ip addr add 192.0.2.5/24 dev "$LINK_na_s"
+nx na ip route replace default via 192.0.2.2
+nx a ping -c 1 -W 2 2001:db8:c::1 >/dev/null 2>&1 || true # relayed by s: a's session roams
+rebound() { [ "$(origin a)" = "192.0.2.5:8060" ]; }
+wait_for 5 rebound || fail "s did not follow a's session: $(origin a)"
+[ "$(cnt s una_tx)" -ge $((una0 + 2)) ] || fail "s sent no unsolicited NAs: $(regs s)"
+[ "$(cnt a moves)" -eq "$moves0" ] || fail "a saw a change of its own"
+d_sees() { regs d | jq -e '.route_optimized[] | select(.mnp == "2001:db8:a::/48") | .endpoint == "192.0.2.5:8060"' >/dev/null; }
+wait_for 3 d_sees || fail "d was not told a's new origin: $(regs d)"
+wait_ping d 2001:db8:a::1 20 || fail "d cannot reach a after the rebinding"
+direct=relayed; ro_up d 2001:db8:a::/48 && direct=direct
+info "a's NAT rebound to 192.0.2.5: s and d follow, d -> a works ($direct)"
 
 # Symmetric NAT on c's side: the handshakes cannot meet, the traffic stays relayed.
 f0=$(cnt a ro_failed)

@@ -386,3 +386,34 @@ Test(aero_cli, moved_after_release_does_nothing)
 	cr_assert_eq(aero_cli_deadline(&c), UINT64_MAX);
 	cr_assert_eq(aero_cli_tick(&c, 100), 0);
 }
+
+Test(aero_srv, origin_follows_the_session)
+{
+	struct aero_srv s;
+	struct aero_reg *e;
+	enum aero_refusal why;
+	struct prefix mnp = pfx("2001:db8:1000:2000::/56");
+	union sockaddr_any o1 = ep("192.0.2.1:4000"), o2 = ep("192.0.2.5:4000"),
+			   o3 = ep("192.0.2.5:4001");
+
+	aero_srv_init(&s, 7, 60);
+	struct aero_rs rs = rs_for(key_a, "fe80::2001:db8:1000:2000", 1000, 7);
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &rs, &o1, 500, &e, &why),
+		     AERO_SRV_REGISTERED);
+	cr_assert_eq(aero_srv_origin(&s, e, &o1), false, "same origin: nothing");
+	cr_assert_eq(e->replaced, 0);
+	cr_assert_eq(s.replaced, 0);
+	cr_assert_eq(aero_srv_origin(&s, e, &o2), true);
+	cr_assert(addr_equal(&e->origin, &o2));
+	cr_assert_eq(aero_srv_origin(&s, e, &o3), true, "a port change is a move too");
+	cr_assert(addr_equal(&e->origin, &o3));
+	cr_assert_eq(e->replaced, 2);
+	cr_assert_eq(s.replaced, 2);
+	cr_assert_eq(e->expires_ms, 60500, "the lifetime is not extended");
+	/* the RS from the origin already recorded is a refresh, not a replacement */
+	rs.timestamp_ms = 2000;
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &rs, &o3, 1500, &e, &why),
+		     AERO_SRV_REFRESHED);
+	cr_assert_eq(s.replaced, 2);
+	aero_srv_deinit(&s);
+}
