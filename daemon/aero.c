@@ -61,6 +61,7 @@
 	X(moves)	   /* client: underlay changes acted on (§5.8) */                         \
 	X(ro_notified)	   /* client: direct neighbors sent a keepalive from the new origin */     \
 	X(una_tx)	   /* server: unsolicited NAs about a moved client to its Report List */   \
+	X(nat_keepalives)  /* client: keepalives to an idle server ([aero] nat_keepalive) */       \
 	X(bubbles_tx)	   /* client: TTL-limited bubbles sent to a new direct neighbor (§5.10) */
 
 struct aero_counters {
@@ -79,6 +80,8 @@ struct aero_server {
 	uint64_t kick_ms;
 	bool has_origin;
 	union sockaddr_any origin; /* our NAT-mapped address, as the server saw it */
+	uint64_t ka_tx_mark;	   /* the server peer's tx_packets when last checked */
+	uint64_t ka_due_ms;	   /* NAT keepalive due then unless something is sent */
 };
 
 /* A route-optimization entry (client side, §5.6): a target /64 being resolved, or a
@@ -292,6 +295,35 @@ static void client_moved(struct node *n, struct aero *a, uint64_t now)
 	ro_moved(n, a, now);
 }
 
+/*
+ * §5.10 NAT keepalive: a registered client that sent its server nothing for
+ * [aero] nat_keepalive seconds sends it an authenticated keepalive, so the
+ * NAT mapping the server reaches it through stays open while it is idle.
+ */
+static void nat_keepalive(struct node *n, struct aero *a, uint64_t now)
+{
+	uint64_t ka = (uint64_t)n->conf.aero.nat_keepalive * 1000;
+	if (!ka)
+		return;
+	for (size_t i = 0; i < a->n_srv; i++) {
+		struct aero_server *s = &a->srv[i];
+		struct peer *p = peer_table_lookup_key(&n->peers, s->key);
+		if (!p || !s->cli.registered)
+			continue;
+		if (p->tx_packets != s->ka_tx_mark || !s->ka_due_ms || s->ka_due_ms > now + ka) {
+			s->ka_tx_mark = p->tx_packets;
+			s->ka_due_ms = now + ka;
+		} else if (now >= s->ka_due_ms) {
+			s->ka_due_ms = now + ka;
+			if (hs_established(&p->hs, now))
+				datapath_peer_keepalive(n, p, now);
+			else if (!p->hs.pending.active)
+				datapath_peer_kick(n, p, now); /* a handshake opens it as well */
+			a->c.nat_keepalives++;
+		}
+	}
+}
+
 static void client_tick(struct node *n, struct aero *a, uint64_t now)
 {
 	bool changed = false;
@@ -328,6 +360,7 @@ static void client_tick(struct node *n, struct aero *a, uint64_t now)
 		if (f & AERO_CLI_SEND_RS)
 			send_rs(n, s, p, false, now);
 	}
+	nat_keepalive(n, a, now);
 	if (changed)
 		client_routes(n, a);
 }

@@ -11,7 +11,8 @@
 # other's mapped origin, and the retransmission gets through. Between a and
 # c (symmetric) it fails (ro_failed) and the traffic stays relayed by s.
 # When a's NAT rebinds to a new address, s follows a's session to the new
-# origin and sends uNAs, so d's neighbor entry follows too.
+# origin and sends uNAs, so d's neighbor entry follows too. With a 3 s UDP
+# timeout on a's NAT, a's NAT keepalive keeps it reachable from s while idle.
 . "$(dirname "$0")/lib.sh"
 need ping jq nft
 
@@ -73,6 +74,7 @@ client() { # NAME SERVER_ENDPOINT
 }
 # Each client reaches s at the address on its NAT's side.
 client a 192.0.2.2:8060
+printf '\n[aero]\nnat_keepalive = 2\n' >>"$T_DIR/a/omnid.conf"
 client c 203.0.113.2:8060
 client d 198.51.100.2:8060
 
@@ -147,4 +149,20 @@ wait "$P2" || true
 grep -q ' 0% packet loss' "$T_DIR/ping_ac.out" || grep -Eq ' [0-4]% packet loss' "$T_DIR/ping_ac.out" ||
 	fail "a -> c lost packets while relayed: $(tail -n 2 "$T_DIR/ping_ac.out")"
 info "a <-> c (c behind a symmetric NAT): route optimization failed, $(grep 'packet loss' "$T_DIR/ping_ac.out" | cut -d, -f3) via the server"
+
+# NAT keepalive (§5.10): a's NAT forgets idle UDP mappings after 3 s; a ([aero]
+# nat_keepalive = 2) keeps the one s reaches it through open while it sends nothing.
+nx na sh -c 'echo 3 >/proc/sys/net/netfilter/nf_conntrack_udp_timeout &&
+	echo 3 >/proc/sys/net/netfilter/nf_conntrack_udp_timeout_stream' || fail "conntrack timeouts in na"
+nx na ip addr del 192.0.2.5/24 dev "$LINK_na_s" # a fresh mapping, with the short timeout
+nx na ip addr add 192.0.2.6/24 dev "$LINK_na_s"
+nx na ip route replace default via 192.0.2.2
+nx a ping -c 1 -W 2 2001:db8:c::1 >/dev/null 2>&1 || true
+rebound6() { [ "$(origin a)" = "192.0.2.6:8060" ]; }
+wait_for 5 rebound6 || fail "s did not follow a's session: $(origin a)"
+k0=$(cnt a nat_keepalives)
+sleep 6
+[ "$(cnt a nat_keepalives)" -ge $((k0 + 2)) ] || fail "a sent no NAT keepalives: $(regs a)"
+nx c ping -c 1 -W 2 2001:db8:a::1 >/dev/null 2>&1 || fail "s cannot reach a after 6 s idle: the NAT mapping went"
+info "NAT keepalive: a stays reachable through a NAT with a 3 s UDP timeout"
 echo "PASS"
