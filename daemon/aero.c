@@ -37,6 +37,8 @@
 /* [P] client: act on underlay changes once they settled this long (an address
  * replacement is a delete, an add and route changes in a row). */
 #define AERO_MOB_SETTLE_MS 100
+/* [P] ... but no later than this after the first one (a stream of changes). */
+#define AERO_MOB_SETTLE_MAX_MS 1000
 /* Server: route-optimized clients told at once when one client moves. */
 #define AERO_REPORT_BATCH 32
 
@@ -118,14 +120,20 @@ struct aero {
 	struct aero_report report; /* server: who was told which client's endpoint */
 	struct aero_mob *mob;	   /* client: underlay address/route watch, NULL without */
 	uint64_t mob_due_ms;	   /* client: act on an underlay change then, 0 none */
+	uint64_t mob_first_ms;	   /* client: the first change not acted on yet */
 	struct aero_counters c;
 };
 
 static void on_underlay_change(void *ctx)
 {
 	struct node *n = ctx;
-	if (n->aero)
-		n->aero->mob_due_ms = uv_now(n->loop) + AERO_MOB_SETTLE_MS;
+	struct aero *a = n->aero;
+	uint64_t now = uv_now(n->loop);
+	if (!a)
+		return;
+	if (!a->mob_due_ms)
+		a->mob_first_ms = now;
+	a->mob_due_ms = MIN(now + AERO_MOB_SETTLE_MS, a->mob_first_ms + AERO_MOB_SETTLE_MAX_MS);
 }
 
 static uint64_t wall_ms(const struct node *n, uint64_t now)
