@@ -207,6 +207,17 @@ struct aero *aero_new(struct node *n)
 	aero_report_init(&a->report);
 	if (a->role == CONF_ROLE_CLIENT && a->n_srv) {
 		a->mob = aero_mob_open(n->loop, n->tun_ifindex, on_underlay_change, n);
+		for (size_t i = 0; i < n->n_ul; i++) {
+			const union sockaddr_any *l = &n->ul[i].listen;
+			bool any = l->sa.sa_family == AF_INET
+				       ? l->in4.sin_addr.s_addr == htonl(INADDR_ANY)
+				       : IN6_IS_ADDR_UNSPECIFIED(&l->in6.sin6_addr);
+			if (!any)
+				log_info(LOG_GRP_ND,
+					 "underlay %s listens on one address: if it goes, so does "
+					 "the underlay (mobility needs a wildcard listen)",
+					 n->ul[i].name);
+		}
 		if (!a->mob)
 			log_warn(LOG_GRP_ND,
 				 "no underlay change watch (mobility from refreshes only): %s",

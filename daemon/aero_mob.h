@@ -28,7 +28,7 @@ struct aero_mob;
  * output interface is not @tun_ifindex and whose destination is not IPv6
  * link-local. Anything else, and anything truncated, is not. Pure.
  */
-bool aero_mob_relevant(const struct nlmsghdr *nlh, size_t len, int tun_ifindex);
+bool aero_mob_relevant(const struct nlmsghdr *nlh, size_t len, int tun_ifindex) WUR;
 
 /**
  * aero_mob_open() - subscribe on @loop; @on_change(@ctx) runs on the loop
@@ -38,7 +38,7 @@ bool aero_mob_relevant(const struct nlmsghdr *nlh, size_t len, int tun_ifindex);
  * errno set (socket, bind or poll failure).
  */
 struct aero_mob *aero_mob_open(uv_loop_t *loop, int tun_ifindex, void (*on_change)(void *ctx),
-			       void *ctx);
+			       void *ctx) WUR;
 /** Stop polling and start closing the handle (the loop finishes it). NULL is ignored. */
 void aero_mob_close(struct aero_mob *m);
 /** Close the socket and free @m (after aero_mob_close() and a loop run). NULL is ignored. */
