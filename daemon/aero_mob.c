@@ -76,14 +76,16 @@ bool aero_mob_relevant(const struct nlmsghdr *nlh, size_t len, int tun_ifindex)
 		if (rt->rtm_table != RT_TABLE_MAIN)
 			return false;
 		struct route_scan s = {.oif = 0};
-		const struct nlattr *at;
-		mnl_attr_for_each(at, nlh, sizeof(*rt))
-		{
-			(void)route_attr_cb(at, &s);
+		/* Walk the attributes inside nlmsg_len only (not up to its aligned tail). */
+		const uint8_t *end = (const uint8_t *)nlh + nlh->nlmsg_len;
+		const uint8_t *at = (const uint8_t *)nlh + NLMSG_HDRLEN + MNL_ALIGN(sizeof(*rt));
+		while (at < end) {
+			const struct nlattr *na = (const struct nlattr *)(const void *)at;
+			if (!mnl_attr_ok(na, (int)(end - at)))
+				return false; /* an attribute that does not fit: malformed */
+			(void)route_attr_cb(na, &s);
+			at += MNL_ALIGN(na->nla_len);
 		}
-		/* The walk stops at the first attribute that does not fit: malformed. */
-		if ((const void *)at != mnl_nlmsg_get_payload_tail(nlh))
-			return false;
 		if (s.oif == tun_ifindex)
 			return false;
 		if (rt->rtm_family == AF_INET6 && s.has_dst && s.dst[0] == 0xfe &&
@@ -94,6 +96,24 @@ bool aero_mob_relevant(const struct nlmsghdr *nlh, size_t len, int tun_ifindex)
 	default:
 		return false;
 	}
+}
+
+size_t aero_mob_scan(const uint8_t *buf, size_t n, int tun_ifindex)
+{
+	size_t k = 0;
+	/* Own walk: mnl_nlmsg_ok() compares the length as a signed int. */
+	for (size_t off = 0; n - off >= NLMSG_HDRLEN;) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)(const void *)(buf + off);
+		uint32_t len = nlh->nlmsg_len;
+		if (len < NLMSG_HDRLEN || len > n - off)
+			break;
+		if (aero_mob_relevant(nlh, n - off, tun_ifindex))
+			k++;
+		off += NLMSG_ALIGN((size_t)len);
+		if (off > n)
+			break;
+	}
+	return k;
 }
 
 static void on_readable(uv_poll_t *h, int status, int events)
@@ -118,14 +138,9 @@ static void on_readable(uv_poll_t *h, int status, int events)
 				log_warn(LOG_GRP_NL, "address watch: %s", strerror(errno));
 			break;
 		}
-		int left = (int)n;
-		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)(const void *)buf;
-		     mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-			if (aero_mob_relevant(nlh, (size_t)left, m->tun_ifindex)) {
-				m->events++;
-				changed = true;
-			}
-		}
+		size_t k = aero_mob_scan(buf, (size_t)n, m->tun_ifindex);
+		m->events += k;
+		changed |= k > 0;
 	}
 	if (changed)
 		m->on_change(m->ctx);

@@ -31,6 +31,14 @@ struct aero_mob;
 bool aero_mob_relevant(const struct nlmsghdr *nlh, size_t len, int tun_ifindex) WUR;
 
 /**
+ * aero_mob_scan() - count the messages in the @n octets at @buf (4-aligned,
+ * as received from the socket) that aero_mob_relevant() accepts. The walk
+ * stops at the first header whose length is below the header size or runs
+ * past @n. Pure.
+ */
+size_t aero_mob_scan(const uint8_t *buf, size_t n, int tun_ifindex) WUR;
+
+/**
  * aero_mob_open() - subscribe on @loop; @on_change(@ctx) runs on the loop
  * after each read that held at least one relevant message (or lost some to a
  * receive-buffer overrun). Return: a handle owned by the caller

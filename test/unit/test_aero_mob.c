@@ -126,3 +126,37 @@ Test(aero_mob, truncated)
 	at->nla_len = 200;
 	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "attribute overrun");
 }
+
+Test(aero_mob, scan_counts_and_stops_at_bad_lengths)
+{
+	static uint8_t b[1024] __attribute__((aligned(8)));
+	size_t n = 0;
+	struct nlmsghdr *h;
+
+	/* three messages: relevant, the TUN's (not), relevant */
+	h = addr_msg(RTM_NEWADDR, AF_INET, ETH, RT_SCOPE_UNIVERSE);
+	memcpy(b + n, h, h->nlmsg_len);
+	n += NLMSG_ALIGN(h->nlmsg_len);
+	h = addr_msg(RTM_NEWADDR, AF_INET6, TUN, RT_SCOPE_UNIVERSE);
+	memcpy(b + n, h, h->nlmsg_len);
+	n += NLMSG_ALIGN(h->nlmsg_len);
+	h = route_msg(RTM_DELROUTE, AF_INET, RT_TABLE_MAIN, ETH, NULL);
+	memcpy(b + n, h, h->nlmsg_len);
+	size_t last = n;
+	n += NLMSG_ALIGN(h->nlmsg_len);
+	cr_assert_eq(aero_mob_scan(b, n, TUN), 2);
+	/* cut anywhere inside the last message: only the first one counts */
+	for (size_t cut = last; cut < n; cut++)
+		cr_assert_eq(aero_mob_scan(b, cut, TUN), 1, "cut %zu", cut);
+	cr_assert_eq(aero_mob_scan(b, 0, TUN), 0);
+	/* a length that a signed comparison would take for small (libmnl's mnl_nlmsg_ok) */
+	struct nlmsghdr *m = (struct nlmsghdr *)(void *)(b + last);
+	m->nlmsg_len = 0xfc000011u;
+	cr_assert_eq(aero_mob_scan(b, n, TUN), 1);
+	/* a length below the header stops the walk too */
+	m->nlmsg_len = 8;
+	cr_assert_eq(aero_mob_scan(b, n, TUN), 1);
+	/* the first message's length claims the whole buffer: it alone is looked at */
+	((struct nlmsghdr *)(void *)b)->nlmsg_len = (uint32_t)n;
+	cr_assert_eq(aero_mob_scan(b, n, TUN), 1);
+}
