@@ -45,8 +45,10 @@ static ssize_t recv_ttl(int fd, int *ttl)
 		uint8_t b[CMSG_SPACE(sizeof(int)) * 2];
 	} ctl;
 	struct iovec iov = {.iov_base = data, .iov_len = sizeof(data)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl.b,
+			    .msg_controllen = sizeof(ctl.b)};
 	ssize_t n = recvmsg(fd, &mh, 0);
 	*ttl = -1;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
