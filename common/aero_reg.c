@@ -96,6 +96,16 @@ unsigned aero_cli_ra(struct aero_cli *c, uint64_t now_ms, uint32_t lifetime_s)
 	return 0;
 }
 
+bool aero_cli_moved(struct aero_cli *c, uint64_t now_ms)
+{
+	if (c->state == AERO_CLI_IDLE || c->state == AERO_CLI_RELEASED)
+		return false;
+	c->tries = 0;
+	c->next_rs_ms = now_ms;
+	c->moves++;
+	return true;
+}
+
 void aero_cli_release(struct aero_cli *c)
 {
 	c->state = AERO_CLI_RELEASED;
@@ -241,6 +251,16 @@ size_t aero_srv_expire(struct aero_srv *s, uint64_t now_ms, struct aero_reg *gon
 		}
 	}
 	return k;
+}
+
+bool aero_srv_origin(struct aero_srv *s, struct aero_reg *e, const union sockaddr_any *origin)
+{
+	if (addr_equal(&e->origin, origin))
+		return false;
+	e->origin = *origin;
+	e->replaced++;
+	s->replaced++;
+	return true;
 }
 
 bool aero_srv_remove(struct aero_srv *s, const uint8_t key[32])

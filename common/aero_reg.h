@@ -43,6 +43,7 @@ struct aero_cli {
 	uint32_t lifetime_s; /* Router Lifetime of the last RA */
 	uint64_t registered_ms;
 	uint64_t rs_sent, retransmits, ra_accepted, expirations;
+	uint64_t moves; /* underlay changes that sent an RS at once (aero_cli_moved()) */
 };
 
 /** Reset @c to IDLE (nothing scheduled). */
@@ -62,6 +63,14 @@ unsigned aero_cli_tick(struct aero_cli *c, uint64_t now_ms);
  * refresh due at now + lifetime / 3. Ignored (returns 0) unless started.
  */
 unsigned aero_cli_ra(struct aero_cli *c, uint64_t now_ms, uint32_t lifetime_s);
+/**
+ * Our underlay moved (§5.8 item 1): while started (soliciting or registered),
+ * make an RS due at @now_ms as a fresh first try (not a retransmission), so the
+ * server learns the new origin at once; a registration stays valid until its
+ * expiry meanwhile, and without an RA the RS is retransmitted on the usual
+ * schedule. Returns true if an RS was scheduled (false: idle or released).
+ */
+bool aero_cli_moved(struct aero_cli *c, uint64_t now_ms);
 /** Stop for good (shutdown, after the release RS went out): nothing scheduled. */
 void aero_cli_release(struct aero_cli *c);
 /** When aero_cli_tick() must next run (UINT64_MAX: never). */
@@ -163,6 +172,14 @@ static inline void aero_srv_refuse(struct aero_srv *s, enum aero_refusal why)
  * removed.
  */
 size_t aero_srv_expire(struct aero_srv *s, uint64_t now_ms, struct aero_reg *gone, size_t cap) WUR;
+/**
+ * The session of registered client @e now comes from @origin (an
+ * authenticated carrier packet roamed it, §5.8: NAT rebinding or a move
+ * noticed before the client's RS). Records it as the origin and counts a
+ * replacement (e->replaced, s->replaced) if it differs; the lifetime is not
+ * extended. Returns true if the origin changed.
+ */
+bool aero_srv_origin(struct aero_srv *s, struct aero_reg *e, const union sockaddr_any *origin);
 /** Remove client @key's entry (its [client] section went away). Returns true if there was one. */
 bool aero_srv_remove(struct aero_srv *s, const uint8_t key[32]);
 /** Earliest expiry in the table (UINT64_MAX: empty). */

@@ -32,6 +32,9 @@
 /* [P] after MAX_UNICAST_SOLICIT unanswered NS(AR), or a direct session that did not come
  * up, leave the target on the default path this long before trying again. */
 #define AERO_RO_HOLD_MS AERO_REACHABLE_TIME_MS
+/* [P] §5.10: the target of a resolution sends its bubble, then initiates this much later,
+ * once the asking side's bubble has opened the asking side's NAT too. */
+#define AERO_RO_PUNCH_WAIT_MS 50u
 /* [P] a direct session must be up this long after the NA, or the path counts as failed. */
 #define AERO_RO_SESSION_WAIT_MS 10000u
 /* [P] the asking side starts the direct handshake itself only after this (the target,

@@ -34,6 +34,7 @@
 #define DEF_DNS_PORT 53
 #define DEF_DNS_TTL 60
 #define DEF_AERO_ROUTER_LIFETIME 600 /* spec §5.12 */
+#define DEF_AERO_NAT_KEEPALIVE 25    /* spec §5.12 */
 #define DEF_DNS_RATE_LIMIT 50
 /* spec/agentic-jwt.md B.8.2. */
 #define DEF_API_SOCKET_GROUP "omnid"
@@ -350,6 +351,8 @@ static const struct key_def aero_keys[] = {
     /* RFC 4861 §6.2.1 caps AdvDefaultLifetime at 9000 s. */
     {CK("router_lifetime", K_UINT, aero.router_lifetime), .min = 3, .max = 9000},
     {CK("msp", K_ROUTE, aero.msp), .aux = offsetof(struct conf, aero.n_msp)},
+    /* spec §5.10 / §5.12 NAT keepalive, 0 = off. */
+    {CK("nat_keepalive", K_UINT, aero.nat_keepalive), .min = 0, .max = 3600},
 };
 
 static const struct section_def sections[] = {
@@ -426,6 +429,7 @@ void conf_init(struct conf *c)
 	c->dns.listen_port = DEF_DNS_PORT;
 	c->dns.ttl = DEF_DNS_TTL;
 	c->aero.router_lifetime = DEF_AERO_ROUTER_LIFETIME;
+	c->aero.nat_keepalive = DEF_AERO_NAT_KEEPALIVE;
 	c->dns.register_resolved = CONF_AUTO;
 	c->dns.rate_limit = DEF_DNS_RATE_LIMIT;
 	eh_limits_default(&c->ehfilter.lim);

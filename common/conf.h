@@ -152,6 +152,7 @@ struct conf {
 		uint32_t router_lifetime; /* s, advertised by a server (spec §5.12: 600) */
 		struct prefix *msp;	  /* client: prefixes routed via the server (none: ::/0) */
 		size_t n_msp;
+		uint32_t nat_keepalive; /* s, client: keepalive to an idle server (§5.10), 0 off */
 		uint32_t seen;
 	} aero;
 	struct {

@@ -17,8 +17,11 @@
 #include <string.h>
 
 #include "aero.h"
+#include "aero_mob.h"
+#include "aero_nat.h"
 #include "aero_nd.h"
 #include "aero_reg.h"
+#include "aero_report.h"
 #include "datapath.h"
 #include "keys.h"
 #include "log.h"
@@ -31,6 +34,13 @@
 /* Server: NS(AR) answered per second (each makes two NAs), all clients together. */
 #define AERO_NS_RATE_PER_S 200
 #define AERO_NS_RATE_BURST 100
+/* [P] client: act on underlay changes once they settled this long (an address
+ * replacement is a delete, an add and route changes in a row). */
+#define AERO_MOB_SETTLE_MS 100
+/* [P] ... but no later than this after the first one (a stream of changes). */
+#define AERO_MOB_SETTLE_MAX_MS 1000
+/* Server: route-optimized clients told at once when one client moves. */
+#define AERO_REPORT_BATCH 32
 
 /* Counters of inbound ND that is not an RS/RA for us (not refusals of an RS). */
 #define AERO_COUNTERS(X)                                                                           \
@@ -49,7 +59,12 @@
 	X(ro_up)	   /* client: direct sessions that came up */                              \
 	X(ro_failed)	   /* client: direct sessions that did not come up in time */              \
 	X(ro_expired)	   /* client: route-optimized neighbors aged out */                        \
-	X(ro_abandoned)	   /* client: the other side went back to the server */
+	X(ro_abandoned)	   /* client: the other side went back to the server */                    \
+	X(moves)	   /* client: underlay changes acted on (§5.8) */                         \
+	X(ro_notified)	   /* client: direct neighbors sent a keepalive from the new origin */     \
+	X(una_tx)	   /* server: unsolicited NAs about a moved client to its Report List */   \
+	X(nat_keepalives)  /* client: keepalives to an idle server ([aero] nat_keepalive) */       \
+	X(bubbles_tx)	   /* client: TTL-limited bubbles sent to a new direct neighbor (§5.10) */
 
 struct aero_counters {
 #define X(n) uint64_t n;
@@ -67,6 +82,8 @@ struct aero_server {
 	uint64_t kick_ms;
 	bool has_origin;
 	union sockaddr_any origin; /* our NAT-mapped address, as the server saw it */
+	uint64_t ka_tx_mark;	   /* the server peer's tx_packets when last checked */
+	uint64_t ka_due_ms;	   /* NAT keepalive due then unless something is sent */
 };
 
 /* A route-optimization entry (client side, §5.6): a target /64 being resolved, or a
@@ -97,11 +114,27 @@ struct aero {
 	struct aero_ro ro[AERO_RO_MAX];
 	struct aero_server *srv; /* client: one per [server.NAME] */
 	size_t n_srv;
-	struct aero_srv table;	/* server */
-	int hub;		/* client: index of the server our routes point to, -1 none */
-	struct ratelimit ns_rl; /* server: NS(AR) processed */
+	struct aero_srv table;	   /* server */
+	int hub;		   /* client: index of the server our routes point to, -1 none */
+	struct ratelimit ns_rl;	   /* server: NS(AR) processed */
+	struct aero_report report; /* server: who was told which client's endpoint */
+	struct aero_mob *mob;	   /* client: underlay address/route watch, NULL without */
+	uint64_t mob_due_ms;	   /* client: act on an underlay change then, 0 none */
+	uint64_t mob_first_ms;	   /* client: the first change not acted on yet */
 	struct aero_counters c;
 };
+
+static void on_underlay_change(void *ctx)
+{
+	struct node *n = ctx;
+	struct aero *a = n->aero;
+	uint64_t now = uv_now(n->loop);
+	if (!a)
+		return;
+	if (!a->mob_due_ms)
+		a->mob_first_ms = now;
+	a->mob_due_ms = MIN(now + AERO_MOB_SETTLE_MS, a->mob_first_ms + AERO_MOB_SETTLE_MAX_MS);
+}
 
 static uint64_t wall_ms(const struct node *n, uint64_t now)
 {
@@ -171,6 +204,25 @@ struct aero *aero_new(struct node *n)
 		aero_cli_start(&s->cli, now,
 			       randombytes_uniform(AERO_MAX_RTR_SOLICITATION_DELAY_MS + 1));
 	}
+	aero_report_init(&a->report);
+	if (a->role == CONF_ROLE_CLIENT && a->n_srv) {
+		a->mob = aero_mob_open(n->loop, n->tun_ifindex, on_underlay_change, n);
+		for (size_t i = 0; i < n->n_ul; i++) {
+			const union sockaddr_any *l = &n->ul[i].listen;
+			bool any = l->sa.sa_family == AF_INET
+				       ? l->in4.sin_addr.s_addr == htonl(INADDR_ANY)
+				       : IN6_IS_ADDR_UNSPECIFIED(&l->in6.sin6_addr);
+			if (!any)
+				log_info(LOG_GRP_ND,
+					 "underlay %s listens on one address: if it goes, so does "
+					 "the underlay (mobility needs a wildcard listen)",
+					 n->ul[i].name);
+		}
+		if (!a->mob)
+			log_warn(LOG_GRP_ND,
+				 "no underlay change watch (mobility from refreshes only): %s",
+				 strerror(errno));
+	}
 	if (a->role == CONF_ROLE_SERVER)
 		log_info(LOG_GRP_ND, "AERO server, msid %u, router lifetime %u s",
 			 n->conf.omni.msid, n->conf.aero.router_lifetime);
@@ -184,6 +236,7 @@ void aero_free(struct aero *a)
 	if (!a)
 		return;
 	aero_srv_deinit(&a->table);
+	aero_mob_free(a->mob);
 	free(a->srv);
 	free(a);
 }
@@ -245,9 +298,59 @@ static void send_rs(struct node *n, struct aero_server *s, struct peer *p, bool 
 	datapath_send_control(n, p, buf, (size_t)len, now);
 }
 
+static void ro_moved(struct node *n, struct aero *a, uint64_t now);
+
+/*
+ * §5.8: our underlay changed. Re-register with every server at once (the RS
+ * goes out below, from the new source), and send each direct neighbor an
+ * authenticated keepalive from it so its endpoint follows at once.
+ */
+static void client_moved(struct node *n, struct aero *a, uint64_t now)
+{
+	a->c.moves++;
+	log_info(LOG_GRP_ND, "underlay changed: re-registering");
+	for (size_t i = 0; i < a->n_srv; i++)
+		(void)aero_cli_moved(&a->srv[i].cli, now);
+	ro_moved(n, a, now);
+}
+
+/*
+ * §5.10 NAT keepalive: a registered client that sent its server nothing for
+ * [aero] nat_keepalive seconds sends it an authenticated keepalive, so the
+ * NAT mapping the server reaches it through stays open while it is idle.
+ */
+static void nat_keepalive(struct node *n, struct aero *a, uint64_t now)
+{
+	uint64_t ka = (uint64_t)n->conf.aero.nat_keepalive * 1000;
+	if (!ka)
+		return;
+	for (size_t i = 0; i < a->n_srv; i++) {
+		struct aero_server *s = &a->srv[i];
+		struct peer *p = peer_table_lookup_key(&n->peers, s->key);
+		if (!p || !s->cli.registered)
+			continue;
+		if (p->tx_packets != s->ka_tx_mark || !s->ka_due_ms || s->ka_due_ms > now + ka) {
+			s->ka_tx_mark = p->tx_packets;
+			s->ka_due_ms = now + ka;
+		} else if (now >= s->ka_due_ms) {
+			s->ka_due_ms = now + ka;
+			if (hs_established(&p->hs, now))
+				datapath_peer_keepalive(n, p, now);
+			else if (!p->hs.pending.active)
+				datapath_peer_kick(n, p, now); /* a handshake opens it as well */
+			a->c.nat_keepalives++;
+		}
+	}
+}
+
 static void client_tick(struct node *n, struct aero *a, uint64_t now)
 {
 	bool changed = false;
+
+	if (a->mob_due_ms && now >= a->mob_due_ms) {
+		a->mob_due_ms = 0;
+		client_moved(n, a, now);
+	}
 
 	for (size_t i = 0; i < a->n_srv; i++) {
 		struct aero_server *s = &a->srv[i];
@@ -276,6 +379,7 @@ static void client_tick(struct node *n, struct aero *a, uint64_t now)
 		if (f & AERO_CLI_SEND_RS)
 			send_rs(n, s, p, false, now);
 	}
+	nat_keepalive(n, a, now);
 	if (changed)
 		client_routes(n, a);
 }
@@ -331,6 +435,48 @@ static void send_ra(struct node *n, struct peer *p, const struct prefix *mnp,
 	datapath_send_control(n, p, buf, (size_t)len, now);
 }
 
+/* Unsolicited NA (S=0) to registered client @to about registered client @about. */
+static void send_una(struct node *n, struct aero *a, const struct aero_reg *to,
+		     const struct aero_reg *about, uint64_t now)
+{
+	struct aero_nd_server s = {
+	    .msid = n->conf.omni.msid, .ed_pk = n->id.ed_pk, .ed_sk = n->id.ed_sk};
+	struct aero_vouch v = {.mnp = about->mnp, .l2 = about->origin};
+	struct peer *q = peer_table_lookup_key(&n->peers, to->key);
+	uint8_t buf[AERO_ND_BUF];
+
+	if (!q)
+		return;
+	memcpy(v.key, about->key, 32);
+	ssize_t l = aero_nd_build_na(&s, &to->mnp, &v, false, wall_ms(n, now), buf, sizeof(buf));
+	if (l < 0) {
+		a->c.send_failed++;
+		return;
+	}
+	datapath_send_control(n, q, buf, (size_t)l, now);
+	a->c.una_tx++;
+}
+
+/*
+ * §5.8 item 3: tell each client on @e's Report List where @e is now (uNA, S=0),
+ * and @e about each of them at the same time, so that both sides send a bubble
+ * towards the other's current origin (§5.10) before the direct traffic resumes.
+ */
+static void server_report_moved(struct node *n, struct aero *a, const struct aero_reg *e,
+				uint64_t now)
+{
+	uint8_t ros[AERO_REPORT_BATCH][32];
+	size_t k = aero_report_list(&a->report, e->key, now, ros, ARRAY_SIZE(ros));
+
+	for (size_t i = 0; i < k; i++) {
+		const struct aero_reg *rr = aero_srv_find(&a->table, ros[i]);
+		if (!rr)
+			continue;
+		send_una(n, a, rr, e, now);
+		send_una(n, a, e, rr, now);
+	}
+}
+
 static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint8_t *pkt,
 		      size_t len, uint64_t now)
 {
@@ -355,6 +501,7 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	case AERO_SRV_RELEASED:
 		log_info(LOG_GRP_ND, "client '%s' released its registration", p->name);
 		set_prefixes(n, p, NULL, 0);
+		(void)aero_report_forget(&a->report, p->ed_pk);
 		send_ra(n, p, &cp->mnp, &p->endpoint, 0, now);
 		return;
 	case AERO_SRV_REGISTERED:
@@ -369,6 +516,8 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	case AERO_SRV_REFRESHED:
 		break;
 	}
+	if (r == AERO_SRV_REPLACED)
+		server_report_moved(n, a, e, now);
 	/* (Re)install the MNP route unless it is in place; a reload may have changed the MNP. */
 	struct prefix m = e->mnp;
 	prefix_mask(&m);
@@ -385,17 +534,31 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 
 	/* Entries whose [client] section went away in a reload. */
 	for (size_t i = 0; i < a->table.n;) {
-		if (!peer_table_lookup_key(&n->peers, a->table.v[i].key))
+		if (!peer_table_lookup_key(&n->peers, a->table.v[i].key)) {
+			(void)aero_report_forget(&a->report, a->table.v[i].key);
 			(void)aero_srv_remove(&a->table, a->table.v[i].key);
-		else
+		} else
 			i++;
 	}
+	/* §5.8: a session that roamed (NAT rebinding, or a move we see before its RS). */
+	for (size_t i = 0; i < a->table.n; i++) {
+		struct aero_reg *e = &a->table.v[i];
+		const struct peer *p = peer_table_lookup_key(&n->peers, e->key);
+		if (!p || !p->has_endpoint || !aero_srv_origin(&a->table, e, &p->endpoint))
+			continue;
+		char o[ADDR_STR_MAX];
+		log_info(LOG_GRP_ND, "client '%s' moved: its session comes from %s", e->name,
+			 addr_format_endpoint(&e->origin, o, sizeof(o)));
+		server_report_moved(n, a, e, now);
+	}
+	(void)aero_report_expire(&a->report, now);
 	if (aero_srv_deadline(&a->table) > now)
 		return;
 	while ((k = aero_srv_expire(&a->table, now, gone, ARRAY_SIZE(gone))) > 0) {
 		for (size_t i = 0; i < k; i++) {
 			struct peer *p = peer_table_lookup_key(&n->peers, gone[i].key);
 			log_warn(LOG_GRP_ND, "registration of client '%s' expired", gone[i].name);
+			(void)aero_report_forget(&a->report, gone[i].key);
 			if (p)
 				set_prefixes(n, p, NULL, 0);
 		}
@@ -500,6 +663,24 @@ struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t 
 	return p;
 }
 
+/*
+ * §5.10 bubble: open our own NAT towards @q's mapped origin before either side's
+ * handshake arrives at the other's NAT (docs/aero.md, NAT traversal).
+ */
+static void ro_bubble(struct node *n, struct aero *a, const struct peer *q)
+{
+	if (q->underlay < 0 || n->ul[q->underlay].plain)
+		return;
+	int r = aero_nat_bubble(n->ul[q->underlay].fd, &q->endpoint, AERO_NAT_BUBBLE_TTL);
+	if (r < 0) {
+		char b[ADDR_STR_MAX];
+		log_debug(LOG_GRP_ND, "bubble to %s: %s",
+			  addr_format_endpoint(&q->endpoint, b, sizeof(b)), strerror(-r));
+		return;
+	}
+	a->c.bubbles_tx++;
+}
+
 static void client_na(struct node *n, struct aero *a, struct peer *p, const uint8_t *pkt,
 		      size_t len, uint64_t now)
 {
@@ -595,19 +776,23 @@ static void client_na(struct node *n, struct aero *a, struct peer *p, const uint
 			 prefix_format(&v.mnp, b1, sizeof(b1)),
 			 addr_format_endpoint(&v.l2, b2, sizeof(b2)), s->name);
 		/*
-		 * The target learns of us at the same time and initiates at once; we only
-		 * follow if its initiation did not get through (it may have left before we
-		 * knew its key). Two initiations at once would make the higher key ignore
-		 * the other's and wait a retransmission for its own.
+		 * Both sides send a bubble at once (opening their own NATs, §5.10); the
+		 * target initiates AERO_RO_PUNCH_WAIT_MS later, once the asker's bubble is
+		 * out too. We (the asker) only follow if its initiation did not get
+		 * through (it may have left before we knew its key). Two initiations at
+		 * once would make the higher key ignore the other's and wait a
+		 * retransmission for its own.
 		 */
-		if (r->initiator)
-			r->kick_ms = now + AERO_RO_KICK_DELAY_MS;
-		else
-			datapath_peer_kick(n, q, now);
-	} else if (!addr_equal(&q->endpoint, &v.l2)) {
-		q->endpoint = v.l2;
-		q->has_endpoint = true;
-		q->underlay = datapath_underlay_for(n, &q->endpoint);
+		ro_bubble(n, a, q);
+		r->kick_ms = now + (r->initiator ? AERO_RO_KICK_DELAY_MS : AERO_RO_PUNCH_WAIT_MS);
+	} else {
+		if (!addr_equal(&q->endpoint, &v.l2)) {
+			q->endpoint = v.l2;
+			q->has_endpoint = true;
+			q->underlay = datapath_underlay_for(n, &q->endpoint);
+		}
+		/* Keep our NAT open towards it: either side may have moved (§5.8, §5.10). */
+		ro_bubble(n, a, q);
 	}
 }
 
@@ -699,6 +884,21 @@ static void ro_tick(struct node *n, struct aero *a, uint64_t now)
 	}
 }
 
+static void ro_moved(struct node *n, struct aero *a, uint64_t now)
+{
+	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
+		struct aero_ro *r = &a->ro[i];
+		struct peer *p =
+		    r->used && r->resolved ? peer_table_lookup_key(&n->peers, r->key) : NULL;
+		if (!p)
+			continue;
+		if (hs_established(&p->hs, now)) {
+			datapath_peer_keepalive(n, p, now);
+			a->c.ro_notified++;
+		}
+	}
+}
+
 void aero_relayed(struct node *n, struct peer *p, uint64_t now)
 {
 	struct aero *a = n->aero;
@@ -765,6 +965,11 @@ static void server_ns(struct node *n, struct aero *a, struct peer *p, const uint
 		datapath_send_control(n, q, buf, (size_t)l, now);
 		a->c.na_tx++;
 	}
+	/* Both now hold each other's endpoint: each is on the other's Report List (§5.8). */
+	uint64_t until = now + AERO_REACHABLE_TIME_MS;
+	if (aero_report_add(&a->report, dst->key, src->key, until) < 0 ||
+	    aero_report_add(&a->report, src->key, dst->key, until) < 0)
+		log_debug(LOG_GRP_ND, "report list: a client asked for itself");
 	return;
 refuse:
 	a->c.ns_refused++;
@@ -823,6 +1028,7 @@ void aero_stop(struct node *n)
 		}
 		aero_cli_release(&s->cli);
 	}
+	aero_mob_close(a->mob);
 }
 
 /* ---- status ---- */
@@ -898,6 +1104,7 @@ json_t *aero_registrations_json(struct node *n)
 		json_object_set_new(o, "retransmits", json_integer((json_int_t)s->cli.retransmits));
 		json_object_set_new(o, "ra_accepted", json_integer((json_int_t)s->cli.ra_accepted));
 		json_object_set_new(o, "expirations", json_integer((json_int_t)s->cli.expirations));
+		json_object_set_new(o, "moves", json_integer((json_int_t)s->cli.moves));
 		json_array_append_new(srvs, o);
 	}
 	json_t *ro = json_array();
@@ -924,6 +1131,9 @@ json_t *aero_registrations_json(struct node *n)
 #define X(m) json_object_set_new(ctr, #m, json_integer((json_int_t)a->c.m));
 	AERO_COUNTERS(X)
 #undef X
+	json_object_set_new(ctr, "underlay_events",
+			    json_integer((json_int_t)aero_mob_events(a->mob)));
+	json_object_set_new(ctr, "report_entries", json_integer((json_int_t)a->report.n));
 	json_object_set_new(ctr, "registered", json_integer((json_int_t)a->table.registered));
 	json_object_set_new(ctr, "refreshed", json_integer((json_int_t)a->table.refreshed));
 	json_object_set_new(ctr, "replaced", json_integer((json_int_t)a->table.replaced));

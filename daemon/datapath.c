@@ -800,6 +800,14 @@ void datapath_peer_kick(struct node *n, struct peer *p, uint64_t now)
 	flush_all(n);
 }
 
+void datapath_peer_keepalive(struct node *n, struct peer *p, uint64_t now)
+{
+	if (!can_send(p, now, n))
+		return;
+	send_keepalive(n, p, now);
+	flush_all(n);
+}
+
 void datapath_peer_forget(struct node *n, struct peer *p)
 {
 	oal_reasm_flush_acct(n->reasm, &p->reasm_acct);

@@ -17,6 +17,9 @@ void datapath_udp_readable(struct node *n, struct underlay *ul);
 void datapath_tick(struct node *n, uint64_t now_ms);
 /** Start a handshake with @p now if it has an endpoint (start-up, reload, new peer). */
 void datapath_peer_kick(struct node *n, struct peer *p, uint64_t now_ms);
+/** Send @p an authenticated keepalive now if its session is up (AERO mobility: the
+ * neighbor learns our new underlay source from it); nothing otherwise. */
+void datapath_peer_keepalive(struct node *n, struct peer *p, uint64_t now_ms);
 /** Forget @p's receiver indices and pending reassembly before it is freed. */
 void datapath_peer_forget(struct node *n, struct peer *p);
 /**

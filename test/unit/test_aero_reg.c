@@ -333,3 +333,87 @@ Test(aero_srv, expiry_in_batches)
 	cr_assert_eq(s.n, 0);
 	aero_srv_deinit(&s);
 }
+
+Test(aero_cli, moved_sends_rs_at_once_and_keeps_the_registration)
+{
+	struct aero_cli c;
+	aero_cli_init(&c);
+	cr_assert_eq(aero_cli_moved(&c, 10), false); /* idle: nothing to renew */
+	cr_assert_eq(aero_cli_deadline(&c), UINT64_MAX);
+	aero_cli_start(&c, 0, 0);
+	cr_assert_eq(aero_cli_tick(&c, 0), AERO_CLI_SEND_RS);
+	cr_assert_eq(aero_cli_ra(&c, 100, 600), 0);
+	cr_assert_eq(c.next_rs_ms, 100 + 200000);
+	/* the underlay changes at t = 5000: the RS is due now, as a first try */
+	cr_assert_eq(aero_cli_moved(&c, 5000), true);
+	cr_assert_eq(c.moves, 1);
+	cr_assert_eq(aero_cli_deadline(&c), 5000);
+	cr_assert_eq(aero_cli_tick(&c, 5000), AERO_CLI_SEND_RS);
+	cr_assert(c.registered);
+	cr_assert_eq(c.retransmits, 0);
+	/* no RA: retransmitted 4 s later (a retry), still registered until the expiry */
+	cr_assert_eq(aero_cli_deadline(&c), 9000);
+	cr_assert_eq(aero_cli_tick(&c, 9000), AERO_CLI_SEND_RS | AERO_CLI_RETRY);
+	cr_assert(c.registered);
+	/* the RA for the new origin renews it and puts the refresh back at 1/3 */
+	cr_assert_eq(aero_cli_ra(&c, 9100, 600), 0);
+	cr_assert_eq(c.next_rs_ms, 9100 + 200000);
+	cr_assert_eq(c.tries, 0);
+}
+
+Test(aero_cli, moved_while_soliciting_restarts_the_schedule)
+{
+	struct aero_cli c;
+	aero_cli_init(&c);
+	aero_cli_start(&c, 0, 0);
+	for (uint64_t t = 0; t <= 8000; t += 4000)
+		(void)aero_cli_tick(&c, t);
+	cr_assert_eq(c.tries, 3);
+	cr_assert_eq(aero_cli_moved(&c, 9000), true);
+	cr_assert_eq(c.tries, 0);
+	cr_assert_eq(aero_cli_tick(&c, 9000), AERO_CLI_SEND_RS);
+	cr_assert_eq(aero_cli_deadline(&c), 13000);
+}
+
+Test(aero_cli, moved_after_release_does_nothing)
+{
+	struct aero_cli c;
+	aero_cli_init(&c);
+	aero_cli_start(&c, 0, 0);
+	aero_cli_release(&c);
+	cr_assert_eq(aero_cli_moved(&c, 100), false);
+	cr_assert_eq(c.moves, 0);
+	cr_assert_eq(aero_cli_deadline(&c), UINT64_MAX);
+	cr_assert_eq(aero_cli_tick(&c, 100), 0);
+}
+
+Test(aero_srv, origin_follows_the_session)
+{
+	struct aero_srv s;
+	struct aero_reg *e;
+	enum aero_refusal why;
+	struct prefix mnp = pfx("2001:db8:1000:2000::/56");
+	union sockaddr_any o1 = ep("192.0.2.1:4000"), o2 = ep("192.0.2.5:4000"),
+			   o3 = ep("192.0.2.5:4001");
+
+	aero_srv_init(&s, 7, 60);
+	struct aero_rs rs = rs_for(key_a, "fe80::2001:db8:1000:2000", 1000, 7);
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &rs, &o1, 500, &e, &why),
+		     AERO_SRV_REGISTERED);
+	cr_assert_eq(aero_srv_origin(&s, e, &o1), false, "same origin: nothing");
+	cr_assert_eq(e->replaced, 0);
+	cr_assert_eq(s.replaced, 0);
+	cr_assert_eq(aero_srv_origin(&s, e, &o2), true);
+	cr_assert(addr_equal(&e->origin, &o2));
+	cr_assert_eq(aero_srv_origin(&s, e, &o3), true, "a port change is a move too");
+	cr_assert(addr_equal(&e->origin, &o3));
+	cr_assert_eq(e->replaced, 2);
+	cr_assert_eq(s.replaced, 2);
+	cr_assert_eq(e->expires_ms, 60500, "the lifetime is not extended");
+	/* the RS from the origin already recorded is a refresh, not a replacement */
+	rs.timestamp_ms = 2000;
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &rs, &o3, 1500, &e, &why),
+		     AERO_SRV_REFRESHED);
+	cr_assert_eq(s.replaced, 2);
+	aero_srv_deinit(&s);
+}

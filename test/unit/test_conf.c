@@ -443,6 +443,10 @@ static const struct kv_case kv_cases[] = {
 	{ "dns", "rate_limit", "0", true },
 	{ "dns", "rate_limit", "1000000", true },
 	{ "dns", "rate_limit", "1000001", false },
+	{ "aero", "nat_keepalive", "0", true },
+	{ "aero", "nat_keepalive", "3600", true },
+	{ "aero", "nat_keepalive", "3601", false },
+	{ "aero", "nat_keepalive", "-1", false },
 };
 
 Test(conf, every_key_accepts_and_rejects)
@@ -1108,8 +1112,8 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	 * 21 [ehfilter], 8 more [api] (B.8.2; readonly_group, listen_tcp are empty, audience is
 	 * derived)
 	 */
-	/* ... and [node] role, [aero] router_lifetime (docs/aero.md) */
-	cr_assert_eq(uncommented, 17 + 1 + 1 + 5 + 21 + 8 + 2, "keys with defaults found: %d",
+	/* ... and [node] role, [aero] router_lifetime and nat_keepalive (docs/aero.md) */
+	cr_assert_eq(uncommented, 17 + 1 + 1 + 5 + 21 + 8 + 3, "keys with defaults found: %d",
 		     uncommented);
 	write_file("omnid.conf", out);
 	free(shipped);
@@ -1141,7 +1145,7 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	cr_assert(memcmp(&c.secure, &d.secure, sizeof(d.secure)) == 0);
 	cr_assert(memcmp(&c.api, &d.api, sizeof(d.api)) == 0);
 	cr_assert(memcmp(&c.aero, &d.aero, sizeof(d.aero)) == 0);
-	cr_assert_eq(c.aero.seen, 1); /* router_lifetime */
+	cr_assert_eq(c.aero.seen, 5); /* router_lifetime, nat_keepalive */
 	/* And they were really parsed: every scalar was set once. */
 	cr_assert_eq(c.omni.seen != 0 && c.secure.seen == 0xf && c.api.seen == 0xfc7, 1);
 }
@@ -1929,6 +1933,7 @@ Test(conf, aero_client_and_server)
 	cr_assert_eq(c.peers[0].msid, 7);
 	cr_assert_eq(c.aero.n_msp, 2);
 	cr_assert_eq(c.aero.router_lifetime, 600);
+	cr_assert_eq(c.aero.nat_keepalive, 25);
 	expect_ok(SRV_NODE "[aero]\nrouter_lifetime = 30\n[client.a]\npublic_key = " PK_A
 			   "\nmnp = 2001:db8:a::/48\n[peer.s2]\npublic_key = " PK_B "\nmsid = 8\n");
 	cr_assert_eq(c.node.role, CONF_ROLE_SERVER);
