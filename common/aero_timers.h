@@ -48,3 +48,10 @@
 #define AERO_RO_RELAY_GRACE_MS 2000u
 /* [P] route-optimization entries kept per node. */
 #define AERO_RO_MAX 64u
+
+/* Multilink (§5.7 NUD, §5.9), constants of common/aero_ml.c. */
+/* [P] a path heard from less than this long ago is REACHABLE without a probe; after it the
+ * path is probed (RFC 4861 STALE -> PROBE) every AERO_RETRANS_TIMER_MS (§5.12). */
+#define AERO_ML_PROBE_AFTER_MS AERO_RETRANS_TIMER_MS
+/* §5.12 MAX_UNICAST_SOLICIT unanswered probes take the path DOWN; its flows move (§5.9). */
+#define AERO_ML_MAX_PROBES AERO_MAX_UNICAST_SOLICIT
