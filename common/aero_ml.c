@@ -58,8 +58,7 @@ int aero_ml_update(struct aero_ml *m, uint8_t if_index, uint8_t link, const uint
 	struct aero_ml_path *p;
 	int idx;
 
-	if (if_index == 0 || !ep ||
-	    (ep->sa.sa_family != AF_INET && ep->sa.sa_family != AF_INET6))
+	if (if_index == 0 || !ep || (ep->sa.sa_family != AF_INET && ep->sa.sa_family != AF_INET6))
 		return -EINVAL;
 	idx = aero_ml_find(m, if_index);
 	if (idx < 0) {

@@ -34,15 +34,15 @@ enum aero_ml_state {
 
 struct aero_ml_path {
 	bool used;
-	uint8_t if_index;		/* omIndex, 1..255 */
-	uint8_t link;			/* 0..15, 0 = unusable */
-	uint8_t pref[AERO_ML_NDSCP];	/* 0..3 per DSCP */
-	union sockaddr_any ep;		/* where carrier packets for this path go */
+	uint8_t if_index;	     /* omIndex, 1..255 */
+	uint8_t link;		     /* 0..15, 0 = unusable */
+	uint8_t pref[AERO_ML_NDSCP]; /* 0..3 per DSCP */
+	union sockaddr_any ep;	     /* where carrier packets for this path go */
 	enum aero_ml_state state;
-	uint8_t probes;			/* probes sent since last heard */
+	uint8_t probes; /* probes sent since last heard */
 	uint64_t last_heard_ms;
 	uint64_t last_probe_ms;
-	uint32_t rtt_ms;		/* smoothed (7/8 old + 1/8 new); 0 = not measured */
+	uint32_t rtt_ms; /* smoothed (7/8 old + 1/8 new); 0 = not measured */
 };
 
 struct aero_ml {

@@ -148,7 +148,7 @@ Test(aero_ml, select_score_stable_failover)
 	union sockaddr_any e1 = ep("10.0.1.2:4500"), e2 = ep("10.0.2.2:4500"),
 			   e3 = ep("10.0.3.2:4500");
 	uint8_t pref[AERO_ML_NDSCP];
-	unsigned on[2] = { 0, 0 };
+	unsigned on[2] = {0, 0};
 	int first[64];
 
 	aero_ml_init(&ml);
@@ -201,7 +201,7 @@ Test(aero_ml, select_score_stable_failover)
 	cr_assert_eq(aero_ml_select(&ml, 0, 7), -ENETUNREACH);
 }
 
-static const uint8_t key[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+static const uint8_t key[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
 /* IPv6 UDP, TC = 0xb8 (DSCP 46), flow label 0x12345, 2001:db8::1 -> 2001:db8::2, 1000 -> 53 */
 static void pkt6(uint8_t p[48])
@@ -246,7 +246,7 @@ Test(aero_ml, flow_hash_fields)
 	cr_assert_eq(h, h2);
 	/* a byte outside the tuple (hop limit, payload length, UDP length/checksum,
 	 * and the flow label since UDP ports are there) does not move the flow */
-	size_t outside[] = { 3, 4, 5, 7, 44, 45, 46, 47 };
+	size_t outside[] = {3, 4, 5, 7, 44, 45, 46, 47};
 	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
 		memcpy(q, p, 48);
 		q[outside[i]] ^= 0x01;
