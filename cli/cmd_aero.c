@@ -131,6 +131,16 @@ int cmd_neighbors(int argc, char **argv, const struct cli_opts *o)
 			printf(" %s", json_string_value(x) ? json_string_value(x) : "?");
 		}
 		printf("\n");
+		json_array_foreach(json_object_get(e, "paths"), k, x)
+		{
+			printf("  path %-3" JSON_INTEGER_FORMAT
+			       " underlay %-8s %-24s %-9s rtt %" JSON_INTEGER_FORMAT
+			       " ms  heard %" JSON_INTEGER_FORMAT " ms ago\n",
+			       json_integer_value(json_object_get(x, "if_index")),
+			       str(x, "underlay"), str(x, "endpoint"), str(x, "state"),
+			       json_integer_value(json_object_get(x, "rtt_ms")),
+			       json_integer_value(json_object_get(x, "last_heard_ms_ago")));
+		}
 	}
 	json_decref(j);
 	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;

@@ -353,6 +353,8 @@ static const struct key_def aero_keys[] = {
     {CK("msp", K_ROUTE, aero.msp), .aux = offsetof(struct conf, aero.n_msp)},
     /* spec §5.10 / §5.12 NAT keepalive, 0 = off. */
     {CK("nat_keepalive", K_UINT, aero.nat_keepalive), .min = 0, .max = 3600},
+    /* spec §5.9 multilink (daemon/mlink.c), off by default. */
+    {CK("multilink", K_BOOL, aero.multilink)},
 };
 
 static const struct section_def sections[] = {

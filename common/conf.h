@@ -153,6 +153,7 @@ struct conf {
 		struct prefix *msp;	  /* client: prefixes routed via the server (none: ::/0) */
 		size_t n_msp;
 		uint32_t nat_keepalive; /* s, client: keepalive to an idle server (§5.10), 0 off */
+		bool multilink;		/* §5.9: several paths per neighbor (daemon/mlink.c) */
 		uint32_t seen;
 	} aero;
 	struct {

@@ -28,6 +28,7 @@
 #include "netlink.h"
 #include "node.h"
 #include "peer.h"
+#include "mlink.h"
 #include "ratelimit.h"
 
 #define AERO_ND_BUF 1024 /* our RS / RA are ~250 octets */
@@ -981,6 +982,7 @@ refuse:
 void aero_tick(struct node *n, uint64_t now)
 {
 	struct aero *a = n->aero;
+	mlink_tick(n, now);
 	if (!a)
 		return;
 	if (a->role == CONF_ROLE_SERVER)
@@ -1178,6 +1180,8 @@ json_t *aero_neighbors_json(struct node *n)
 		if (p->has_endpoint)
 			json_object_set_new(o, "endpoint", endpoint_json(&p->endpoint));
 		json_object_set_new(o, "established", json_boolean(hs_established(&p->hs, now)));
+		if (n->conf.aero.multilink)
+			json_object_set_new(o, "paths", mlink_paths_json(n, p, now));
 		if (p->last_rx_ms)
 			json_object_set_new(o, "last_rx_ms_ago",
 					    json_integer((json_int_t)(now - p->last_rx_ms)));

@@ -198,6 +198,8 @@ static int op_neighbors(struct api_call *c)
 			if (json_equal(json_object_get(e, "name"), json_object_get(p, "name"))) {
 				json_object_set(p, "kind", json_object_get(e, "kind"));
 				json_object_set(p, "established", json_object_get(e, "established"));
+				if (json_object_get(e, "paths")) /* multilink (mlink.c) */
+					json_object_set(p, "paths", json_object_get(e, "paths"));
 				break;
 			}
 		}

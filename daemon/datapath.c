@@ -12,6 +12,7 @@
  */
 #include "datapath.h"
 #include "aero.h"
+#include "mlink.h"
 #include "aero_nd.h"
 #include "cursor.h"
 #include "icmp.h"
@@ -113,6 +114,7 @@ static void seal_and_queue(struct node *n, struct peer *p, struct underlay *ul, 
 /* Encapsulate the inner packet in @b (pool_pkt buffer) for @p. Consumes @b. */
 static void send_inner(struct node *n, struct peer *p, struct pbuf *b, uint64_t now)
 {
+	mlink_place(n, p, b->head, b->len);
 	if (p->underlay < 0) {
 		p->c.drop_no_endpoint++;
 		pbuf_free(b);
@@ -586,6 +588,8 @@ static void oal_input(struct node *n, struct peer *p, uint8_t *data, size_t len,
 static void roam(struct node *n, struct peer *p, struct underlay *ul,
 		 const union sockaddr_any *from)
 {
+	if (mlink_rx(n, p, (int)(ul - n->ul), from, uv_now(n->loop)))
+		return;
 	if (p->has_endpoint && addr_equal(&p->endpoint, from))
 		return;
 	char a[ADDR_STR_MAX], b[ADDR_STR_MAX];

@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "handshake.h"
+#include "mlink.h"
 #include "oal_reasm.h"
 #include "pbuf.h"
 #include "ptrie.h"
@@ -59,6 +60,7 @@ struct peer {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes; /* inner packets */
 	uint64_t last_rx_ms;
 	struct peer_counters c;
+	struct mlink_peer ml; /* multilink paths (mlink.c) */
 	bool seen; /* reload bookkeeping */
 };
 

@@ -1112,8 +1112,8 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	 * 21 [ehfilter], 8 more [api] (B.8.2; readonly_group, listen_tcp are empty, audience is
 	 * derived)
 	 */
-	/* ... and [node] role, [aero] router_lifetime and nat_keepalive (docs/aero.md) */
-	cr_assert_eq(uncommented, 17 + 1 + 1 + 5 + 21 + 8 + 3, "keys with defaults found: %d",
+	/* ... and [node] role, [aero] router_lifetime, nat_keepalive and multilink (docs/aero.md) */
+	cr_assert_eq(uncommented, 17 + 1 + 1 + 5 + 21 + 8 + 4, "keys with defaults found: %d",
 		     uncommented);
 	write_file("omnid.conf", out);
 	free(shipped);
@@ -1145,7 +1145,7 @@ Test(conf, shipped_file_shows_the_defaults, .init = mk_tmpdir, .fini = rm_tmpdir
 	cr_assert(memcmp(&c.secure, &d.secure, sizeof(d.secure)) == 0);
 	cr_assert(memcmp(&c.api, &d.api, sizeof(d.api)) == 0);
 	cr_assert(memcmp(&c.aero, &d.aero, sizeof(d.aero)) == 0);
-	cr_assert_eq(c.aero.seen, 5); /* router_lifetime, nat_keepalive */
+	cr_assert_eq(c.aero.seen, 13); /* router_lifetime, nat_keepalive, multilink */
 	/* And they were really parsed: every scalar was set once. */
 	cr_assert_eq(c.omni.seen != 0 && c.secure.seen == 0xf && c.api.seen == 0xfc7, 1);
 }

@@ -1,0 +1,140 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# AERO multilink (spec/omni-aero.md §5.7, §5.9; docs/aero.md "Multilink"):
+# client a has two underlays (u0, u1) on two veths into server s's namespace,
+# both towards s's one underlay address; client b has one. With [aero]
+# multilink = yes the server shows two paths for a. a pings b's MNP through s
+# every 10 ms (one flow: Flow Label 0); the veth carrying the flow is cut: NUD takes that path down on
+# both sides and the flow moves to the other path. The test prints the lost
+# packets and the outage in ms and asserts a bound, brings the link back,
+# waits for the path to come back up, cuts the other link and checks the same.
+. "$(dirname "$0")/lib.sh"
+need ping jq
+
+add_ns s
+add_ns a
+add_ns b
+link a s 10.1.0.2 10.1.0.1 24
+# a second veth between a and s (link() names one per pair)
+VA2=$(echo "vas2$T_ID" | cut -c1-15) VS2=$(echo "vsa2$T_ID" | cut -c1-15)
+ip link add "$VA2" netns "$(ns a)" type veth peer name "$VS2" netns "$(ns s)"
+ip -n "$(ns a)" addr add 10.2.0.2/24 dev "$VA2"
+ip -n "$(ns s)" addr add 10.2.0.1/24 dev "$VS2"
+ip -n "$(ns a)" link set "$VA2" up
+ip -n "$(ns s)" link set "$VS2" up
+VA1=$LINK_a_s
+link b s 198.51.100.1 198.51.100.2 24
+# s's underlay address is on its loopback; a reaches it over either veth, chosen by the
+# source address of the underlay socket (policy routing)
+nx s ip addr add 10.9.9.9/32 dev lo
+# every ping is one flow (no per-socket random Flow Label), so the test knows its path
+nx a sh -c "echo 0 >/proc/sys/net/ipv6/auto_flowlabels" || fail "cannot set auto_flowlabels"
+# (the kernel drops these routes when a link goes down: routes puts them back)
+routes() {
+	nx a ip route replace 10.9.9.9/32 via 10.1.0.1 dev "$VA1"
+	nx a ip route replace 10.9.9.9/32 via 10.2.0.1 dev "$VA2" table 100
+}
+routes
+nx a ip rule add from 10.2.0.2 table 100
+# u1's datagrams must not fall through to the main table when its link is down
+nx a ip route add unreachable 10.9.9.9/32 metric 1000 table 100
+nx b ip route add 10.9.9.9/32 via 198.51.100.2
+nx s sh -c "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding" || fail "cannot enable forwarding"
+for n in s a b; do genkey "$n"; done
+
+mkdir -p "$T_DIR/s"
+cat >"$T_DIR/s/omnid.conf" <<EOC
+[node]
+name = s
+role = server
+private_key_file = $T_DIR/s/private.key
+
+[omni]
+tun = omni-s
+msid = 7
+
+[aero]
+multilink = yes
+
+[underlay.u0]
+listen = 10.9.9.9:8060
+
+[api]
+socket = $T_DIR/s/api.sock
+
+[client.a]
+public_key = $(pubkey a)
+mnp = 2001:db8:a::/48
+
+[client.b]
+public_key = $(pubkey b)
+mnp = 2001:db8:b::/48
+EOC
+node_conf a 2001:db8:a::/48 10.1.0.2:8060
+printf '\n[underlay.u1]\nlisten = 10.2.0.2:8060\n\n[aero]\nmultilink = yes\n' >>"$T_DIR/a/omnid.conf"
+printf '\n[server.s]\npublic_key = %s\nendpoint = 10.9.9.9:8060\nmsid = 7\n' "$(pubkey s)" \
+	>>"$T_DIR/a/omnid.conf"
+node_conf b 2001:db8:b::/48 198.51.100.1:8060
+printf "\n[aero]\nmultilink = yes\n" >>"$T_DIR/b/omnid.conf"
+printf '\n[server.s]\npublic_key = %s\nendpoint = 10.9.9.9:8060\nmsid = 7\n' "$(pubkey s)" \
+	>>"$T_DIR/b/omnid.conf"
+
+wait_for() { # SECONDS CMD...
+	end=$(( $(date +%s) + $1 )); shift
+	while [ "$(date +%s)" -lt "$end" ]; do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+apaths() { ctl s neighbors --json | jq -c '[.neighbors[] | select(.name == "a") | .paths[]]'; }
+nup() { apaths | jq '[.[] | select(.state != "down")] | length'; }
+has_up() { [ "$(nup)" -eq "$1" ]; }
+
+start_node s
+start_node a
+start_node b
+wait_for 10 has_up 2 || fail "s does not show two paths for a: $(apaths)"
+info "s paths for a: $(apaths)"
+[ "$(ctl a neighbors --json | jq '[.neighbors[] | select(.name == "s") | .paths[]] | length')" \
+	-eq 2 ] || fail "a does not show two paths to s: $(ctl a neighbors --json)"
+wait_ping a 2001:db8:b::1 10 || fail "a cannot reach b through s"
+
+# cut DEV: 10 ms pings across the cut of DEV (in a's namespace); prints and bounds the loss
+cut() {
+	nx a ping -q -c 700 -i 0.01 -W 1 2001:db8:b::1 >"$T_DIR/ping.out" 2>&1 &
+	pp=$!
+	sleep 1
+	nx a ip link set "$1" down
+	wait "$pp" || true
+	nx a ip link set "$1" up
+	routes
+	tx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$T_DIR/ping.out")
+	rx=$(sed -n 's/.* \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p' "$T_DIR/ping.out")
+	[ -n "$tx" ] && [ -n "$rx" ] || fail "no ping summary: $(cat "$T_DIR/ping.out")"
+	lost=$((tx - rx))
+	info "cut $2: $lost of $tx packets lost, outage about $((lost * 10)) ms"  >&2
+	echo "$lost"
+}
+
+# flowpath: which of a's links carries the flow to b (the path whose tx counter moves)
+tx_of() { ctl a neighbors --json | jq "[.neighbors[] | select(.name == \"s\") | .paths[] | select(.underlay == \"$1\") | .tx][0]"; }
+flowpath() {
+	u0a=$(tx_of u0) u1a=$(tx_of u1)
+	nx a ping -q -c 20 -i 0.01 2001:db8:b::1 >/dev/null || fail "ping a -> b"
+	u0b=$(tx_of u0) u1b=$(tx_of u1)
+	[ $((u0b - u0a + u1b - u1a)) -ge 20 ] || fail "the flow is on no path: u0 $u0a->$u0b u1 $u1a->$u1b"
+	if [ $((u0b - u0a)) -ge 20 ]; then dev=$VA1 fname=u0; elif [ $((u1b - u1a)) -ge 20 ]; then dev=$VA2 fname=u1; else fail "the flow moves between paths: u0 $u0a->$u0b u1 $u1a->$u1b"; fi
+	info "the flow is on $fname"
+}
+
+# NUD: quiet 1 s, then 3 probes 1 s apart (AERO_ML_*, common/aero_timers.h), the far side
+# likewise: a few seconds at most. Twice: the flow returns to its path when it is back up.
+for round in 1 2; do
+	flowpath
+	l=$(cut "$dev" "$fname (the path carrying the flow)" | tail -n 1)
+	[ "$l" -gt 0 ] || fail "cutting the path of the flow lost nothing: was it cut?"
+	[ "$l" -lt 600 ] || fail "failover too slow: $l packets lost (bound 600 = 6 s)"
+	# the path comes back (probes answered again)
+	wait_for 10 has_up 2 || fail "the cut path did not come back: $(apaths)"
+done
+nx a ping -q -c 50 -i 0.01 -W 1 2001:db8:b::1 >/dev/null || fail "ping after both cuts"
+info "s paths for a after: $(apaths)"
+echo "PASS"
