@@ -277,6 +277,8 @@ static const struct key_def underlay_keys[] = {
     {UK("path_mtu", K_UINT, path_mtu), .min = OMNI_PMTU4_MIN, .max = OMNI_PMTU_MAX},
     {UK("plain", K_BOOL, plain)},
     {UK("offload", K_BOOL, offload)},
+    /* spec §4.5 Interface Attributes Link: 0 = unusable .. 15 = best (daemon/mlink.c). */
+    {UK("link_quality", K_UINT, link_quality), .min = 0, .max = 15},
 };
 
 /* docs/scion.md. */
@@ -655,6 +657,7 @@ static struct conf_underlay *get_underlay(struct conf *c, const char *name)
 	memset(u, 0, sizeof(*u));
 	snprintf(u->name, sizeof(u->name), "%s", name);
 	u->offload = true;
+	u->link_quality = 8;
 	u->src_file = c->cur_file;
 	u->src_line = c->cur_line;
 	return u;

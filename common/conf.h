@@ -31,6 +31,7 @@ struct conf_underlay {
 	uint32_t path_mtu;  /* 0 until conf_finish fills the family default */
 	bool plain;
 	bool offload;                 /* UDP GSO/GRO when the kernel has them (default yes) */
+	uint32_t link_quality;        /* spec §4.5 Link 0..15 for multilink, default 8 */
 	/* bookkeeping */
 	uint32_t seen;	   /* scalar keys set in the current file */
 	uint32_t src_file; /* index into conf.src_files; where the section began */

@@ -21,9 +21,6 @@
 #include "node.h"
 #include "peer.h"
 
-/* [P] Link quality given to every path until the Interface Attributes carry one (§4.5). */
-#define MLINK_DEFAULT_LINK 8u
-
 static uint8_t mlink_key[16];
 static bool mlink_keyed;
 
@@ -58,7 +55,10 @@ static int mlink_add(struct node *n, struct peer *p, int ul, const union sockadd
 
 	if (if_index == 0 || aero_ml_find(&m->t, if_index) >= 0)
 		if_index = mlink_free_index(m, (uint8_t)(AERO_ML_MAX_PATHS + 1));
-	r = aero_ml_update(&m->t, if_index, MLINK_DEFAULT_LINK, NULL, ep, now);
+	/* §5.9: our own egress policy, the local underlay's configured link quality (the far
+	 * side's Interface Attributes are not read yet) */
+	r = aero_ml_update(&m->t, if_index, (uint8_t)n->conf.underlays[ul].link_quality, NULL, ep,
+			   now);
 	if (r < 0)
 		return r;
 	m->ul[r] = ul;

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: MIT
 # AERO multilink (spec/omni-aero.md §5.7, §5.9; docs/aero.md "Multilink"):
 # client a has two underlays (u0, u1) on two veths into server s's namespace,
-# both towards s's one underlay address; client b has one. With [aero]
-# multilink = yes the server shows two paths for a. a pings b's MNP through s
-# every 10 ms (one flow: Flow Label 0); the veth carrying the flow is cut: NUD takes that path down on
-# both sides and the flow moves to the other path. The test prints the lost
-# packets and the outage in ms and asserts a bound, brings the link back,
-# waits for the path to come back up, cuts the other link and checks the same.
+# both towards s's one underlay address, u1 with the better link_quality;
+# client b has one. With [aero] multilink = yes the server shows two paths
+# for a (JSON and text). a pings b's MNP through s every 10 ms (one flow:
+# Flow Label 0), on u1; the veth carrying the flow is cut: NUD takes that path
+# down on both sides and the flow moves to the other path. The test prints the
+# lost packets and the outage in ms and asserts a bound, brings the link back,
+# waits for the path to come back up, and does it once more.
 . "$(dirname "$0")/lib.sh"
 need ping jq
 
@@ -71,7 +72,7 @@ public_key = $(pubkey b)
 mnp = 2001:db8:b::/48
 EOC
 node_conf a 2001:db8:a::/48 10.1.0.2:8060
-printf '\n[underlay.u1]\nlisten = 10.2.0.2:8060\n\n[aero]\nmultilink = yes\n' >>"$T_DIR/a/omnid.conf"
+printf '\n[underlay.u1]\nlisten = 10.2.0.2:8060\nlink_quality = 12\n\n[aero]\nmultilink = yes\n' >>"$T_DIR/a/omnid.conf"
 printf '\n[server.s]\npublic_key = %s\nendpoint = 10.9.9.9:8060\nmsid = 7\n' "$(pubkey s)" \
 	>>"$T_DIR/a/omnid.conf"
 node_conf b 2001:db8:b::/48 198.51.100.1:8060
@@ -96,6 +97,9 @@ info "s paths for a: $(apaths)"
 [ "$(ctl a neighbors --json | jq '[.neighbors[] | select(.name == "s") | .paths[]] | length')" \
 	-eq 2 ] || fail "a does not show two paths to s: $(ctl a neighbors --json)"
 wait_ping a 2001:db8:b::1 10 || fail "a cannot reach b through s"
+# the text view lists the paths under the neighbor
+[ "$(ctl s neighbors | awk '/^a /{f=1;next} /^[^ ]/{f=0} f && /^  path .* underlay u0 .* reachable /' | wc -l)" -eq 2 ] ||
+	fail "omnictl neighbors on s does not list a's two paths: $(ctl s neighbors)"
 
 # cut DEV: 10 ms pings across the cut of DEV (in a's namespace); prints and bounds the loss
 cut() {
@@ -125,6 +129,9 @@ flowpath() {
 	info "the flow is on $fname"
 }
 
+# a's own egress: u1 has link_quality 12, u0 the default 8, so a's flows take u1
+flowpath
+[ "$fname" = u1 ] || fail "a's flow is not on its better underlay u1"
 # NUD: quiet 1 s, then 3 probes 1 s apart (AERO_ML_*, common/aero_timers.h), the far side
 # likewise: a few seconds at most. Twice: the flow returns to its path when it is back up.
 for round in 1 2; do

@@ -2218,26 +2218,28 @@ Test(conf, section_values_round_trip_named)
 					    "scion.link.l" };
 	struct rendered r;
 
-	cr_assert_eq(conf_parse_string(&c,
-				       "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
-				       "path_mtu = 1400\nplain = yes\noffload = no\n"
-				       "[underlay.v6]\nlisten = [2001:db8::1]:8061\n"
-				       "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
-				       "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
-				       "allowed_prefix = 10.9.0.0/16\nallowed_prefix = 2001:db8:99::/48\n"
-				       "persistent_keepalive = 25\n"
-				       "[peer.p2]\npublic_key = " PK_S "\nmsid = 77\n"
-				       "[issuer.ed]\niss = https://idp.test\nkey_file = /k.pem\nkid = k1\n"
-				       "alg = ES256\n"
-				       "[agent.a]\nsub = agent-1\nchecksum = " SUM_A "\nchecksum = " SUM_B "\n"
-				       "max_scopes = route.write status.read\nregistration_id = r1\n"
-				       "revoked_registration_id = r0\nworkflow_id = w1\nworkflow_id = w2\n"
-				       "peer_uid = 0\n"
-				       "[scion.route.r]\nisd_as = 1-ff00:0:111\nhost = 2001:db8::5\n"
-				       "prefix = 10.77.0.0/16\n"
-				       "[scion.link.l]\nifid = 3\nlocal = 10.0.0.1:50000\n"
-				       "remote = 10.0.0.2:50000\nneighbor_isd_as = 1-ff00:0:112\nup = no\n",
-				       "t", &err),
+	cr_assert_eq(conf_parse_string(
+			 &c,
+			 "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
+			 "path_mtu = 1400\nplain = yes\noffload = no\n"
+			 "link_quality = 12\n"
+			 "[underlay.v6]\nlisten = [2001:db8::1]:8061\n"
+			 "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
+			 "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
+			 "allowed_prefix = 10.9.0.0/16\nallowed_prefix = 2001:db8:99::/48\n"
+			 "persistent_keepalive = 25\n"
+			 "[peer.p2]\npublic_key = " PK_S "\nmsid = 77\n"
+			 "[issuer.ed]\niss = https://idp.test\nkey_file = /k.pem\nkid = k1\n"
+			 "alg = ES256\n"
+			 "[agent.a]\nsub = agent-1\nchecksum = " SUM_A "\nchecksum = " SUM_B "\n"
+			 "max_scopes = route.write status.read\nregistration_id = r1\n"
+			 "revoked_registration_id = r0\nworkflow_id = w1\nworkflow_id = w2\n"
+			 "peer_uid = 0\n"
+			 "[scion.route.r]\nisd_as = 1-ff00:0:111\nhost = 2001:db8::5\n"
+			 "prefix = 10.77.0.0/16\n"
+			 "[scion.link.l]\nifid = 3\nlocal = 10.0.0.1:50000\n"
+			 "remote = 10.0.0.2:50000\nneighbor_isd_as = 1-ff00:0:112\nup = no\n",
+			 "t", &err),
 		     0, "%s", err.msg);
 	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
 		struct rendered a, b;
@@ -2254,7 +2256,7 @@ Test(conf, section_values_round_trip_named)
 	}
 	render_section(&c, "underlay.u", &r);
 	cr_assert_str_eq(r.text, "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
-				 "path_mtu = 1400\nplain = yes\noffload = no\n");
+				 "path_mtu = 1400\nplain = yes\noffload = no\nlink_quality = 12\n");
 	render_section(&c, "peer.p1", &r);
 	cr_assert_str_eq(r.text, "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
 				 "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
@@ -2357,4 +2359,34 @@ Test(conf, fail_at_points_at_file_and_line)
 	/* No error record: still -EINVAL. */
 	cr_assert_eq(conf_fail_at(&d, NULL, 0, 1, "ignored"), -EINVAL);
 	conf_free(&d);
+}
+
+/* [underlay.NAME] link_quality (multilink, docs/aero.md): default 8, 0..15, no more. */
+Test(conf, underlay_link_quality)
+{
+	cr_assert_eq(conf_parse_string(&c, "[underlay.u]\nlisten = 192.0.2.1:8060\n", "t", &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(c.underlays[0].link_quality, 8);
+	conf_free(&c);
+	conf_init(&c);
+	cr_assert_eq(conf_parse_string(&c,
+				       "[underlay.u]\nlisten = 192.0.2.1:8060\nlink_quality = 0\n",
+				       "t", &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(c.underlays[0].link_quality, 0);
+	conf_free(&c);
+	conf_init(&c);
+	cr_assert_eq(conf_parse_string(&c,
+				       "[underlay.u]\nlisten = 192.0.2.1:8060\nlink_quality = 15\n",
+				       "t", &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(c.underlays[0].link_quality, 15);
+	conf_free(&c);
+	conf_init(&c);
+	cr_assert_neq(
+	    conf_parse_string(&c, "[underlay.u]\nlisten = 192.0.2.1:8060\nlink_quality = 16\n", "t",
+			      &err),
+	    0);
+	cr_assert_not_null(strstr(err.msg, "link_quality") ? err.msg : strstr(err.msg, "15"), "%s",
+			   err.msg);
 }
