@@ -12,6 +12,7 @@
  */
 #include "mlink.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -20,6 +21,9 @@
 #include "log.h"
 #include "node.h"
 #include "peer.h"
+
+/* [P] a learned path that stayed down this long is forgotten (AERO_REACHABLE_TIME_MS, §5.12). */
+#define MLINK_FORGET_MS AERO_REACHABLE_TIME_MS
 
 static uint8_t mlink_key[16];
 static bool mlink_keyed;
@@ -57,6 +61,17 @@ static int mlink_add(struct node *n, struct peer *p, int ul, const union sockadd
 		if_index = mlink_free_index(m, (uint8_t)(AERO_ML_MAX_PATHS + 1));
 	/* §5.9: our own egress policy, the local underlay's configured link quality (the far
 	 * side's Interface Attributes are not read yet) */
+	if (aero_ml_count(&m->t) == AERO_ML_MAX_PATHS) {
+		/* full: a new path takes the place of the path down longest */
+		int old = -1;
+
+		for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
+			if (m->t.p[i].state == AERO_ML_DOWN &&
+			    (old < 0 || m->down_at[i] < m->down_at[old]))
+				old = (int)i;
+		if (old >= 0 && aero_ml_remove(&m->t, m->t.p[old].if_index) < 0)
+			return -ENOSPC;
+	}
 	r = aero_ml_update(&m->t, if_index, (uint8_t)n->conf.underlays[ul].link_quality, NULL, ep,
 			   now);
 	if (r < 0)
@@ -180,9 +195,18 @@ void mlink_tick(struct node *n, uint64_t now)
 					    p->name, (unsigned)m->t.p[i].if_index,
 					    addr_format_endpoint(&m->t.p[i].ep, a, sizeof(a)));
 				}
-		for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
-			if (m->t.p[i].used && m->t.p[i].state != AERO_ML_DOWN)
+		for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++) {
+			struct aero_ml_path *q = &m->t.p[i];
+
+			if (q->used && q->state != AERO_ML_DOWN)
 				m->down_at[i] = 0;
+			/* a learned path down this long is gone (the far side moved, §5.8); the
+			 * paths of a configured endpoint stay and keep being probed */
+			if (q->used && m->down_at[i] && now >= m->down_at[i] + MLINK_FORGET_MS &&
+			    !(p->has_conf_endpoint && addr_equal(&q->ep, &p->conf_endpoint)) &&
+			    aero_ml_remove(&m->t, q->if_index) == 0)
+				m->down_at[i] = 0;
+		}
 		for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
 			if (mask & (1u << i))
 				mlink_send_probe(n, p, i, now);
