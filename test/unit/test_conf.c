@@ -2218,28 +2218,27 @@ Test(conf, section_values_round_trip_named)
 					    "scion.link.l" };
 	struct rendered r;
 
-	cr_assert_eq(conf_parse_string(
-			 &c,
-			 "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
-			 "path_mtu = 1400\nplain = yes\noffload = no\n"
-			 "link_quality = 12\n"
-			 "[underlay.v6]\nlisten = [2001:db8::1]:8061\n"
-			 "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
-			 "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
-			 "allowed_prefix = 10.9.0.0/16\nallowed_prefix = 2001:db8:99::/48\n"
-			 "persistent_keepalive = 25\n"
-			 "[peer.p2]\npublic_key = " PK_S "\nmsid = 77\n"
-			 "[issuer.ed]\niss = https://idp.test\nkey_file = /k.pem\nkid = k1\n"
-			 "alg = ES256\n"
-			 "[agent.a]\nsub = agent-1\nchecksum = " SUM_A "\nchecksum = " SUM_B "\n"
-			 "max_scopes = route.write status.read\nregistration_id = r1\n"
-			 "revoked_registration_id = r0\nworkflow_id = w1\nworkflow_id = w2\n"
-			 "peer_uid = 0\n"
-			 "[scion.route.r]\nisd_as = 1-ff00:0:111\nhost = 2001:db8::5\n"
-			 "prefix = 10.77.0.0/16\n"
-			 "[scion.link.l]\nifid = 3\nlocal = 10.0.0.1:50000\n"
-			 "remote = 10.0.0.2:50000\nneighbor_isd_as = 1-ff00:0:112\nup = no\n",
-			 "t", &err),
+	cr_assert_eq(conf_parse_string(&c,
+				       "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
+				       "path_mtu = 1400\nplain = yes\noffload = no\n"
+				       "link_quality = 12\n"
+				       "[underlay.v6]\nlisten = [2001:db8::1]:8061\n"
+				       "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
+				       "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
+				       "allowed_prefix = 10.9.0.0/16\nallowed_prefix = 2001:db8:99::/48\n"
+				       "persistent_keepalive = 25\n"
+				       "[peer.p2]\npublic_key = " PK_S "\nmsid = 77\n"
+				       "[issuer.ed]\niss = https://idp.test\nkey_file = /k.pem\nkid = k1\n"
+				       "alg = ES256\n"
+				       "[agent.a]\nsub = agent-1\nchecksum = " SUM_A "\nchecksum = " SUM_B "\n"
+				       "max_scopes = route.write status.read\nregistration_id = r1\n"
+				       "revoked_registration_id = r0\nworkflow_id = w1\nworkflow_id = w2\n"
+				       "peer_uid = 0\n"
+				       "[scion.route.r]\nisd_as = 1-ff00:0:111\nhost = 2001:db8::5\n"
+				       "prefix = 10.77.0.0/16\n"
+				       "[scion.link.l]\nifid = 3\nlocal = 10.0.0.1:50000\n"
+				       "remote = 10.0.0.2:50000\nneighbor_isd_as = 1-ff00:0:112\nup = no\n",
+				       "t", &err),
 		     0, "%s", err.msg);
 	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
 		struct rendered a, b;
