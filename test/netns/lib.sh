@@ -196,6 +196,38 @@ wait_ping() {
 	return 1
 }
 
+# wait_for SECONDS CMD...: until CMD succeeds (0), or 1 after SECONDS.
+wait_for() {
+	end=$(( $(date +%s) + $1 )); shift
+	while [ "$(date +%s)" -lt "$end" ]; do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+
+# aero_server_conf LISTEN AERO_KEYS CLIENT...: the config of the AERO server "s" (msid 7)
+# listening on LISTEN, allowing each CLIENT to register 2001:db8:CLIENT::/48. AERO_KEYS
+# ("" for none) is the body of its [aero] section. Keys must exist (genkey).
+aero_server_conf() {
+	_listen=$1 _aero=$2
+	shift 2
+	mkdir -p "$T_DIR/s"
+	{
+		printf '[node]\nname = s\nrole = server\nprivate_key_file = %s/private.key\n\n' "$T_DIR/s"
+		printf '[omni]\ntun = omni-s\nmsid = 7\n\n'
+		if [ -n "$_aero" ]; then printf '[aero]\n%s\n\n' "$_aero"; fi
+		printf '[underlay.u0]\nlisten = %s\n\n[api]\nsocket = %s/api.sock\n' "$_listen" "$T_DIR/s"
+		for _c in "$@"; do
+			printf '\n[client.%s]\npublic_key = %s\nmnp = 2001:db8:%s::/48\n' "$_c" \
+				"$(pubkey "$_c")" "$_c"
+		done
+	} >"$T_DIR/s/omnid.conf"
+}
+
+# aero_client_of NAME ENDPOINT: NAME registers with the server "s" reached at ENDPOINT.
+aero_client_of() {
+	printf '\n[server.s]\npublic_key = %s\nendpoint = %s\nmsid = 7\n' "$(pubkey s)" "$2" \
+		>>"$T_DIR/$1/omnid.conf"
+}
+
 need() { for c in "$@"; do command -v "$c" >/dev/null || skip "$c missing"; done; }
 
 # two_nodes: the default topology: a and b on a veth underlay 192.0.2.1/.2,

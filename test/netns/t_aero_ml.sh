@@ -43,48 +43,14 @@ nx b ip route add 10.9.9.9/32 via 198.51.100.2
 nx s sh -c "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding" || fail "cannot enable forwarding"
 for n in s a b; do genkey "$n"; done
 
-mkdir -p "$T_DIR/s"
-cat >"$T_DIR/s/omnid.conf" <<EOC
-[node]
-name = s
-role = server
-private_key_file = $T_DIR/s/private.key
-
-[omni]
-tun = omni-s
-msid = 7
-
-[aero]
-multilink = yes
-
-[underlay.u0]
-listen = 10.9.9.9:8060
-
-[api]
-socket = $T_DIR/s/api.sock
-
-[client.a]
-public_key = $(pubkey a)
-mnp = 2001:db8:a::/48
-
-[client.b]
-public_key = $(pubkey b)
-mnp = 2001:db8:b::/48
-EOC
+aero_server_conf 10.9.9.9:8060 "multilink = yes" a b
 node_conf a 2001:db8:a::/48 10.1.0.2:8060
 printf '\n[underlay.u1]\nlisten = 10.2.0.2:8060\nlink_quality = 12\n\n[aero]\nmultilink = yes\n' >>"$T_DIR/a/omnid.conf"
-printf '\n[server.s]\npublic_key = %s\nendpoint = 10.9.9.9:8060\nmsid = 7\n' "$(pubkey s)" \
-	>>"$T_DIR/a/omnid.conf"
+aero_client_of a 10.9.9.9:8060
 node_conf b 2001:db8:b::/48 198.51.100.1:8060
 printf "\n[aero]\nmultilink = yes\n" >>"$T_DIR/b/omnid.conf"
-printf '\n[server.s]\npublic_key = %s\nendpoint = 10.9.9.9:8060\nmsid = 7\n' "$(pubkey s)" \
-	>>"$T_DIR/b/omnid.conf"
+aero_client_of b 10.9.9.9:8060
 
-wait_for() { # SECONDS CMD...
-	end=$(( $(date +%s) + $1 )); shift
-	while [ "$(date +%s)" -lt "$end" ]; do "$@" && return 0; sleep 0.1; done
-	return 1
-}
 apaths() { ctl s neighbors --json | jq -c '[.neighbors[] | select(.name == "a") | .paths[]]'; }
 nup() { apaths | jq '[.[] | select(.state != "down")] | length'; }
 has_up() { [ "$(nup)" -eq "$1" ]; }

@@ -37,34 +37,10 @@ link a s $A_OLD $S_A $PLEN
 link b s $B_UL $S_B $PLEN
 for n in s a b; do genkey "$n"; done
 
-mkdir -p "$T_DIR/s"
-cat >"$T_DIR/s/omnid.conf" <<EOC
-[node]
-name = s
-role = server
-private_key_file = $T_DIR/s/private.key
-
-[omni]
-tun = omni-s
-msid = 7
-
-[underlay.u0]
-listen = $WILD
-
-[api]
-socket = $T_DIR/s/api.sock
-
-[client.a]
-public_key = $(pubkey a)
-mnp = 2001:db8:a::/48
-
-[client.b]
-public_key = $(pubkey b)
-mnp = 2001:db8:b::/48
-EOC
+aero_server_conf "$WILD" "" a b
 server_conf() { # NAME ENDPOINT
-	printf '\n%s\n[server.s]\npublic_key = %s\nendpoint = %s\nmsid = 7\n' "$CLIENT_EXTRA" \
-		"$(pubkey s)" "$2" >>"$T_DIR/$1/omnid.conf"
+	printf '\n%s\n' "$CLIENT_EXTRA" >>"$T_DIR/$1/omnid.conf"
+	aero_client_of "$1" "$2"
 }
 # a listens on the wildcard address so its socket outlives the address it had.
 node_conf a 2001:db8:a::/48 "$WILD"
@@ -77,11 +53,6 @@ nx s sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/forwarding' || fail "cannot enab
 nx a ip route add $NET_B via $S_A
 nx b ip route add $NET_A via $S_B
 
-wait_for() { # SECONDS CMD...: until CMD succeeds
-	end=$(( $(date +%s) + $1 )); shift
-	while [ "$(date +%s)" -lt "$end" ]; do "$@" && return 0; sleep 0.1; done
-	return 1
-}
 regs() { ctl "$1" registrations --json; }
 s_origin() { regs s | jq -r '.registrations[] | select(.name == "a") | .origin'; }
 has_regs() { [ "$(regs s | jq '.registrations | length')" -eq 2 ]; }

@@ -46,31 +46,10 @@ nx a ip route add default via 10.0.1.254
 nx c ip route add default via 10.0.2.254
 nx d ip route add default via 10.0.3.254
 
-mkdir -p "$T_DIR/s"
-cat >"$T_DIR/s/omnid.conf" <<EOC
-[node]
-name = s
-role = server
-private_key_file = $T_DIR/s/private.key
-
-[omni]
-tun = omni-s
-msid = 7
-
-[underlay.u0]
-listen = 0.0.0.0:8060
-
-[api]
-socket = $T_DIR/s/api.sock
-EOC
-for n in a c d; do
-	printf '\n[client.%s]\npublic_key = %s\nmnp = 2001:db8:%s::/48\n' "$n" "$(pubkey $n)" "$n" \
-		>>"$T_DIR/s/omnid.conf"
-done
+aero_server_conf 0.0.0.0:8060 "" a c d
 client() { # NAME SERVER_ENDPOINT
 	node_conf "$1" "2001:db8:$1::/48" 0.0.0.0:8060
-	printf '\n[server.s]\npublic_key = %s\nendpoint = %s\nmsid = 7\n' "$(pubkey s)" "$2" \
-		>>"$T_DIR/$1/omnid.conf"
+	aero_client_of "$1" "$2"
 }
 # Each client reaches s at the address on its NAT's side.
 client a 192.0.2.2:8060
@@ -78,11 +57,6 @@ printf '\n[aero]\nnat_keepalive = 2\n' >>"$T_DIR/a/omnid.conf"
 client c 203.0.113.2:8060
 client d 198.51.100.2:8060
 
-wait_for() { # SECONDS CMD...: until CMD succeeds
-	end=$(( $(date +%s) + $1 )); shift
-	while [ "$(date +%s)" -lt "$end" ]; do "$@" && return 0; sleep 0.1; done
-	return 1
-}
 regs() { ctl "$1" registrations --json; }
 origin() { regs s | jq -r '.registrations[] | select(.name == "'"$1"'") | .origin'; }
 has_regs() { [ "$(regs s | jq '.registrations | length')" -eq 3 ]; }

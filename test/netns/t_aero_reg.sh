@@ -24,52 +24,17 @@ link a s 192.0.2.1 192.0.2.2 24
 link b s 198.51.100.1 198.51.100.2 24
 for n in s a b c x; do genkey "$n"; done
 
-mkdir -p "$T_DIR/s"
-cat >"$T_DIR/s/omnid.conf" <<EOC
-[node]
-name = s
-role = server
-private_key_file = $T_DIR/s/private.key
-
-[omni]
-tun = omni-s
-msid = 7
-
-[aero]
-router_lifetime = $LIFE
-
-[underlay.u0]
-listen = 0.0.0.0:8060
-
-[api]
-socket = $T_DIR/s/api.sock
-
-[client.a]
-public_key = $(pubkey a)
-mnp = 2001:db8:a::/48
-
-[client.b]
-public_key = $(pubkey b)
-mnp = 2001:db8:b::/48
-
-[client.c]
-public_key = $(pubkey c)
-mnp = 2001:db8:c::/48
-EOC
-server_conf() { # NAME
-	printf '\n[server.s]\npublic_key = %s\nendpoint = %s\nmsid = 7\n' "$(pubkey s)" "$2" \
-		>>"$T_DIR/$1/omnid.conf"
-}
+aero_server_conf 0.0.0.0:8060 "router_lifetime = $LIFE" a b c
 # a short keepalive makes a dead direct path show within seconds (docs/aero.md)
 SECURE_EXTRA="keepalive = 2" node_conf a 2001:db8:a::/48 192.0.2.1:8060
-server_conf a 192.0.2.2:8060
+aero_client_of a 192.0.2.2:8060
 SECURE_EXTRA="keepalive = 2" node_conf b 2001:db8:b::/48 198.51.100.1:8060
-server_conf b 198.51.100.2:8060
+aero_client_of b 198.51.100.2:8060
 # c: an allowed key but another MNP; x: a key the server does not know. Both run in a's namespace.
 node_conf c 2001:db8:d::/48 192.0.2.1:8061
-server_conf c 192.0.2.2:8060
+aero_client_of c 192.0.2.2:8060
 node_conf x 2001:db8:e::/48 192.0.2.1:8062
-server_conf x 192.0.2.2:8060
+aero_client_of x 192.0.2.2:8060
 
 nx s sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/forwarding' || fail "cannot enable forwarding"
 # The underlay is routed through s's kernel (like the Internet), so a and b can reach each
@@ -94,11 +59,6 @@ regs() { ctl s registrations --json; }
 nregs() { regs | jq '.registrations | length'; }
 scount() { regs | jq -r ".counters[\"$1\"] // 0"; }
 # wait_for SECONDS CMD...: until CMD succeeds
-wait_for() {
-	end=$(( $(date +%s) + $1 )); shift
-	while [ "$(date +%s)" -lt "$end" ]; do "$@" && return 0; sleep 0.1; done
-	return 1
-}
 has_regs() { [ "$(nregs)" -eq "$1" ]; }
 cli_registered() { [ "$(ctl "$1" registrations --json | jq -r '.servers[0].registered')" = true ]; }
 
