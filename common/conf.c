@@ -336,7 +336,8 @@ static const struct key_def peer_keys[] = {
     {PK("allowed_prefix", K_ROUTE, allowed), .aux = offsetof(struct conf_peer, n_allowed)},
     {PK("persistent_keepalive", K_UINT, persistent_keepalive), .min = 0, .max = 65535},
     /* AERO server mesh (spec §5.4 [P], docs/aero.md "Servers and the mesh"). */
-    {PK("mesh", K_BOOL, mesh)},
+    /* (aux = the field itself: rendered only when yes, so a [peer] without it reads as before) */
+    {PK("mesh", K_BOOL, mesh), .aux = offsetof(struct conf_peer, mesh)},
 };
 
 /* AERO (docs/aero.md): [server.NAME] on clients, [client.NAME] on servers, [aero]. */
@@ -1847,6 +1848,8 @@ static bool render_scalar(const uint8_t *base, const struct key_def *kd, char *b
 	}
 	case K_BOOL: {
 		bool b;
+		if (!aux_flag(base, kd))
+			return false;
 		memcpy(&b, field, sizeof(b));
 		snprintf(buf, cap, "%s", b ? "yes" : "no");
 		return true;
