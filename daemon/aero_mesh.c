@@ -326,8 +326,9 @@ static void send_na(struct node *n, struct aero_mesh *m, const struct aero_reg *
 	m->c.na_tx++;
 }
 
-/* May the meshed server announce @ru? Not our own key, nor a configured neighbor's
- * prefix, and inside [aero] msp when that is set. */
+/* May the meshed server announce @ru? Not our own key or a configured [peer]'s (a
+ * client may be configured here too), nor a [peer]'s prefix, and inside [aero] msp
+ * when that is set. */
 static bool ru_allowed(const struct node *n, const struct aero_ru *ru)
 {
 	if (keys_equal(ru->v.key, n->id.ed_pk, 32))
@@ -338,6 +339,8 @@ static bool ru_allowed(const struct node *n, const struct aero_ru *ru)
 		const struct conf_peer *cp = &n->conf.peers[i];
 		if (cp->kind != CONF_PEER_STATIC)
 			continue;
+		if (keys_equal(cp->public_key, ru->v.key, 32))
+			return false;
 		if (cp->has_mnp && prefix_overlaps(&cp->mnp, &ru->v.mnp))
 			return false;
 		for (size_t k = 0; k < cp->n_allowed; k++)
