@@ -14,7 +14,8 @@
 #  (c) b releases (SIGTERM): s2 withdraws b's route at s1 at once;
 #  (d) s2 restarts: s1's route to b expires meanwhile, s1 relearns it once b
 #      re-registers, and a reaches b again;
-#  (e) c's hub s1 stops: c's routes move to s2 and c still reaches b.
+#  (e) c reaches a through its hub s1; s1 stops: c's routes move to s2 and c
+#      reaches b through s2.
 . "$(dirname "$0")/lib.sh"
 need ping jq
 
@@ -155,6 +156,11 @@ for s in $CAPS; do
 done
 echo "# measured: mesh route optimization converged: direct session $conv ms after the NS, $(( (tp1 - tp0) / 1000000 )) ms after the first ping"
 info "(b) a <-> b data no longer crosses s1 or s2"
+for s in s1 s2; do
+	for k in mesh_ru_refused mesh_ns_fwd_refused mesh_stale; do
+		[ "$(mctr "$s" "$k")" -eq 0 ] || fail "$s counted $k: $(regs "$s" | jq -c .counters)"
+	done
+done
 
 # (c) b releases: s2 withdraws b's route at s1
 w0=$(mctr s1 mesh_withdrawn)
@@ -194,11 +200,24 @@ wait_for 10 sh -c "$OMNICTL --socket $T_DIR/s2/api.sock registrations --json | j
 	fail "s2 does not hold c's route from s1 as shadowed: $(regs s2 | jq -c .mesh_routes)"
 ctl s2 neighbors --json | jq -e '.neighbors[] | select(.name == "c") | .prefixes == ["2001:db8:c::/48"]' >/dev/null ||
 	fail "s2 does not route c's MNP to c: $(ctl s2 neighbors --json)"
-wait_ping c 2001:db8:b::1 10 || fail "c cannot reach b"
+wait_ping c 2001:db8:a::1 10 || fail "c cannot reach a through its hub s1"
 th0=$(date +%s%N)
 stop_node s1
 wait_for $((LIFE + 6)) hub_is s2 || fail "c's routes did not move to s2: $(regs c)"
-wait_ping c 2001:db8:b::1 15 || fail "c cannot reach b after its hub stopped"
 th1=$(date +%s%N)
-info "(e) c reached b via s2 $(( (th1 - th0) / 1000000 )) ms after its hub stopped"
+nx c ip -6 route show ::/1 | grep -q omni-c || fail "c lost its default route"
+ctl c neighbors --json | jq -e '.neighbors[] | select(.name == "s2") | .prefixes == ["::/1", "8000::/1"]' >/dev/null ||
+	fail "c's routes do not point at s2: $(ctl c neighbors --json)"
+# (c never sent b anything before: the first packets go through its new hub)
+rc0=$(peer_field s2 c rx_packets)
+wait_ping c 2001:db8:b::1 15 || fail "c cannot reach b after its hub stopped"
+th2=$(date +%s%N)
+[ "$(peer_field s2 c rx_packets)" -gt "$rc0" ] || fail "c's packets did not go through s2"
+info "(e) c's hub moved to s2 $(( (th1 - th0) / 1000000 )) ms after s1 stopped, c reached b via s2 $(( (th2 - th0) / 1000000 )) ms after"
+# nothing was refused on the way (no bad route update, no bad forwarded NS)
+for s in s2; do
+	for k in mesh_ru_refused mesh_ns_fwd_refused; do
+		[ "$(mctr "$s" "$k")" -eq 0 ] || fail "$s counted $k: $(regs "$s" | jq -c .counters)"
+	done
+done
 echo "PASS"
