@@ -1052,6 +1052,8 @@ void aero_stop(struct node *n)
 	if (!a)
 		return;
 	uint64_t now = uv_now(n->loop);
+	if (a->role == CONF_ROLE_SERVER)
+		aero_mesh_stop(n, a->mesh, &a->table, now);
 	for (size_t i = 0; i < a->n_srv; i++) {
 		struct aero_server *s = &a->srv[i];
 		struct peer *p = peer_table_lookup_key(&n->peers, s->key);

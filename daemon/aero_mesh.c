@@ -230,6 +230,27 @@ static void resync(struct node *n, struct aero_mesh *m, struct mesh_srv *s,
 	s->next_resync_ms = now + MAX(1000u, (uint64_t)table->lifetime_s * 1000 / 3);
 }
 
+void aero_mesh_stop(struct node *n, struct aero_mesh *m, const struct aero_srv *table,
+		    uint64_t now)
+{
+	struct aero_vouch v;
+
+	for (size_t i = 0; m && i < m->n_s; i++) {
+		struct peer *p = peer_table_lookup_key(&n->peers, m->s[i].key);
+		if (!p || !hs_established(&p->hs, now))
+			continue;
+		for (size_t k = 0; k < table->n; k++) {
+			if (table->v[k].mnp.family != AF_INET6)
+				continue;
+			vouch_of_reg(&table->v[k], &v);
+			send_ru(n, m, &m->s[i], &v, 0, now);
+		}
+		if (table->n)
+			log_info(LOG_GRP_ND, "mesh: withdrew %zu route(s) at '%s'", table->n,
+				 m->s[i].name);
+	}
+}
+
 /* A learned route is installed unless a local registration holds (part of) it. */
 static bool shadowed(const struct aero_srv *table, const struct aero_rt_ent *e)
 {

@@ -69,6 +69,13 @@ void aero_mesh_ns_in(struct node *n, struct aero_mesh *m, const struct aero_srv 
  */
 void aero_mesh_local_moved(struct node *n, struct aero_mesh *m, struct aero_report *rep,
 			   const struct aero_reg *e, uint64_t now_ms);
+/**
+ * Shutdown: withdraw every local registration at each meshed server whose
+ * session is up (the datagrams are flushed before the node exits), so they
+ * stop routing to us at once instead of at the routes' expiry.
+ */
+void aero_mesh_stop(struct node *n, struct aero_mesh *m, const struct aero_srv *table,
+		    uint64_t now_ms);
 /** The learned routes ("mesh_routes") for /v1/registrations. */
 json_t *aero_mesh_routes_json(struct node *n, struct aero_mesh *m, const struct aero_srv *table,
 			      uint64_t now_ms);

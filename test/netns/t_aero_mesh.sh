@@ -12,10 +12,10 @@
 #      a<->b datagrams routed by their kernels and none to omnid; the
 #      convergence time is printed as "# measured:";
 #  (c) b releases (SIGTERM): s2 withdraws b's route at s1 at once;
-#  (d) s2 restarts: s1's route to b expires meanwhile, s1 relearns it once b
-#      re-registers, and a reaches b again;
-#  (e) c reaches a through its hub s1; s1 stops: c's routes move to s2 and c
-#      reaches b through s2.
+#  (d) s2 crashes (SIGKILL) and restarts: s1's route to b expires meanwhile,
+#      s1 relearns it once b re-registers, and a reaches b again;
+#  (e) c reaches a through its hub s1; s1 stops (SIGTERM), withdrawing its
+#      routes at s2 at once; c's routes move to s2 and c reaches b through s2.
 . "$(dirname "$0")/lib.sh"
 need ping jq
 
@@ -102,14 +102,14 @@ regs s1 | jq -e '[.mesh_routes[] | select(.mnp == "2001:db8:a::/48")] | length =
 	fail "s1 learned its own client back: $(regs s1 | jq -c .mesh_routes)"
 
 r12=$(peer_field s1 s2 tx_packets); r21=$(peer_field s2 s1 rx_packets)
+tp0=$(date +%s%N)
 wait_ping a 2001:db8:b::1 10 || fail "a cannot reach b through s1 and s2"
 [ "$(peer_field s1 s2 tx_packets)" -gt "$r12" ] || fail "s1 did not relay a's packets to s2"
 [ "$(peer_field s2 s1 rx_packets)" -gt "$r21" ] || fail "s2 did not receive a's packets from s1"
 [ "$(peer_field s2 b tx_packets)" -ge 1 ] || fail "s2 did not forward to b"
 info "(a) a -> b through s1 and s2 ok"
 
-# (b) route optimization across the mesh
-tp0=$(date +%s%N)
+# (b) route optimization across the mesh (it started with a's first packet to b)
 nx a ping -q -c 60 -i 0.05 -W 1 2001:db8:b::1 >/dev/null 2>&1 &
 PING_PID=$!
 ro_up() { regs a | jq -e '.route_optimized[] | select(.mnp == "2001:db8:b::/48") | .established' >/dev/null; }
@@ -176,11 +176,12 @@ info "(c) b's release withdrew its route at s1"
 start_node b
 wait_for 15 learned s1 2001:db8:b::/48 || fail "s1 did not learn b's route again"
 e0=$(mctr s1 mesh_expired)
-stop_node s2
+stop_node s2 KILL # (a crash: no withdrawal, the route expires)
 wait_for $((LIFE + 4)) not_learned s1 2001:db8:b::/48 || fail "s1's route to b did not expire without s2"
 [ "$(mctr s1 mesh_expired)" -ge $((e0 + 1)) ] || fail "expiry not counted at s1"
 kroute s1 2001:db8:b::/48 && fail "s1 kept the kernel route for b's MNP after it expired"
 tr0=$(date +%s%N)
+rm -f "$T_DIR/s2/api.sock" # (left behind by the SIGKILL)
 start_node s2
 wait_for 30 registered s2 b || fail "b did not re-register with s2: $(regs s2)"
 wait_for 10 learned s1 2001:db8:b::/48 || fail "s1 did not relearn b's route after s2's restart: $(regs s1)"
@@ -201,8 +202,13 @@ wait_for 10 sh -c "$OMNICTL --socket $T_DIR/s2/api.sock registrations --json | j
 ctl s2 neighbors --json | jq -e '.neighbors[] | select(.name == "c") | .prefixes == ["2001:db8:c::/48"]' >/dev/null ||
 	fail "s2 does not route c's MNP to c: $(ctl s2 neighbors --json)"
 wait_ping c 2001:db8:a::1 10 || fail "c cannot reach a through its hub s1"
+w0=$(mctr s2 mesh_withdrawn)
+learned s2 2001:db8:a::/48 || fail "s2 has no route to a before s1 stops"
 th0=$(date +%s%N)
 stop_node s1
+# (a shutdown withdraws s1's routes at s2 at once, before they would expire)
+not_learned s2 2001:db8:a::/48 || fail "s1's shutdown did not withdraw a's route at s2: $(regs s2 | jq -c .mesh_routes)"
+[ "$(mctr s2 mesh_withdrawn)" -ge $((w0 + 1)) ] || fail "s1's withdrawals not counted at s2"
 wait_for $((LIFE + 6)) hub_is s2 || fail "c's routes did not move to s2: $(regs c)"
 th1=$(date +%s%N)
 nx c ip -6 route show ::/1 | grep -q omni-c || fail "c lost its default route"
