@@ -64,8 +64,8 @@ static void render(json_t *j)
 	}
 	json_t *mr = json_object_get(j, "mesh_routes");
 	if (json_array_size(mr)) {
-		printf("%-16s %-28s %-24s %-9s %10s\n", "MESH ANCHOR", "MNP", "ORIGIN",
-		       "INSTALLED", "EXPIRES");
+		printf("%-16s %-28s %-24s %-9s %10s\n", "MESH ANCHOR", "MNP", "ORIGIN", "INSTALLED",
+		       "EXPIRES");
 		json_array_foreach(mr, i, e)
 		{
 			printf("%-16s %-28s %-24s %-9s %9llds\n", str(e, "anchor"), str(e, "mnp"),

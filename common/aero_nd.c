@@ -299,8 +299,7 @@ ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *ds
  * Returns -EBADMSG for a second or malformed Vouched Key; *@have_key and
  * *@have_l2 say what was found.
  */
-static int parse_vouch(const struct nd_msg *m, struct aero_vouch *v, bool *have_key,
-		       bool *have_l2)
+static int parse_vouch(const struct nd_msg *m, struct aero_vouch *v, bool *have_key, bool *have_l2)
 {
 	*have_key = *have_l2 = false;
 	for (size_t i = 0; i < m->n_sub; i++) {

@@ -113,8 +113,8 @@ size_t aero_rt_expire(struct aero_rt *t, uint64_t now_ms, uint32_t anchor_msid,
 {
 	size_t k = 0;
 	for (size_t i = 0; i < t->n && k < cap;) {
-		bool go = anchor_msid ? t->v[i].anchor_msid == anchor_msid
-				      : t->v[i].expires_ms <= now_ms;
+		bool go =
+		    anchor_msid ? t->v[i].anchor_msid == anchor_msid : t->v[i].expires_ms <= now_ms;
 		if (!go) {
 			i++;
 			continue;

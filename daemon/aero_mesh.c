@@ -34,8 +34,8 @@
 	X(ru_ignored)	  /* older than the route's last update, or a withdrawal of nothing */     \
 	X(resyncs)	  /* every local route resent to one meshed server */                      \
 	X(ns_forwarded)	  /* NS(AR) for a learned route answered here and sent to its anchor */    \
-	X(ns_fwd_rx)	  /* NS(AR) forwarded by a meshed server for a client of ours */          \
-	X(ns_fwd_refused) /* ... whose signer, source or target did not check out */              \
+	X(ns_fwd_rx)	  /* NS(AR) forwarded by a meshed server for a client of ours */           \
+	X(ns_fwd_refused) /* ... whose signer, source or target did not check out */               \
 	X(na_tx)	  /* NA(AR) / uNA sent about a learned client */
 
 struct mesh_counters {
@@ -49,10 +49,10 @@ struct mesh_srv {
 	char name[64];
 	uint8_t key[32];
 	uint32_t msid;
-	bool hs_known;		    /* hs_last is the session we resynced on */
-	uint64_t hs_last;	    /* its last_handshake_ms then */
-	uint64_t next_resync_ms;    /* periodic resend of every local route */
-	size_t installed;	    /* prefixes we last gave its peer */
+	bool hs_known;		 /* hs_last is the session we resynced on */
+	uint64_t hs_last;	 /* its last_handshake_ms then */
+	uint64_t next_resync_ms; /* periodic resend of every local route */
+	size_t installed;	 /* prefixes we last gave its peer */
 };
 
 struct aero_mesh {
@@ -230,8 +230,7 @@ static void resync(struct node *n, struct aero_mesh *m, struct mesh_srv *s,
 	s->next_resync_ms = now + MAX(1000u, (uint64_t)table->lifetime_s * 1000 / 3);
 }
 
-void aero_mesh_stop(struct node *n, struct aero_mesh *m, const struct aero_srv *table,
-		    uint64_t now)
+void aero_mesh_stop(struct node *n, struct aero_mesh *m, const struct aero_srv *table, uint64_t now)
 {
 	struct aero_vouch v;
 
@@ -340,7 +339,8 @@ static void send_na(struct node *n, struct aero_mesh *m, const struct aero_reg *
 	if (!q)
 		return;
 	vouch_of_rt(about, &v);
-	ssize_t l = aero_nd_build_na(&self, &to->mnp, &v, solicited, wall(n, now), buf, sizeof(buf));
+	ssize_t l =
+	    aero_nd_build_na(&self, &to->mnp, &v, solicited, wall(n, now), buf, sizeof(buf));
 	if (l < 0)
 		return;
 	datapath_send_control(n, q, buf, (size_t)l, now);
@@ -440,9 +440,9 @@ void aero_mesh_na(struct node *n, struct aero_mesh *m, const struct aero_srv *ta
 	}
 }
 
-bool aero_mesh_ns_out(struct node *n, struct aero_mesh *m, struct aero_report *rep,
-		      struct peer *p, const struct aero_reg *src, const struct aero_ns *ns,
-		      const uint8_t *pkt, size_t len, uint64_t now)
+bool aero_mesh_ns_out(struct node *n, struct aero_mesh *m, struct aero_report *rep, struct peer *p,
+		      const struct aero_reg *src, const struct aero_ns *ns, const uint8_t *pkt,
+		      size_t len, uint64_t now)
 {
 	uint8_t t[16];
 
@@ -539,10 +539,9 @@ json_t *aero_mesh_routes_json(struct node *n, struct aero_mesh *m, const struct 
 		json_object_set_new(o, "origin",
 				    json_string(addr_format_endpoint(&e->origin, b, sizeof(b))));
 		json_object_set_new(o, "age_ms", json_integer((json_int_t)(now - e->learned_ms)));
-		json_object_set_new(o, "expires_in_ms",
-				    json_integer(e->expires_ms > now
-						     ? (json_int_t)(e->expires_ms - now)
-						     : 0));
+		json_object_set_new(
+		    o, "expires_in_ms",
+		    json_integer(e->expires_ms > now ? (json_int_t)(e->expires_ms - now) : 0));
 		json_object_set_new(o, "updates", json_integer((json_int_t)e->updates));
 		json_object_set_new(o, "installed", json_boolean(!shadowed(table, e)));
 		json_array_append_new(arr, o);

@@ -53,9 +53,9 @@ void aero_mesh_na(struct node *n, struct aero_mesh *m, const struct aero_srv *ta
  * answer @src with an NA(AR) vouching the learned route and forward the NS
  * to the anchor. Returns false when no learned route holds the target.
  */
-bool aero_mesh_ns_out(struct node *n, struct aero_mesh *m, struct aero_report *rep,
-		      struct peer *p, const struct aero_reg *src, const struct aero_ns *ns,
-		      const uint8_t *pkt, size_t len, uint64_t now_ms);
+bool aero_mesh_ns_out(struct node *n, struct aero_mesh *m, struct aero_report *rep, struct peer *p,
+		      const struct aero_reg *src, const struct aero_ns *ns, const uint8_t *pkt,
+		      size_t len, uint64_t now_ms);
 /**
  * An NS(AR) forwarded by meshed server @p: signed by a client learned from
  * @p, for a target registered here: tell the target about the asker (uNA).

@@ -502,8 +502,8 @@ Test(aero_nd, ru_malformed_suboptions)
 			s = &m.sub[m.n_sub++];
 			s->type = AERO_SUB_ROUTE_UPDATE;
 			s->u.unknown.data = rub;
-			s->u.unknown.len = variant == 2 ? AERO_ROUTE_UPDATE_LEN + 1
-							: AERO_ROUTE_UPDATE_LEN;
+			s->u.unknown.len =
+			    variant == 2 ? AERO_ROUTE_UPDATE_LEN + 1 : AERO_ROUTE_UPDATE_LEN;
 		}
 		if (variant == 3) { /* two Route Updates */
 			s = &m.sub[m.n_sub++];
