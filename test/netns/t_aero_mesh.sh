@@ -11,6 +11,8 @@
 #      direct session, and a tshark capture in both servers' namespaces shows
 #      a<->b datagrams routed by their kernels and none to omnid; the
 #      convergence time is printed as "# measured:";
+#  (b2) a's underlay address changes: s1's route update carries the new origin
+#      to s2, which tells b (Report List, §5.8) so b's entry for a follows;
 #  (c) b releases (SIGTERM): s2 withdraws b's route at s1 at once;
 #  (d) s2 crashes (SIGKILL) and restarts: s1's route to b expires meanwhile,
 #      s1 relearns it once b re-registers, and a reaches b again;
@@ -161,6 +163,24 @@ for s in s1 s2; do
 		[ "$(mctr "$s" "$k")" -eq 0 ] || fail "$s counted $k: $(regs "$s" | jq -c .counters)"
 	done
 done
+
+# (b2) §5.8 across the mesh: a's underlay address changes; a re-registers with s1, s1's
+# route update carries the new origin to s2, and s2 tells b (on its Report List) in a uNA.
+b_ro_ep() { regs b | jq -r '.route_optimized[] | select(.mnp == "2001:db8:a::/48") | .endpoint'; }
+[ "$(b_ro_ep)" = "192.0.2.1:8060" ] || fail "b's entry for a: $(regs b | jq -c .route_optimized)"
+n0=$(mctr s2 mesh_na_tx); m0=$(mctr s2 mesh_ru_rx)
+tm0=$(date +%s%N)
+nx a ip addr del 192.0.2.1/24 dev "$LINK_a_s1"
+nx a ip addr add 192.0.2.11/24 dev "$LINK_a_s1"
+nx a ip route replace default via 192.0.2.2
+s2_sees_a_moved() { regs s2 | jq -e '.mesh_routes[] | select(.mnp == "2001:db8:a::/48") | .origin == "192.0.2.11:8060"' >/dev/null; }
+wait_for 10 s2_sees_a_moved || fail "s2 did not learn a's new origin: $(regs s2 | jq -c .mesh_routes)"
+b_told() { [ "$(b_ro_ep)" = "192.0.2.11:8060" ]; }
+wait_for 5 b_told || fail "b was not told a's new origin: $(regs b | jq -c .route_optimized)"
+tm1=$(date +%s%N)
+[ "$(mctr s2 mesh_na_tx)" -gt "$n0" ] || fail "s2 sent b no uNA about a"
+wait_ping a 2001:db8:b::1 10 || fail "no a -> b after a moved"
+info "(b2) a moved: b's entry for it followed via s1 -> s2 in $(( (tm1 - tm0) / 1000000 )) ms"
 
 # (c) b releases: s2 withdraws b's route at s1
 w0=$(mctr s1 mesh_withdrawn)
