@@ -26,13 +26,16 @@
 #define MESH_ND_BUF 1024
 /* Learned routes removed per round of aero_rt_expire(). */
 #define MESH_GONE_BATCH 16
+/* [P] a meshed server without a session gets a handshake this often. */
+#define MESH_KICK_MS 5000
 
 #define MESH_COUNTERS(X)                                                                           \
 	X(ru_tx)	  /* route updates sent */                                                 \
 	X(ru_rx)	  /* route updates accepted */                                             \
 	X(ru_refused)	  /* route updates that failed the check or the policy */                  \
 	X(ru_ignored)	  /* older than the route's last update, or a withdrawal of nothing */     \
-	X(resyncs)	  /* every local route resent to one meshed server */                      \
+	X(resyncs)	  /* every local route resent to a meshed server on a new session */       \
+	X(ru_deferred)	  /* route updates not sent for want of a session (the resync follows) */  \
 	X(ns_forwarded)	  /* NS(AR) for a learned route answered here and sent to its anchor */    \
 	X(ns_fwd_rx)	  /* NS(AR) forwarded by a meshed server for a client of ours */           \
 	X(ns_fwd_refused) /* ... whose signer, source or target did not check out */               \
@@ -49,10 +52,10 @@ struct mesh_srv {
 	char name[64];
 	uint8_t key[32];
 	uint32_t msid;
-	bool hs_known;		 /* hs_last is the session we resynced on */
-	uint64_t hs_last;	 /* its last_handshake_ms then */
-	uint64_t next_resync_ms; /* periodic resend of every local route */
-	size_t installed;	 /* prefixes we last gave its peer */
+	bool hs_known;	       /* hs_last is the session we resynced on */
+	uint64_t hs_last;      /* its last_handshake_ms then */
+	uint64_t next_kick_ms; /* next handshake while there is no session */
+	size_t installed;      /* prefixes we last gave its peer */
 };
 
 struct aero_mesh {
@@ -168,6 +171,15 @@ static void send_ru(struct node *n, struct aero_mesh *m, const struct mesh_srv *
 
 	if (!p)
 		return;
+	/*
+	 * Not queued for a session to come: the resync on that session sends the
+	 * current state, where a queue would deliver stale updates (and, past
+	 * ±30 s, refused ones). aero_mesh_tick() keeps the handshakes going.
+	 */
+	if (!hs_established(&p->hs, now)) {
+		m->c.ru_deferred++;
+		return;
+	}
 	ssize_t l = aero_nd_build_ru(&self, s->msid, v, lifetime_s, wall(n, now), buf, sizeof(buf));
 	if (l < 0) {
 		log_remote(LOG_GRP_ND, "mesh: cannot build a route update: %s", strerror((int)-l));
@@ -215,7 +227,7 @@ void aero_mesh_client(struct node *n, struct aero_mesh *m, const struct aero_reg
 		send_ru(n, m, &m->s[i], &v, gone ? 0 : remaining_s(e, now), now);
 }
 
-static void resync(struct node *n, struct aero_mesh *m, struct mesh_srv *s,
+static void resync(struct node *n, struct aero_mesh *m, const struct mesh_srv *s,
 		   const struct aero_srv *table, uint64_t now)
 {
 	struct aero_vouch v;
@@ -227,7 +239,9 @@ static void resync(struct node *n, struct aero_mesh *m, struct mesh_srv *s,
 		send_ru(n, m, s, &v, remaining_s(&table->v[i], now), now);
 	}
 	m->c.resyncs++;
-	s->next_resync_ms = now + MAX(1000u, (uint64_t)table->lifetime_s * 1000 / 3);
+	if (table->n)
+		log_info(LOG_GRP_ND, "mesh: sent %zu route(s) to '%s' on a new session", table->n,
+			 s->name);
 }
 
 void aero_mesh_stop(struct node *n, struct aero_mesh *m, const struct aero_srv *table, uint64_t now)
@@ -317,8 +331,13 @@ void aero_mesh_tick(struct node *n, struct aero_mesh *m, const struct aero_srv *
 			s->hs_known = true;
 			s->hs_last = p->hs.last_handshake_ms;
 			resync(n, m, s, table, now);
-		} else if (now >= s->next_resync_ms && table->n) {
-			resync(n, m, s, table, now);
+		} else if (!hs_established(&p->hs, now) && !p->hs.pending.active &&
+			   now >= s->next_kick_ms) {
+			/* Keep a session with every meshed server, so that one that
+			 * restarted hears from us (and we resync) without waiting for
+			 * a registration change. */
+			s->next_kick_ms = now + MESH_KICK_MS;
+			datapath_peer_kick(n, p, now);
 		}
 		/* A reload resets a [peer]'s prefixes to its config. */
 		if (m->dirty || p->n_prefixes != s->installed)

@@ -14,8 +14,9 @@
 #  (b2) a's underlay address changes: s1's route update carries the new origin
 #      to s2, which tells b (Report List, §5.8) so b's entry for a follows;
 #  (c) b releases (SIGTERM): s2 withdraws b's route at s1 at once;
-#  (d) s2 crashes (SIGKILL) and restarts: s1's route to b expires meanwhile,
-#      s1 relearns it once b re-registers, and a reaches b again;
+#  (d) s2 crashes (SIGKILL) and restarts: s1's route to b expires meanwhile;
+#      s1 resends a's route on the new session, relearns b's once b
+#      re-registers, and a reaches b again;
 #  (e) c reaches a through its hub s1; s1 stops (SIGTERM), withdrawing its
 #      routes at s2 at once; c's routes move to s2 and c reaches b through s2.
 . "$(dirname "$0")/lib.sh"
@@ -200,15 +201,19 @@ stop_node s2 KILL # (a crash: no withdrawal, the route expires)
 wait_for $((LIFE + 4)) not_learned s1 2001:db8:b::/48 || fail "s1's route to b did not expire without s2"
 [ "$(mctr s1 mesh_expired)" -ge $((e0 + 1)) ] || fail "expiry not counted at s1"
 kroute s1 2001:db8:b::/48 && fail "s1 kept the kernel route for b's MNP after it expired"
+rs0=$(mctr s1 mesh_resyncs)
 tr0=$(date +%s%N)
 rm -f "$T_DIR/s2/api.sock" # (left behind by the SIGKILL)
 start_node s2
+# the restarted s2 opens a session with s1, on which s1 resends its routes
+wait_for 10 learned s2 2001:db8:a::/48 || fail "s2 did not relearn a's route from s1: $(regs s2)"
+ta=$(date +%s%N)
+[ "$(mctr s1 mesh_resyncs)" -gt "$rs0" ] || fail "s1 did not resync with the restarted s2"
 wait_for 30 registered s2 b || fail "b did not re-register with s2: $(regs s2)"
 wait_for 10 learned s1 2001:db8:b::/48 || fail "s1 did not relearn b's route after s2's restart: $(regs s1)"
 tr1=$(date +%s%N)
-wait_for 10 learned s2 2001:db8:a::/48 || fail "s2 did not relearn a's route from s1"
 wait_ping a 2001:db8:b::1 15 || fail "no a -> b after s2's restart"
-info "(d) s1 relearned b's route $(( (tr1 - tr0) / 1000000 )) ms after s2 restarted"
+info "(d) s2 relearned a's route $(( (ta - tr0) / 1000000 )) ms and s1 b's $(( (tr1 - tr0) / 1000000 )) ms after s2 restarted"
 
 # (e) c with both servers: its hub s1 stops, its routes move to s2
 start_node c
