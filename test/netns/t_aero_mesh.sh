@@ -232,7 +232,7 @@ learned s2 2001:db8:a::/48 || fail "s2 has no route to a before s1 stops"
 th0=$(date +%s%N)
 stop_node s1
 # (a shutdown withdraws s1's routes at s2 at once, before they would expire)
-not_learned s2 2001:db8:a::/48 || fail "s1's shutdown did not withdraw a's route at s2: $(regs s2 | jq -c .mesh_routes)"
+wait_for 2 not_learned s2 2001:db8:a::/48 || fail "s1's shutdown did not withdraw a's route at s2: $(regs s2 | jq -c .mesh_routes)"
 [ "$(mctr s2 mesh_withdrawn)" -ge $((w0 + 1)) ] || fail "s1's withdrawals not counted at s2"
 wait_for $((LIFE + 6)) hub_is s2 || fail "c's routes did not move to s2: $(regs c)"
 th1=$(date +%s%N)
