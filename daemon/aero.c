@@ -971,7 +971,7 @@ static void server_ns(struct node *n, struct aero *a, struct peer *p, const uint
 	for (size_t i = 0; i < a->table.n && !dst; i++)
 		if (&a->table.v[i] != src && prefix_contains(&a->table.v[i].mnp, AF_INET6, t))
 			dst = &a->table.v[i];
-	if (!dst && aero_mesh_ns_out(n, a->mesh, &a->report, p, src, &ns, pkt, len, now))
+	if (!dst && aero_mesh_ns_out(n, a->mesh, &a->report, src, &ns, pkt, len, now))
 		return;
 	struct peer *q = dst ? peer_table_lookup_key(&n->peers, dst->key) : NULL;
 	if (!q)

@@ -459,7 +459,7 @@ void aero_mesh_na(struct node *n, struct aero_mesh *m, const struct aero_srv *ta
 	}
 }
 
-bool aero_mesh_ns_out(struct node *n, struct aero_mesh *m, struct aero_report *rep, struct peer *p,
+bool aero_mesh_ns_out(struct node *n, struct aero_mesh *m, struct aero_report *rep,
 		      const struct aero_reg *src, const struct aero_ns *ns, const uint8_t *pkt,
 		      size_t len, uint64_t now)
 {
@@ -474,7 +474,6 @@ bool aero_mesh_ns_out(struct node *n, struct aero_mesh *m, struct aero_report *r
 	struct peer *q = s ? peer_table_lookup_key(&n->peers, s->key) : NULL;
 	if (!q || keys_equal(e->key, src->key, 32))
 		return false;
-	(void)p;
 	/* We vouch for it to our client (it trusts only us); its anchor tells its own. */
 	send_na(n, m, src, e, true, now);
 	datapath_send_control(n, q, pkt, len, now);

@@ -48,12 +48,12 @@ void aero_mesh_na(struct node *n, struct aero_mesh *m, const struct aero_srv *ta
 		  struct aero_report *rep, struct peer *p, const uint8_t *pkt, size_t len,
 		  uint64_t now_ms);
 /**
- * NS(AR) @ns (@pkt/@len, already authenticated) from local client @src via
- * @p whose target is not registered here: if a meshed server anchors it,
+ * NS(AR) @ns (@pkt/@len, already authenticated) from local client @src whose
+ * target is not registered here: if a meshed server anchors it,
  * answer @src with an NA(AR) vouching the learned route and forward the NS
  * to the anchor. Returns false when no learned route holds the target.
  */
-bool aero_mesh_ns_out(struct node *n, struct aero_mesh *m, struct aero_report *rep, struct peer *p,
+bool aero_mesh_ns_out(struct node *n, struct aero_mesh *m, struct aero_report *rep,
 		      const struct aero_reg *src, const struct aero_ns *ns, const uint8_t *pkt,
 		      size_t len, uint64_t now_ms);
 /**
