@@ -12,7 +12,8 @@
 #      a<->b datagrams routed by their kernels and none to omnid; the
 #      convergence time is printed as "# measured:";
 #  (b2) a's underlay address changes: s1's route update carries the new origin
-#      to s2, which tells b (Report List, §5.8) so b's entry for a follows;
+#      to s2, which tells b (Report List, §5.8) so b's entry for a follows; a
+#      reload of s1 keeps the learned routes;
 #  (c) b releases (SIGTERM): s2 withdraws b's route at s1 at once;
 #  (d) s2 crashes (SIGKILL) and restarts: s1's route to b expires meanwhile;
 #      s1 resends a's route on the new session, relearns b's once b
@@ -182,6 +183,15 @@ tm1=$(date +%s%N)
 [ "$(mctr s2 mesh_na_tx)" -gt "$n0" ] || fail "s2 sent b no uNA about a"
 wait_ping a 2001:db8:b::1 10 || fail "no a -> b after a moved"
 info "(b2) a moved: b's entry for it followed via s1 -> s2 in $(( (tm1 - tm0) / 1000000 )) ms"
+
+# a reload of s1 resets its [peer.s2]'s prefixes to the config: the learned ones come back
+kill -HUP "$PID_s1"
+wait_for 5 sh -c "[ \$($OMNICTL --socket $T_DIR/s1/api.sock status --json | jq '.counters.reloads') -ge 1 ]" ||
+	fail "s1 did not reload"
+s1_routes_b() { ctl s1 neighbors --json | jq -e '.neighbors[] | select(.name == "s2") | .prefixes | index("2001:db8:b::/48")' >/dev/null && kroute s1 2001:db8:b::/48; }
+wait_for 3 s1_routes_b || fail "s1 lost b's learned route in a reload: $(ctl s1 neighbors --json)"
+learned s1 2001:db8:b::/48 || fail "s1's learned routes after the reload: $(regs s1 | jq -c .mesh_routes)"
+info "a reload of s1 keeps the learned routes"
 
 # (c) b releases: s2 withdraws b's route at s1
 w0=$(mctr s1 mesh_withdrawn)
