@@ -15,6 +15,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aero.h"
 #include "aero_mob.h"
@@ -23,6 +24,7 @@
 #include "aero_reg.h"
 #include "aero_report.h"
 #include "datapath.h"
+#include "dns.h"
 #include "keys.h"
 #include "log.h"
 #include "netlink.h"
@@ -478,6 +480,41 @@ static void server_report_moved(struct node *n, struct aero *a, const struct aer
 	}
 }
 
+/*
+ * Server: a registered client's [client.NAME] is a name of the .internal zone (dns.h)
+ * for as long as its registration: <mnp>::1, the node address a client puts on its
+ * TUN by default, with the registration's lifetime so it cannot outlive it.
+ */
+static void server_dns_set(struct node *n, struct aero *a, const struct aero_reg *e)
+{
+	struct dns_zone_addr za = {.family = AF_INET6};
+
+	if (!n->dns || e->mnp.family != AF_INET6)
+		return;
+	memcpy(za.addr, e->mnp.addr, 16);
+	za.addr[15] |= 1;
+	int r = dns_name_set(n->dns, e->name, e->key, &za, 1, a->table.lifetime_s);
+	if (r < 0)
+		log_remote(LOG_GRP_DNS, "name of client '%s' not added: %s", e->name,
+			   r == -EEXIST ? "another node has it" : strerror(-r));
+}
+
+/* Only the name this registration added: not a configured one that had it first. */
+static void server_dns_remove(struct node *n, const char *name, const uint8_t key[32])
+{
+	const struct dns_zone *z = n->dns ? dns_get_zone(n->dns) : NULL;
+
+	for (size_t i = 0; z && i < dns_zone_count(z); i++) {
+		const struct dns_zone_entry *ze = dns_zone_get(z, i);
+		if (ze->src == DNS_ZONE_SRC_REGISTRATION && ze->has_id &&
+		    memcmp(ze->id, key, DNS_ZONE_ID_LEN) == 0 && strcasecmp(ze->name, name) == 0) {
+			if (dns_name_remove(n->dns, name) < 0)
+				log_debug(LOG_GRP_DNS, "name '%s' already gone", name);
+			return;
+		}
+	}
+}
+
 static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint8_t *pkt,
 		      size_t len, uint64_t now)
 {
@@ -501,6 +538,7 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 		return;
 	case AERO_SRV_RELEASED:
 		log_info(LOG_GRP_ND, "client '%s' released its registration", p->name);
+		server_dns_remove(n, cp->name, p->ed_pk);
 		set_prefixes(n, p, NULL, 0);
 		(void)aero_report_forget(&a->report, p->ed_pk);
 		send_ra(n, p, &cp->mnp, &p->endpoint, 0, now);
@@ -525,6 +563,7 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	if (p->n_prefixes != 1 || p->prefixes[0].family != m.family ||
 	    p->prefixes[0].plen != m.plen || memcmp(p->prefixes[0].addr, m.addr, 16) != 0)
 		set_prefixes(n, p, &m, 1);
+	server_dns_set(n, a, e);
 	send_ra(n, p, &e->mnp, &e->origin, a->table.lifetime_s, now);
 }
 
@@ -536,6 +575,7 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 	/* Entries whose [client] section went away in a reload. */
 	for (size_t i = 0; i < a->table.n;) {
 		if (!peer_table_lookup_key(&n->peers, a->table.v[i].key)) {
+			server_dns_remove(n, a->table.v[i].name, a->table.v[i].key);
 			(void)aero_report_forget(&a->report, a->table.v[i].key);
 			(void)aero_srv_remove(&a->table, a->table.v[i].key);
 		} else
@@ -559,6 +599,7 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 		for (size_t i = 0; i < k; i++) {
 			struct peer *p = peer_table_lookup_key(&n->peers, gone[i].key);
 			log_warn(LOG_GRP_ND, "registration of client '%s' expired", gone[i].name);
+			server_dns_remove(n, gone[i].name, gone[i].key);
 			(void)aero_report_forget(&a->report, gone[i].key);
 			if (p)
 				set_prefixes(n, p, NULL, 0);
