@@ -1074,6 +1074,97 @@ void aero_stop(struct node *n)
 	aero_mob_close(a->mob);
 }
 
+/* ---- reload ---- */
+
+static bool conf_has_server(const struct conf *c, const struct aero_server *s)
+{
+	for (size_t i = 0; i < c->n_peers; i++)
+		if (c->peers[i].kind == CONF_PEER_SERVER && c->peers[i].msid == s->msid &&
+		    keys_equal(c->peers[i].public_key, s->key, 32))
+			return true;
+	return false;
+}
+
+void aero_reload(struct node *n, const struct conf *nc, uint64_t now)
+{
+	struct aero *a = n->aero;
+	uint8_t hub_key[32];
+	bool had_hub = a->hub >= 0;
+	size_t k = 0;
+
+	if (had_hub)
+		memcpy(hub_key, a->srv[a->hub].key, 32);
+	/* Servers gone from the config: MS-Release now, while their peer still exists. */
+	for (size_t i = 0; i < a->n_srv; i++) {
+		struct aero_server *s = &a->srv[i];
+		struct peer *p = peer_table_lookup_key(&n->peers, s->key);
+		if (conf_has_server(nc, s)) {
+			a->srv[k++] = *s;
+			continue;
+		}
+		if (had_hub && keys_equal(hub_key, s->key, 32)) {
+			if (p)
+				set_prefixes(n, p, NULL, 0);
+			log_info(LOG_GRP_ND, "routes via server '%s' withdrawn", s->name);
+			had_hub = false;
+		}
+		if (p && s->cli.registered && hs_established(&p->hs, now)) {
+			send_rs(n, s, p, true, now);
+			log_info(LOG_GRP_ND, "reload: released the registration with server '%s'",
+				 s->name);
+		} else
+			log_info(LOG_GRP_ND, "reload: server '%s' removed", s->name);
+		aero_cli_release(&s->cli);
+	}
+	a->n_srv = k;
+	/* New servers: register from now on, as at start. */
+	for (size_t i = 0; i < nc->n_peers; i++) {
+		const struct conf_peer *cp = &nc->peers[i];
+		bool known = false;
+		if (cp->kind != CONF_PEER_SERVER)
+			continue;
+		for (size_t j = 0; j < a->n_srv && !known; j++) {
+			known = a->srv[j].msid == cp->msid && keys_equal(a->srv[j].key, cp->public_key, 32);
+			if (known)
+				snprintf(a->srv[j].name, sizeof(a->srv[j].name), "%s", cp->name);
+		}
+		if (known)
+			continue;
+		a->srv = xrealloc(a->srv, (a->n_srv + 1) * sizeof(*a->srv));
+		struct aero_server *s = &a->srv[a->n_srv++];
+		memset(s, 0, sizeof(*s));
+		snprintf(s->name, sizeof(s->name), "%s", cp->name);
+		memcpy(s->key, cp->public_key, 32);
+		s->msid = cp->msid;
+		aero_cli_init(&s->cli);
+		aero_cli_start(&s->cli, now, randombytes_uniform(AERO_MAX_RTR_SOLICITATION_DELAY_MS + 1));
+		log_info(LOG_GRP_ND, "reload: registering with server '%s'", s->name);
+	}
+	a->hub = -1;
+	for (size_t i = 0; had_hub && i < a->n_srv; i++)
+		if (keys_equal(a->srv[i].key, hub_key, 32))
+			a->hub = (int)i;
+	if (a->role != CONF_ROLE_CLIENT)
+		return;
+	client_routes(n, a); /* the next registered server takes over from a removed Hub */
+	if (a->n_srv && !a->mob)
+		a->mob = aero_mob_open(n->loop, n->tun_ifindex, on_underlay_change, n);
+}
+
+bool aero_keeps(struct node *n, const struct peer *p, uint64_t now)
+{
+	struct aero *a = n->aero;
+
+	if (!a || p->kind != CONF_PEER_RO)
+		return false;
+	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
+		const struct aero_ro *r = &a->ro[i];
+		if (r->used && r->resolved && r->expires_ms > now && keys_equal(r->key, p->ed_pk, 32))
+			return true;
+	}
+	return false;
+}
+
 /* ---- status ---- */
 
 static json_t *b64key(const uint8_t k[32])

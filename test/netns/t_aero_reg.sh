@@ -199,8 +199,8 @@ info "re-registered $(( (t3 - t2) / 1000000 )) ms after the server came back"
 [ "$(ctl a registrations --json | jq '.servers[0].retransmits')" -ge 1 ] || fail "a never retransmitted"
 wait_ping a 2001:db8:b::1 10 || fail "no a -> b after the restart"
 
-# a reload of a keeps its registration and its default route (the route-optimized
-# neighbor goes, traffic falls back to the server and resolves it again)
+# a reload of a keeps its registration and its default route (t_aero_reload.sh: adding
+# and removing servers, the route-optimized neighbor kept)
 kill -HUP "$PID_a"
 wait_for 5 sh -c "[ \$($OMNICTL --socket $T_DIR/a/api.sock status --json | jq '.counters.reloads') -ge 1 ]" ||
 	fail "a did not reload"
