@@ -67,6 +67,7 @@
 	X(ro_notified)	   /* client: direct neighbors sent a keepalive from the new origin */     \
 	X(una_tx)	   /* server: unsolicited NAs about a moved client to its Report List */   \
 	X(nat_keepalives)  /* client: keepalives to an idle server ([aero] nat_keepalive) */       \
+	X(ro_keepalives)   /* client: keepalives on an idle direct session (nat_keepalive) */      \
 	X(bubbles_tx)	   /* client: TTL-limited bubbles sent to a new direct neighbor (§5.10) */
 
 struct aero_counters {
@@ -110,6 +111,8 @@ struct aero_ro {
 	uint64_t prev_tick_ms;
 	uint64_t tx_mark; /* neighbor's tx_packets at the last refresh decision */
 	uint64_t started_ms, up_ms;
+	uint64_t ka_tx_mark; /* neighbor's tx_packets when the NAT keepalive was last checked */
+	uint64_t ka_due_ms;  /* NAT keepalive due then unless data goes out, 0 not armed */
 };
 
 struct aero {
@@ -1020,6 +1023,33 @@ refuse:
 
 /* ---- entry points ---- */
 
+/*
+ * §5.10 for direct sessions: a route-optimized neighbor we sent nothing for [aero]
+ * nat_keepalive seconds gets an authenticated keepalive while its entry lives, so the
+ * NAT mappings of a session between two NATed clients outlast the idle time.
+ */
+static void ro_keepalive(struct node *n, struct aero *a, uint64_t now)
+{
+	uint64_t ka = (uint64_t)n->conf.aero.nat_keepalive * 1000;
+	if (!ka)
+		return;
+	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
+		struct aero_ro *r = &a->ro[i];
+		struct peer *p =
+		    r->used && r->up ? peer_table_lookup_key(&n->peers, r->key) : NULL;
+		if (!p || !hs_established(&p->hs, now))
+			continue;
+		if (p->tx_packets != r->ka_tx_mark || !r->ka_due_ms || r->ka_due_ms > now + ka) {
+			r->ka_tx_mark = p->tx_packets;
+			r->ka_due_ms = now + ka;
+		} else if (now >= r->ka_due_ms) {
+			r->ka_due_ms = now + ka;
+			datapath_peer_keepalive(n, p, now);
+			a->c.ro_keepalives++;
+		}
+	}
+}
+
 void aero_tick(struct node *n, uint64_t now)
 {
 	struct aero *a = n->aero;
@@ -1031,6 +1061,7 @@ void aero_tick(struct node *n, uint64_t now)
 	else if (a->n_srv) {
 		client_tick(n, a, now);
 		ro_tick(n, a, now);
+		ro_keepalive(n, a, now);
 	}
 }
 

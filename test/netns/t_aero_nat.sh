@@ -12,7 +12,8 @@
 # c (symmetric) it fails (ro_failed) and the traffic stays relayed by s.
 # When a's NAT rebinds to a new address, s follows a's session to the new
 # origin and sends uNAs, so d's neighbor entry follows too. With a 3 s UDP
-# timeout on a's NAT, a's NAT keepalive keeps it reachable from s while idle.
+# timeout on a's NAT, a's NAT keepalive keeps it reachable from s while idle,
+# and keeps the idle direct a-d session open (no fallback to s).
 . "$(dirname "$0")/lib.sh"
 need ping jq nft
 
@@ -128,4 +129,23 @@ sleep 6
 [ "$(cnt a nat_keepalives)" -ge $((k0 + 2)) ] || fail "a sent no NAT keepalives: $(regs a)"
 nx c ping -c 1 -W 2 2001:db8:a::1 >/dev/null 2>&1 || fail "s cannot reach a after 6 s idle: the NAT mapping went"
 info "NAT keepalive: a stays reachable through a NAT with a 3 s UDP timeout"
+
+# The same for the direct a-d session: while its route-optimized entry lives, a keeps it
+# open with keepalives through its NAT (3 s timeout), so d's packets after 6 s of silence
+# still go straight to a instead of falling back to s (or into a closed NAT).
+d_at6() { regs d | jq -e '.route_optimized[] | select(.mnp == "2001:db8:a::/48") | .established and .endpoint == "192.0.2.6:8060"' >/dev/null; }
+nx d ping -q -c 20 -i 0.1 -W 1 2001:db8:a::1 >/dev/null 2>&1 || true
+wait_for 15 d_at6 || { nx d ping -q -c 20 -i 0.1 -W 1 2001:db8:a::1 >/dev/null 2>&1; wait_for 15 d_at6; } ||
+	fail "no direct d-a session to a's new origin: $(regs d)"
+wait_for 5 ro_up a 2001:db8:d::/48 || fail "a has no direct session with d: $(regs a)"
+rk0=$(cnt a ro_keepalives) rf0=$(cnt d ro_failed) rx0=$(peer_field s d rx_packets)
+sleep 6
+[ "$(cnt a ro_keepalives)" -ge $((rk0 + 2)) ] || fail "a sent d no keepalives while idle: $(regs a)"
+nx d ping -q -c 20 -i 0.1 -W 1 2001:db8:a::1 >"$T_DIR/ping_da.out" 2>&1 ||
+	fail "d -> a after 6 s idle: $(tail -n 2 "$T_DIR/ping_da.out")"
+rx1=$(peer_field s d rx_packets)
+[ $((rx1 - rx0)) -lt 5 ] || fail "after 6 s idle s carried $((rx1 - rx0)) of d's packets: the direct path closed"
+[ "$(cnt d ro_failed)" -eq "$rf0" ] || fail "d's direct session to a failed while idle"
+d_at6 || fail "d's direct session with a went: $(regs d)"
+info "direct d-a session kept through a's NAT by $(( $(cnt a ro_keepalives) - rk0 )) keepalives in 6 s idle"
 echo "PASS"
