@@ -1035,8 +1035,7 @@ static void ro_keepalive(struct node *n, struct aero *a, uint64_t now)
 		return;
 	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
 		struct aero_ro *r = &a->ro[i];
-		struct peer *p =
-		    r->used && r->up ? peer_table_lookup_key(&n->peers, r->key) : NULL;
+		struct peer *p = r->used && r->up ? peer_table_lookup_key(&n->peers, r->key) : NULL;
 		if (!p || !hs_established(&p->hs, now))
 			continue;
 		if (p->tx_packets != r->ka_tx_mark || !r->ka_due_ms || r->ka_due_ms > now + ka) {
@@ -1155,7 +1154,8 @@ void aero_reload(struct node *n, const struct conf *nc, uint64_t now)
 		if (cp->kind != CONF_PEER_SERVER)
 			continue;
 		for (size_t j = 0; j < a->n_srv && !known; j++) {
-			known = a->srv[j].msid == cp->msid && keys_equal(a->srv[j].key, cp->public_key, 32);
+			known = a->srv[j].msid == cp->msid &&
+				keys_equal(a->srv[j].key, cp->public_key, 32);
 			if (known)
 				snprintf(a->srv[j].name, sizeof(a->srv[j].name), "%s", cp->name);
 		}
@@ -1168,7 +1168,8 @@ void aero_reload(struct node *n, const struct conf *nc, uint64_t now)
 		memcpy(s->key, cp->public_key, 32);
 		s->msid = cp->msid;
 		aero_cli_init(&s->cli);
-		aero_cli_start(&s->cli, now, randombytes_uniform(AERO_MAX_RTR_SOLICITATION_DELAY_MS + 1));
+		aero_cli_start(&s->cli, now,
+			       randombytes_uniform(AERO_MAX_RTR_SOLICITATION_DELAY_MS + 1));
 		log_info(LOG_GRP_ND, "reload: registering with server '%s'", s->name);
 	}
 	a->hub = -1;
@@ -1190,7 +1191,8 @@ bool aero_keeps(struct node *n, const struct peer *p, uint64_t now)
 		return false;
 	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
 		const struct aero_ro *r = &a->ro[i];
-		if (r->used && r->resolved && r->expires_ms > now && keys_equal(r->key, p->ed_pk, 32))
+		if (r->used && r->resolved && r->expires_ms > now &&
+		    keys_equal(r->key, p->ed_pk, 32))
 			return true;
 	}
 	return false;
