@@ -1119,9 +1119,11 @@ void aero_reload(struct node *n, const struct conf *nc, uint64_t now)
 {
 	struct aero *a = n->aero;
 	uint8_t hub_key[32];
-	bool had_hub = a->hub >= 0;
+	bool had_hub = a && a->hub >= 0;
 	size_t k = 0;
 
+	if (!a)
+		return;
 	if (had_hub)
 		memcpy(hub_key, a->srv[a->hub].key, 32);
 	/* Servers gone from the config: MS-Release now, while their peer still exists. */
