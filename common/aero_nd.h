@@ -18,23 +18,8 @@
 #include <sys/types.h>
 #include "addr.h"
 #include "aero_reg.h"
+#include "omni_wire.h"
 #include "util.h"
-
-/*
- * omnid "Vouched Key" sub-option (provisional, next to omnid's 28/29 of spec
- * §4.4; docs/aero.md): in an NA(AR) signed by a server, the target's Ed25519
- * key (32), its MNP length (1) and MNP (16), vouched for by that server.
- */
-#define AERO_SUB_VOUCHED_KEY 27
-#define AERO_VOUCHED_KEY_LEN 49
-
-/*
- * omnid "Route Update" sub-option (provisional, next to 27): in a route update
- * between meshed servers (§5.4 [P], docs/aero.md "Servers and the mesh"), the
- * anchor's MSID (4 octets) and the route lifetime in seconds (4; 0 withdraws).
- */
-#define AERO_SUB_ROUTE_UPDATE 26
-#define AERO_ROUTE_UPDATE_LEN 8
 
 /** True when @pkt (@len octets, an inner packet) is IPv6 ICMPv6 of type RS, RA, NS or NA. */
 bool aero_nd_is_nd(const uint8_t *pkt, size_t len);
