@@ -62,7 +62,8 @@ struct aero_mesh {
 	struct mesh_srv *s;
 	size_t n_s;
 	struct aero_rt rt;
-	bool dirty; /* the anchors' prefixes must be recomputed */
+	bool dirty;	       /* the anchors' prefixes must be recomputed */
+	uint64_t reloads_seen; /* the node's reload count when they last were */
 	struct mesh_counters c;
 };
 
@@ -311,6 +312,11 @@ void aero_mesh_tick(struct node *n, struct aero_mesh *m, const struct aero_srv *
 	if (!m)
 		return;
 	sync_servers(n, m, rep);
+	/* A reload resets a [peer]'s prefixes to its config (maybe as many as we had set). */
+	if (n->c.reloads != m->reloads_seen) {
+		m->reloads_seen = n->c.reloads;
+		m->dirty = true;
+	}
 	while (aero_rt_deadline(&m->rt) <= now &&
 	       (g = aero_rt_expire(&m->rt, now, 0, gone, MESH_GONE_BATCH)) > 0) {
 		for (size_t i = 0; i < g; i++) {

@@ -8,6 +8,8 @@
 # x's key for it to its clients): the update is refused (mesh_ru_refused).
 # b registers with s2 under its own MNP, and s1 learns that route: the mesh
 # itself works. s1's view stays the same after x refreshes its registration.
+# A reload of s1 that gives [peer.s2] one configured prefix (as many as it had
+# learned) keeps b's learned route on s2 (the count alone cannot tell them apart).
 . "$(dirname "$0")/lib.sh"
 need jq
 
@@ -70,4 +72,16 @@ wait_for 10 sh -c "[ \$($OMNICTL --socket $T_DIR/s1/api.sock registrations --jso
 	fail "x's refresh did not reach s1"
 has_route s1 2001:db8:a::/48 && fail "s1 learned a's MNP after x's refresh"
 has_route s1 2001:db8:b::/48 || fail "s1 lost b's route"
+
+# s2's neighbor entry on s1: b's learned MNP (1 prefix). A reload adds one configured prefix.
+s2_prefixes() { ctl s1 neighbors --json | jq -c '[.neighbors[] | select(.name == "s2") | .prefixes[]] | sort'; }
+[ "$(s2_prefixes)" = '["2001:db8:b::/48"]' ] || fail "s1's prefixes for s2: $(s2_prefixes)"
+sed -i '/^mesh = yes$/a allowed_prefix = 2001:db8:ff::/48' "$T_DIR/s1/omnid.conf"
+kill -HUP "$PID_s1"
+wait_for 5 sh -c "[ \$($OMNICTL --socket $T_DIR/s1/api.sock status --json | jq '.counters.reloads') -ge 1 ]" ||
+	fail "s1 did not reload"
+both() { [ "$(s2_prefixes)" = '["2001:db8:b::/48","2001:db8:ff::/48"]' ]; }
+wait_for 3 both || fail "after the reload s1 routes to s2: $(s2_prefixes)"
+nx s1 ip -6 route show 2001:db8:b::/48 | grep -q omni-s1 || fail "no kernel route for b's MNP on s1 after the reload"
+info "a reload adding a configured prefix to s2 keeps b's learned route"
 echo "PASS"
