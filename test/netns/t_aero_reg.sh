@@ -123,7 +123,7 @@ if command -v tshark >/dev/null; then
 	cap="$T_DIR/s.pcap"
 	nx s tshark -q -i any -a duration:6 -w "$cap" -f "udp port 8060" >"$T_DIR/tshark.log" 2>&1 &
 	CAP_PID=$!
-	wait_for 5 grep -q "Capturing on" "$T_DIR/tshark.log" || fail "tshark did not start"
+	wait_for 15 grep -q "Capturing on" "$T_DIR/tshark.log" || fail "tshark did not start"
 	sleep 0.5
 fi
 # 1000-octet pings: their datagrams are larger than any control message (RS, NS, keepalive)
