@@ -98,7 +98,8 @@ Test(aero_nud, idle_keepalive_answered_by_probe_no_failover)
 		cr_assert_eq(f & AERO_NUD_LOST, 0);
 		if (f & AERO_NUD_SEND_PROBE) {
 			probes++;
-			aero_nud_heard(&u, t + 3); /* RA 3 ms later (delivered before the next tick) */
+			aero_nud_heard(&u,
+				       t + 3); /* RA 3 ms later (delivered before the next tick) */
 		}
 	}
 	cr_assert_eq(u.lost, 0);
