@@ -168,13 +168,29 @@ static const struct conf_peer *conf_peer_of(const struct node *n, const uint8_t 
 	return NULL;
 }
 
+/* Another neighbor than @p holds @x too: the kernel route (dev TUN) is shared, keep it. */
+static bool prefix_held_elsewhere(const struct node *n, const struct peer *p,
+				  const struct prefix *x)
+{
+	for (size_t i = 0; i < n->peers.n; i++) {
+		const struct peer *q = n->peers.v[i];
+		for (size_t j = 0; q != p && j < q->n_prefixes; j++)
+			if (q->prefixes[j].family == x->family && q->prefixes[j].plen == x->plen &&
+			    memcmp(q->prefixes[j].addr, x->addr, 16) == 0)
+				return true;
+	}
+	return false;
+}
+
 /* Replace @p's prefixes by @v[0..k) and keep the trie and the kernel routes in step. */
 void aero_set_prefixes(struct node *n, struct peer *p, const struct prefix *v, size_t k)
 {
 	char buf[ADDR_STR_MAX];
 
 	for (size_t i = 0; i < p->n_prefixes; i++)
-		if (nl_route_del(n->nl, n->tun_ifindex, &p->prefixes[i]) < 0)
+		if (prefix_held_elsewhere(n, p, &p->prefixes[i]))
+			continue;
+		else if (nl_route_del(n->nl, n->tun_ifindex, &p->prefixes[i]) < 0)
 			log_debug(LOG_GRP_NL, "withdraw route %s: already gone",
 				  prefix_format(&p->prefixes[i], buf, sizeof(buf)));
 	free(p->prefixes);
