@@ -434,6 +434,7 @@ static void client_nud(struct node *n, struct aero *a, uint64_t now)
 		if (f & AERO_NUD_SEND_PROBE) {
 			a->c.nud_probes++;
 			send_rs(n, s, p, false, now);
+			s->nud_tx_mark = p->tx_packets; /* the probe is not data awaiting an answer */
 		}
 		if (f & AERO_NUD_LOST) {
 			a->c.nud_lost++;

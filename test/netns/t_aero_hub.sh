@@ -136,7 +136,7 @@ ctl a servers --json | jq -e '[.servers[] | {name, hub, reachability}] == [{"nam
 	fail "omnictl servers --json: $(ctl a servers --json)"
 ctl a servers | grep -E "^s1 +(false|no) +unreachable" >/dev/null || fail "omnictl servers: $(ctl a servers | od -c | head -20)"
 ctl a registrations | grep -E "^s2 +2 +registered +yes +reachable" >/dev/null ||
-	fail "omnictl registrations: $(ctl a registrations)"
+	fail "omnictl registrations: $(ctl a registrations | head -8)"
 # the live answer matches docs/openapi.yaml (t_cli only sees an empty list)
 if [ -f "$SRC_ROOT/docs/openapi.yaml" ] && /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null; then
 	mkdir "$T_DIR/json"
