@@ -361,6 +361,36 @@ int aero_ml_flow_hash(const uint8_t key[16], const uint8_t *pkt, size_t len, uin
 	return 0;
 }
 
+void aero_ml_probe_encode(uint8_t type, uint64_t stamp, uint8_t out[CARRIER_ML_PROBE_LEN])
+{
+	struct wcur w = wcur_make(out, CARRIER_ML_PROBE_LEN);
+
+	wcur_u8(&w, type);
+	wcur_u8(&w, 0);
+	wcur_be16(&w, 0);
+	wcur_be64(&w, stamp);
+}
+
+int aero_ml_probe_decode(const uint8_t *d, size_t len, uint8_t *type, uint64_t *stamp)
+{
+	struct cur c = cur_make(d, len);
+	uint8_t t = 0, r0 = 1;
+	uint16_t r1 = 1;
+	uint64_t s = 0;
+
+	if (len != CARRIER_ML_PROBE_LEN)
+		return -EINVAL;
+	cur_u8(&c, &t);
+	cur_u8(&c, &r0);
+	cur_be16(&c, &r1);
+	cur_be64(&c, &s);
+	if (c.bad || r0 || r1 || (t != CARRIER_ML_PROBE && t != CARRIER_ML_ECHO))
+		return -EINVAL;
+	*type = t;
+	*stamp = s;
+	return 0;
+}
+
 const char *aero_ml_state_name(enum aero_ml_state s)
 {
 	switch (s) {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "omni_wire.h"
 #include "util.h"
 
 /* [P] paths per neighbor. */
@@ -159,6 +160,15 @@ int aero_ml_prefs_encode(const uint8_t pref[AERO_ML_NDSCP], uint8_t *out, size_t
  * -EBADMSG (too short or too long for the Bitmap) and leaves @pref untouched.
  */
 int aero_ml_prefs_decode(const uint8_t *d, size_t len, uint8_t pref[AERO_ML_NDSCP]) WUR;
+
+/* Encode a path probe (CARRIER_ML_PROBE or CARRIER_ML_ECHO) stamped @stamp into @out. */
+void aero_ml_probe_encode(uint8_t type, uint64_t stamp, uint8_t out[CARRIER_ML_PROBE_LEN]);
+
+/*
+ * Decode a sealed payload as a path probe: exactly CARRIER_ML_PROBE_LEN octets, a known
+ * Type, zero reserved octets. Returns 0 with *@type and *@stamp, or -EINVAL (not one).
+ */
+int aero_ml_probe_decode(const uint8_t *d, size_t len, uint8_t *type, uint64_t *stamp) WUR;
 
 /* Name of a state: "reachable", "probe", "down". */
 const char *aero_ml_state_name(enum aero_ml_state s);
