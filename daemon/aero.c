@@ -85,6 +85,7 @@ struct aero_server {
 	union sockaddr_any origin; /* our NAT-mapped address, as the server saw it */
 	uint64_t ka_tx_mark;	   /* the server peer's tx_packets when last checked */
 	uint64_t ka_due_ms;	   /* NAT keepalive due then unless something is sent */
+	uint64_t rs_ts_ms;	   /* Authentication timestamp of our last RS to it */
 };
 
 /* A route-optimization entry (client side, §5.6): a target /64 being resolved, or a
@@ -284,11 +285,25 @@ static void client_routes(struct node *n, struct aero *a)
  * L2ADDR) and a Link 0 one for every underlay that is down (§5.3 item 1, §5.8 item 1).
  * Returns false when there is no such path (the single RS goes instead).
  */
+/* The RS timestamp: the wall clock, but after the last one (the server refuses an RS not
+ * newer than the last it accepted, and multilink sends several in the same ms). */
+static uint64_t rs_stamp(const struct node *n, struct aero_server *s, uint64_t now)
+{
+	uint64_t t = wall_ms(n, now);
+	s->rs_ts_ms = t > s->rs_ts_ms ? t : s->rs_ts_ms + 1;
+	return s->rs_ts_ms;
+}
+
 static bool send_rs_paths(struct node *n, struct aero_server *s, struct peer *p, uint64_t now)
 {
 	struct aero_ifattr down[AERO_ND_MAX_IFS - 1];
 	size_t nd = 0;
 	bool sent = false;
+
+	/* a queued packet loses its pin: before the session is up the single RS goes, and
+	 * these follow the first RA (client_ra) */
+	if (!hs_established(&p->hs, now))
+		return false;
 
 	for (size_t u = 0; u < n->n_ul && nd < ARRAY_SIZE(down); u++) {
 		if (mlink_conf_slot(n, p, (int)u) < 0 || mlink_ul_link(n, (int)u) > 0)
@@ -314,7 +329,7 @@ static bool send_rs_paths(struct node *n, struct aero_server *s, struct peer *p,
 					   .extra = down,
 					   .n_extra = nd,
 					   .server_msid = s->msid};
-		ssize_t len = aero_nd_build_rs(&c, false, wall_ms(n, now), buf, sizeof(buf));
+		ssize_t len = aero_nd_build_rs(&c, false, rs_stamp(n, s, now), buf, sizeof(buf));
 		if (len < 0) {
 			n->aero->c.send_failed++;
 			continue;
@@ -341,7 +356,7 @@ static void send_rs(struct node *n, struct aero_server *s, struct peer *p, bool 
 				   .if_index = (uint8_t)(p->underlay >= 0 ? p->underlay + 1 : 0),
 				   .link = mlink_ul_link(n, p->underlay),
 				   .server_msid = s->msid};
-	ssize_t len = aero_nd_build_rs(&c, release, wall_ms(n, now), buf, sizeof(buf));
+	ssize_t len = aero_nd_build_rs(&c, release, rs_stamp(n, s, now), buf, sizeof(buf));
 	if (len < 0) {
 		n->aero->c.send_failed++;
 		log_remote(LOG_GRP_ND, "cannot build the RS for '%s': %s", s->name,
@@ -462,6 +477,8 @@ static void client_ra(struct node *n, struct aero *a, struct peer *p, const uint
 		s->origin = ra.origin;
 	}
 	if (!was && s->cli.registered) {
+		/* multilink: now that the session is up, an RS on each underlay (§5.3 item 1) */
+		(void)send_rs_paths(n, s, p, now);
 		char o[ADDR_STR_MAX];
 		log_info(LOG_GRP_ND, "registered with server '%s' for %u s (seen as %s)", s->name,
 			 ra.lifetime_s,

@@ -178,7 +178,12 @@ bool mlink_control(struct node *n, struct peer *p, const uint8_t *d, size_t len,
 	bool was = aero_ml_usable(&m->t, i);
 	m->echo_rx[i]++;
 	/* §5.7: the far side heard our probe on this path and answered on it */
-	if (aero_ml_heard(&m->t, i, now, (uint32_t)(now - stamp) + 1) == 0 && !was &&
+	/* a late echo, or the first after the path was down (held in a neighbor queue while
+	 * the link came back), confirms but says nothing about the RTT */
+	uint32_t rtt = now - stamp < AERO_RETRANS_TIMER_MS && m->t.p[i].state != AERO_ML_DOWN
+			   ? (uint32_t)(now - stamp) + 1
+			   : 0;
+	if (aero_ml_heard(&m->t, i, now, rtt) == 0 && !was &&
 	    aero_ml_usable(&m->t, i)) {
 		char a[ADDR_STR_MAX];
 

@@ -154,9 +154,14 @@ Test(mlink, configured_paths_placement_and_failover)
 	pkt(b, 1000);
 	mlink_place(&n, &p, b, sizeof(b));
 	cr_assert_eq(p.underlay, 0);
-	/* an echo on u1: back, and so is the flow; the RTT is the echo's age */
-	echo(1, &s, t - 7, t);
+	/* an echo on u1: back, and so is the flow; the first echo after down gives no RTT
+	 * (it may have waited in a neighbor queue), the next one's age is the RTT */
+	echo(1, &s, t - 700, t);
 	cr_assert_eq(p.ml.t.p[1].state, AERO_ML_REACHABLE);
+	cr_assert_eq(p.ml.t.p[1].rtt_ms, 0);
+	echo(1, &s, t - 1000, t); /* too late for an RTT */
+	cr_assert_eq(p.ml.t.p[1].rtt_ms, 0);
+	echo(1, &s, t - 7, t);
 	cr_assert_eq(p.ml.t.p[1].rtt_ms, 8);
 	/* stale or future stamps do not confirm */
 	p.ml.t.p[1].state = AERO_ML_DOWN;
