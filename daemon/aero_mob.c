@@ -7,7 +7,7 @@
  */
 #include <errno.h>
 #include <linux/if_addr.h>
-#include <net/if.h>
+#include <linux/if.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +76,12 @@ bool aero_mob_relevant(const struct nlmsghdr *nlh, size_t len, int tun_ifindex)
 		if (plen < sizeof(struct ifinfomsg))
 			return false;
 		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-		return ifi->ifi_index != tun_ifindex && !(ifi->ifi_flags & IFF_LOOPBACK);
+		/* AF_INET6 ones are IPv6 device state (RA, DAD), not the link; a changed flag
+		 * other than up / running (promiscuous, ...) is not either (0: carrier) */
+		unsigned state = IFF_UP | IFF_RUNNING | IFF_LOWER_UP;
+		return ifi->ifi_family == AF_UNSPEC && ifi->ifi_index != tun_ifindex &&
+		       !(ifi->ifi_flags & IFF_LOOPBACK) &&
+		       (ifi->ifi_change == 0 || (ifi->ifi_change & state) != 0);
 	}
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE: {

@@ -3,7 +3,8 @@
  * fuzz_aero_ml.c - common/aero_ml.c: aero_ml_flow_hash() over the input as an
  * inner packet (copied to an exact-size buffer so ASan sees any overread, and
  * checked to be deterministic), the input as §4.5 Preferences (a decode that
- * succeeds re-encodes and decodes to the same table), then the input as a
+ * succeeds re-encodes and decodes to the same table) and as a path probe (a
+ * decode that succeeds re-encodes to the same octets), then the input as a
  * script of path-table operations (update, remove, heard, tick, select, far
  * side's attributes) with the invariants that select only returns usable
  * paths and the table never holds duplicates.
@@ -53,6 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r < 0 || size > AERO_ML_PREFS_MAX ||
 		    aero_ml_prefs_decode(enc, (size_t)r, back) != 0 || memcmp(pref, back, sizeof(pref)))
 			abort();
+	}
+	{
+		uint8_t type = 0, pb[CARRIER_ML_PROBE_LEN];
+		uint64_t stamp = 0;
+
+		if (aero_ml_probe_decode(one, size, &type, &stamp) == 0) {
+			aero_ml_probe_encode(type, stamp, pb);
+			if (memcmp(pb, one, sizeof(pb)) != 0)
+				abort();
+		}
 	}
 	free(one);
 

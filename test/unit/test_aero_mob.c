@@ -109,6 +109,13 @@ Test(aero_mob, links)
 	h->nlmsg_len = NLMSG_HDRLEN + sizeof(*ifi) - 1;
 	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "short ifinfomsg");
 	h->nlmsg_len = NLMSG_HDRLEN + sizeof(*ifi);
+	ifi->ifi_family = AF_INET6;
+	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "IPv6 device state");
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_change = IFF_PROMISC;
+	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "promiscuous mode");
+	ifi->ifi_change = 0; /* carrier */
+	cr_assert(aero_mob_relevant(h, h->nlmsg_len, TUN));
 	ifi->ifi_index = TUN;
 	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "the TUN");
 	ifi->ifi_index = 1;
