@@ -142,8 +142,8 @@ int cmd_neighbors(int argc, char **argv, const struct cli_opts *o)
 					 json_integer_value(json_object_get(far, "link_quality")));
 			printf("  path %-3" JSON_INTEGER_FORMAT
 			       " underlay %-8s %-24s %-9s %-3s link %-2" JSON_INTEGER_FORMAT
-			       " far %-14s rtt %" JSON_INTEGER_FORMAT " ms  heard %" JSON_INTEGER_FORMAT
-			       " ms ago\n",
+			       " far %-14s rtt %" JSON_INTEGER_FORMAT
+			       " ms  heard %" JSON_INTEGER_FORMAT " ms ago\n",
 			       json_integer_value(json_object_get(x, "if_index")),
 			       str(x, "underlay"), str(x, "endpoint"), str(x, "state"),
 			       json_is_false(json_object_get(x, "usable")) ? "off" : "on",

@@ -267,7 +267,7 @@ int aero_ml_prefs_encode(const uint8_t pref[AERO_ML_NDSCP], uint8_t *out, size_t
 			continue;
 		for (unsigned k = 0; k < 8; k++)
 			v = (uint16_t)(v | (unsigned)(MIN(pref[b * 8 + k], AERO_ML_PREF_MAX) & 3u)
-						  << (14 - 2 * k));
+					       << (14 - 2 * k));
 		wcur_be16(&w, v);
 	}
 	if (w.bad)

@@ -54,7 +54,7 @@ struct aero_ml_path {
 	uint8_t pref[AERO_ML_NDSCP]; /* 0..3 per DSCP */
 	union sockaddr_any ep;	     /* where carrier packets for this path go */
 	enum aero_ml_state state;
-	uint8_t probes; /* probes sent since last heard */
+	uint8_t probes;		/* probes sent since last heard */
 	uint64_t last_heard_ms; /* last confirmation: the far side hears us (probe echo) */
 	uint64_t last_probe_ms;
 	uint32_t rtt_ms; /* smoothed (7/8 old + 1/8 new); 0 = not measured */

@@ -42,7 +42,7 @@ static void add_node_id(struct nd_msg *m, const uint8_t *pk)
 }
 
 static struct nd_ifattr *add_ifattr(struct nd_msg *m, uint8_t if_index,
-				   const union sockaddr_any *l2, uint32_t lhs_msid, uint8_t fmt)
+				    const union sockaddr_any *l2, uint32_t lhs_msid, uint8_t fmt)
 {
 	struct nd_subopt *s = add(m, OMNI_SUB_IFATTR);
 	struct nd_ifattr *a = &s->u.ifattr;
@@ -155,9 +155,9 @@ ssize_t aero_nd_build_rs(const struct aero_nd_client *c, bool release, uint64_t 
 		goto out;
 	for (size_t i = 0; i < c->n_extra; i++) {
 		const struct aero_ifattr *x = &c->extra[i];
-		if (set_link_pref(add_ifattr(m, x->if_index, x->has_l2 ? &x->l2 : NULL,
-					     c->server_msid, 0),
-				  x->link, x->pref, pb[i + 1]) < 0)
+		if (set_link_pref(
+			add_ifattr(m, x->if_index, x->has_l2 ? &x->l2 : NULL, c->server_msid, 0),
+			x->link, x->pref, pb[i + 1]) < 0)
 			goto out;
 	}
 	struct nd_subopt *ms = add(m, release ? OMNI_SUB_MS_RELEASE : OMNI_SUB_MS_REGISTER);

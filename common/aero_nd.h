@@ -33,13 +33,13 @@ bool aero_nd_is_nd(const uint8_t *pkt, size_t len);
 
 /** A client's identity and its view of one server (for building the RS / checking the RA). */
 struct aero_nd_client {
-	const struct prefix *mnp;     /* its MNP: inner source = MNP-LLA */
-	const uint8_t *ed_pk;	      /* 32 octets */
-	const uint8_t *ed_sk;	      /* libsodium's 64-octet secret key */
-	const union sockaddr_any *l2; /* local underlay address (NULL: unknown) */
-	uint8_t if_index;	      /* the underlay's index, from 1 */
-	uint8_t link;		      /* its Link quality (0 = down) */
-	const uint8_t *pref;	      /* its 64 per-DSCP preferences, NULL: none sent */
+	const struct prefix *mnp;	 /* its MNP: inner source = MNP-LLA */
+	const uint8_t *ed_pk;		 /* 32 octets */
+	const uint8_t *ed_sk;		 /* libsodium's 64-octet secret key */
+	const union sockaddr_any *l2;	 /* local underlay address (NULL: unknown) */
+	uint8_t if_index;		 /* the underlay's index, from 1 */
+	uint8_t link;			 /* its Link quality (0 = down) */
+	const uint8_t *pref;		 /* its 64 per-DSCP preferences, NULL: none sent */
 	const struct aero_ifattr *extra; /* more Interface Attributes (another underlay's */
 	size_t n_extra;			 /* Link = 0, §5.8 item 1); up to AERO_ND_MAX_IFS - 1 */
 	uint32_t server_msid;

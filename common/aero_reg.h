@@ -26,11 +26,11 @@
 
 /** One Interface Attributes as the AERO messages use it (§4.5). */
 struct aero_ifattr {
-	uint8_t if_index;	 /* 1..255 */
-	uint8_t link;		 /* 0 = down .. 15 */
-	uint8_t pref[64];	 /* per DSCP 0..3 (decoded; all 2 when the message had none) */
+	uint8_t if_index; /* 1..255 */
+	uint8_t link;	  /* 0 = down .. 15 */
+	uint8_t pref[64]; /* per DSCP 0..3 (decoded; all 2 when the message had none) */
 	bool has_l2;
-	union sockaddr_any l2;	 /* L2ADDR */
+	union sockaddr_any l2; /* L2ADDR */
 };
 
 /* ---- client ---- */
@@ -141,8 +141,8 @@ struct aero_rs {
 	struct in6_addr src;   /* inner source (MNP-LLA) */
 	uint64_t timestamp_ms; /* Authentication timestamp */
 	bool has_register, has_release;
-	uint32_t register_msid; /* first MSID of MS-Register (0: none) */
-	bool release_us;	/* MS-Release lists our MSID */
+	uint32_t register_msid;			 /* first MSID of MS-Register (0: none) */
+	bool release_us;			 /* MS-Release lists our MSID */
 	struct aero_ifattr ifs[AERO_ND_MAX_IFS]; /* its Interface Attributes, in order */
 	size_t n_ifs;
 };

@@ -569,9 +569,8 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	/* multilink: one origin while its path is usable, whichever path the RS took */
 	const union sockaddr_any *origin = mlink_origin(n, p, old ? &old->origin : NULL);
 	union sockaddr_any o_copy = *origin;
-	enum aero_srv_result r =
-	    aero_srv_rs(&a->table, cp ? cp->name : NULL, p->ed_pk, cp ? &cp->mnp : NULL, &rs,
-			&o_copy, now, &e, &why);
+	enum aero_srv_result r = aero_srv_rs(&a->table, cp ? cp->name : NULL, p->ed_pk,
+					     cp ? &cp->mnp : NULL, &rs, &o_copy, now, &e, &why);
 	char buf[ADDR_STR_MAX];
 	switch (r) {
 	case AERO_SRV_REFUSED:

@@ -109,8 +109,8 @@ static int mlink_add(struct node *n, struct peer *p, int ul, const union sockadd
 }
 
 /* A sealed probe or echo stamped @stamp on slot @i of @p. */
-static void mlink_send_probe(struct node *n, struct peer *p, size_t i, uint8_t type,
-			     uint64_t stamp, uint64_t now)
+static void mlink_send_probe(struct node *n, struct peer *p, size_t i, uint8_t type, uint64_t stamp,
+			     uint64_t now)
 {
 	union sockaddr_any keep_ep = p->endpoint;
 	int keep_ul = p->underlay;
@@ -183,8 +183,7 @@ bool mlink_control(struct node *n, struct peer *p, const uint8_t *d, size_t len,
 	uint32_t rtt = now - stamp < AERO_RETRANS_TIMER_MS && m->t.p[i].state != AERO_ML_DOWN
 			   ? (uint32_t)(now - stamp) + 1
 			   : 0;
-	if (aero_ml_heard(&m->t, i, now, rtt) == 0 && !was &&
-	    aero_ml_usable(&m->t, i)) {
+	if (aero_ml_heard(&m->t, i, now, rtt) == 0 && !was && aero_ml_usable(&m->t, i)) {
 		char a[ADDR_STR_MAX];
 
 		log_remote(LOG_GRP_PEER, "neighbor '%s': path %u to %s is up again", p->name,
@@ -254,21 +253,21 @@ static void mlink_paths_to(struct node *n, struct peer *p, const union sockaddr_
 static bool mlink_ul_up(const struct underlay *ul, const struct ifaddrs *ifa)
 {
 	const union sockaddr_any *l = &ul->listen;
-	bool wild = l->sa.sa_family == AF_INET
-			? l->in4.sin_addr.s_addr == htonl(INADDR_ANY)
-			: IN6_IS_ADDR_UNSPECIFIED(&l->in6.sin6_addr);
+	bool wild = l->sa.sa_family == AF_INET ? l->in4.sin_addr.s_addr == htonl(INADDR_ANY)
+					       : IN6_IS_ADDR_UNSPECIFIED(&l->in6.sin6_addr);
 
 	if (wild)
 		return true;
 	for (const struct ifaddrs *i = ifa; i; i = i->ifa_next) {
 		if (!i->ifa_addr || i->ifa_addr->sa_family != l->sa.sa_family)
 			continue;
-		bool same = l->sa.sa_family == AF_INET
-				? ((const struct sockaddr_in *)(const void *)i->ifa_addr)
-					  ->sin_addr.s_addr == l->in4.sin_addr.s_addr
-				: memcmp(&((const struct sockaddr_in6 *)(const void *)i->ifa_addr)
-					      ->sin6_addr,
-					 &l->in6.sin6_addr, 16) == 0;
+		bool same =
+		    l->sa.sa_family == AF_INET
+			? ((const struct sockaddr_in *)(const void *)i->ifa_addr)
+				  ->sin_addr.s_addr == l->in4.sin_addr.s_addr
+			: memcmp(
+			      &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr,
+			      &l->in6.sin6_addr, 16) == 0;
 		if (same)
 			return (i->ifa_flags & IFF_UP) && (i->ifa_flags & IFF_RUNNING);
 	}
@@ -359,14 +358,15 @@ bool mlink_far_update(struct node *n, struct peer *p, const struct aero_ifattr *
 				char a[ADDR_STR_MAX];
 
 				moved = true;
-				log_remote(LOG_GRP_PEER,
-					   "neighbor '%s': its interface %u says link %u: path %u to "
-					   "%s %s",
-					   p->name, (unsigned)f->if_index, (unsigned)f->link,
-					   (unsigned)q->if_index,
-					   addr_format_endpoint(&q->ep, a, sizeof(a)),
-					   aero_ml_usable(&m->t, (int)i) ? "back in use"
-									  : "out of use, flows move");
+				log_remote(
+				    LOG_GRP_PEER,
+				    "neighbor '%s': its interface %u says link %u: path %u to "
+				    "%s %s",
+				    p->name, (unsigned)f->if_index, (unsigned)f->link,
+				    (unsigned)q->if_index,
+				    addr_format_endpoint(&q->ep, a, sizeof(a)),
+				    aero_ml_usable(&m->t, (int)i) ? "back in use"
+								  : "out of use, flows move");
 			}
 		}
 		if (f->has_ep && f->link > 0)

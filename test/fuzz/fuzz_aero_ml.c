@@ -52,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (aero_ml_prefs_decode(one, size, pref) == 0) {
 		r = aero_ml_prefs_encode(pref, enc, sizeof(enc));
 		if (r < 0 || size > AERO_ML_PREFS_MAX ||
-		    aero_ml_prefs_decode(enc, (size_t)r, back) != 0 || memcmp(pref, back, sizeof(pref)))
+		    aero_ml_prefs_decode(enc, (size_t)r, back) != 0 ||
+		    memcmp(pref, back, sizeof(pref)))
 			abort();
 	}
 	{
@@ -101,17 +102,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 5:
 			memset(pref, b & 3, sizeof(pref));
-			r = aero_ml_remote(&m, (int)(a % 6) - 1, a, (uint8_t)(b >> 2), (b & 4) ? pref : NULL);
+			r = aero_ml_remote(&m, (int)(a % 6) - 1, a, (uint8_t)(b >> 2),
+					   (b & 4) ? pref : NULL);
 			if (r < -EINVAL || r > 1)
 				abort();
 			break;
 		default:
 			r = aero_ml_select(&m, a, (uint32_t)b * 2654435761u);
-			if (r != -ENETUNREACH && (r < 0 || (size_t)r >= AERO_ML_MAX_PATHS ||
-						  !m.p[r].used || m.p[r].state == AERO_ML_DOWN ||
-						  m.p[r].link == 0 || m.p[r].pref[a & 63] == 0 ||
-						  (m.p[r].remote && (m.p[r].r_link == 0 ||
-								     m.p[r].r_pref[a & 63] == 0))))
+			if (r != -ENETUNREACH &&
+			    (r < 0 || (size_t)r >= AERO_ML_MAX_PATHS || !m.p[r].used ||
+			     m.p[r].state == AERO_ML_DOWN || m.p[r].link == 0 ||
+			     m.p[r].pref[a & 63] == 0 ||
+			     (m.p[r].remote && (m.p[r].r_link == 0 || m.p[r].r_pref[a & 63] == 0))))
 				abort();
 			break;
 		}

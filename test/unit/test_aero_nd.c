@@ -526,7 +526,8 @@ Test(aero_nd, na_one_interface_attributes_per_target_interface)
 	cr_assert_eq(got.ifs[0].pref[46], 3);
 	cr_assert_eq(got.ifs[1].pref[46], 1);
 	for (ssize_t cut = 0; cut < n; cut++)
-		cr_assert_neq(aero_nd_check_na(p, (size_t)cut, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+		cr_assert_neq(aero_nd_check_na(p, (size_t)cut, NOW, srv_id.ed_pk, 7, &mnp, &got),
+			      0);
 	v.n_ifs = AERO_ND_MAX_IFS + 1;
 	cr_assert_eq(aero_nd_build_na(&s, &mnp, &v, false, NOW, p, sizeof(p)), -EINVAL);
 }

@@ -372,14 +372,14 @@ Test(mlink, far_attributes_from_na)
 	cr_assert_eq(aero_ml_count(&p.ml.t), 4);
 	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++) {
 		cr_assert(p.ml.t.p[i].remote);
-		cr_assert_eq(p.ml.t.p[i].r_link,
-			     addr_equal(&p.ml.t.p[i].ep, &x[0].l2) ? 5 : 6);
+		cr_assert_eq(p.ml.t.p[i].r_link, addr_equal(&p.ml.t.p[i].ep, &x[0].l2) ? 5 : 6);
 	}
 	/* a uNA saying interface 2 is down */
 	x[1].link = 0;
 	cr_assert(mlink_far_update(&n, &p, x, 2, false, 1000));
 	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
-		cr_assert_eq(aero_ml_usable(&p.ml.t, (int)i), addr_equal(&p.ml.t.p[i].ep, &x[0].l2));
+		cr_assert_eq(aero_ml_usable(&p.ml.t, (int)i),
+			     addr_equal(&p.ml.t.p[i].ep, &x[0].l2));
 }
 
 /* Probe and echo payloads: exact size, known type, zero reserved octets. */
