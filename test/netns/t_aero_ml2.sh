@@ -3,8 +3,8 @@
 # AERO multilink, the far side's view (spec/omni-aero.md §4.5, §5.7, §5.8 item 1,
 # §5.9; docs/aero.md "Multilink"). Client a has two underlays into server s (u0
 # link_quality 4 with dscp_pref ef=3, u1 link_quality 12), client b one; all
-# three run [aero] multilink = yes. a registers both underlays (one RS each)
-# and s records a's Interface Attributes per ifIndex. Asserted:
+# s and a run [aero] multilink = yes, b does not. a registers both underlays
+# (one RS each) and s records a's Interface Attributes per ifIndex. Asserted:
 #  (a) s's traffic to a follows a's advertised link quality: replies from eight
 #      addresses of b (eight flows) all reach a on its u1 address, none on u0;
 #  (b) EF replies (ping -Q 0xb8) reach a on u0, per a's advertised preference;
@@ -14,7 +14,9 @@
 #  (d) a mid-path cut of u1 in both directions (NUD budget) vs. a taking its u1
 #      interface down itself (Link 0 through u0 at once): the lost 10 ms pings of
 #      each are printed as "# measured:" lines; the interface-down loss is bounded
-#      well below the NUD budget.
+#      well below the NUD budget;
+#  (e) s's registration origin for a does not move as flows shift, and s's one
+#      path to b (no multilink) stays reachable: b echoes s's probes.
 . "$(dirname "$0")/lib.sh"
 need ping jq nft
 
@@ -51,8 +53,8 @@ dscp_pref = ef=3" node_conf a 2001:db8:a::/48 10.1.0.2:8060
 printf '\n[underlay.u1]\nlisten = 10.2.0.2:8060\nlink_quality = 12\n\n[aero]\nmultilink = yes\n' \
 	>>"$T_DIR/a/omnid.conf"
 aero_client_of a 10.9.9.9:8060
+# b runs without multilink (a mixed deployment)
 node_conf b 2001:db8:b::/48 198.51.100.1:8060
-printf "\n[aero]\nmultilink = yes\n" >>"$T_DIR/b/omnid.conf"
 aero_client_of b 10.9.9.9:8060
 
 # s's paths to a, and one field of the path(s) to a's address $1 (summed)
@@ -164,4 +166,11 @@ moves=$(grep -c "client 'a' moved" "$T_DIR/s/omnid.log" || true)
 info "s logged $moves moves of a"
 [ "$moves" -le 2 ] || fail "s logged $moves moves of a (flows shifting between paths)"
 nx a ping -q -c 20 -i 0.01 -W 1 2001:db8:b::1 >/dev/null || fail "ping after the cuts"
+bpath=$(ctl s neighbors --json | jq -c '[.neighbors[] | select(.name == "b") | .paths[]]')
+info "s's path to b (no multilink): $bpath"
+[ "$(echo "$bpath" | jq 'length')" -eq 1 ] || fail "(e) s has not one path to b: $bpath"
+[ "$(echo "$bpath" | jq -r '.[0].state')" = reachable ] || fail "(e) b's single path: $bpath"
+[ "$(echo "$bpath" | jq '.[0].echoes')" -gt 5 ] || fail "(e) b does not echo probes: $bpath"
+[ "$(ctl b neighbors --json | jq '[.neighbors[] | select(.paths)] | length')" -eq 0 ] ||
+	fail "(e) b without multilink lists paths"
 echo "PASS"
