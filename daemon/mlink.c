@@ -333,6 +333,7 @@ bool mlink_far_update(struct node *n, struct peer *p, const struct aero_ifattr *
 
 		if (!x->if_index || !(f = mlink_far_slot(m, x->if_index)))
 			continue;
+		struct mlink_far was = *f;
 		f->if_index = x->if_index;
 		f->link = x->link;
 		memcpy(f->pref, x->pref, sizeof(f->pref));
@@ -369,6 +370,10 @@ bool mlink_far_update(struct node *n, struct peer *p, const struct aero_ifattr *
 								  : "out of use, flows move");
 			}
 		}
+		/* what the far side says changed: whoever learned it from us must hear it */
+		if (was.if_index && ((was.link > 0) != (f->link > 0) ||
+				     (was.has_ep && f->has_ep && !addr_equal(&was.ep, &f->ep))))
+			moved = true;
 		if (f->has_ep && f->link > 0)
 			mlink_paths_to(n, p, &f->ep, 0, now);
 	}

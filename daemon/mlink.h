@@ -91,7 +91,8 @@ bool mlink_underlays_check(struct node *n, uint64_t now);
  * arrived on, the others (and all of an NA) apply to the paths whose endpoint is their
  * L2ADDR, or to the paths already bound to that ifIndex (a Link 0 sent through another
  * interface). Paths to advertised endpoints are created. Flows move at once. Returns true
- * when some path went out of use or came back (the caller tells the Report List).
+ * when some path went out of use or came back, or an interface went down, came back or
+ * moved (the caller tells the Report List).
  */
 bool mlink_far_update(struct node *n, struct peer *p, const struct aero_ifattr *ifs, size_t k,
 		      bool from_rx, uint64_t now);

@@ -331,11 +331,18 @@ Test(mlink, far_attributes_from_rs)
 	cr_assert_eq(na[0].if_index, 1); /* the usable one first */
 	cr_assert_eq(na[1].link, 0);
 	cr_assert(addr_equal(mlink_origin(&n, &p, &c2), &c1)); /* its path went out of use */
-	/* interface 2 back: its own RS on it */
+	/* interface 2 back: its own RS on it, while NUD still has our paths to it down: the
+	 * paths stay out of use until confirmed, but the news is reported (Report List) */
+	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
+		if (addr_equal(&p.ml.t.p[i].ep, &c2))
+			p.ml.t.p[i].state = AERO_ML_DOWN;
 	cr_assert(mlink_rx(&n, &p, 0, &c2, t));
 	x[0].if_index = 2;
 	x[0].link = 14;
 	cr_assert(mlink_far_update(&n, &p, x, 1, true, t));
+	cr_assert_not(aero_ml_usable(&p.ml.t, s2));
+	cr_assert_not(mlink_far_update(&n, &p, x, 1, true, t), "the same news twice");
+	echo(0, &c2, t, t);
 	cr_assert(aero_ml_usable(&p.ml.t, s2));
 	mlink_place(&n, &p, b, sizeof(b));
 	cr_assert(addr_equal(&p.endpoint, &c2));
