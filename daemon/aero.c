@@ -279,12 +279,6 @@ static void client_routes(struct node *n, struct aero *a)
 	log_info(LOG_GRP_ND, "routes via server '%s' installed", a->srv[hub].name);
 }
 
-/*
- * Multilink (docs/aero.md): one RS per usable local underlay, sent out of it on its path to
- * the server, each with that underlay's Interface Attributes (ifIndex, Link, Preferences,
- * L2ADDR) and a Link 0 one for every underlay that is down (§5.3 item 1, §5.8 item 1).
- * Returns false when there is no such path (the single RS goes instead).
- */
 /* The RS timestamp: the wall clock, but after the last one (the server refuses an RS not
  * newer than the last it accepted, and multilink sends several in the same ms). */
 static uint64_t rs_stamp(const struct node *n, struct aero_server *s, uint64_t now)
@@ -294,6 +288,12 @@ static uint64_t rs_stamp(const struct node *n, struct aero_server *s, uint64_t n
 	return s->rs_ts_ms;
 }
 
+/*
+ * Multilink (docs/aero.md): one RS per usable local underlay, sent out of it on its path to
+ * the server, each with that underlay's Interface Attributes (ifIndex, Link, Preferences,
+ * L2ADDR) and a Link 0 one for every underlay that is down (§5.3 item 1, §5.8 item 1).
+ * Returns false when there is no such path (the single RS goes instead).
+ */
 static bool send_rs_paths(struct node *n, struct aero_server *s, struct peer *p, uint64_t now)
 {
 	struct aero_ifattr down[AERO_ND_MAX_IFS - 1];
