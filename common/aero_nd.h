@@ -18,15 +18,8 @@
 #include <sys/types.h>
 #include "addr.h"
 #include "aero_reg.h"
+#include "omni_wire.h"
 #include "util.h"
-
-/*
- * omnid "Vouched Key" sub-option (provisional, next to omnid's 28/29 of spec
- * §4.4; docs/aero.md): in an NA(AR) signed by a server, the target's Ed25519
- * key (32), its MNP length (1) and MNP (16), vouched for by that server.
- */
-#define AERO_SUB_VOUCHED_KEY 27
-#define AERO_VOUCHED_KEY_LEN 49
 
 /** True when @pkt (@len octets, an inner packet) is IPv6 ICMPv6 of type RS, RA, NS or NA. */
 bool aero_nd_is_nd(const uint8_t *pkt, size_t len);

@@ -120,6 +120,13 @@
 #define OMNI_SUB_NODE_ID 14
 #define OMNI_SUB_AUTH 28
 #define OMNI_SUB_NEIGH_COORD 29
+/*
+ * omnid "Vouched Key" [P]: the next free number below omnid's 28/29 (spec/omni-aero.md
+ * §4.4, "[P] omnid assignments"; docs/aero.md). In an NA(AR) signed by a server: the
+ * target's Ed25519 key (32), its MNP length (1) and MNP (16), vouched for by that server.
+ */
+#define AERO_SUB_VOUCHED_KEY 27
+#define AERO_VOUCHED_KEY_LEN 49
 #define OMNI_SUB_EXT 30
 #define OMNI_IFATTR_MIN 10	 /* Interface Attributes data without L2ADDR (§4.5 [P]) */
 #define OMNI_IFATTR_API_NONE 0

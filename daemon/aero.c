@@ -15,6 +15,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aero.h"
 #include "aero_mob.h"
@@ -23,6 +24,7 @@
 #include "aero_reg.h"
 #include "aero_report.h"
 #include "datapath.h"
+#include "dns.h"
 #include "keys.h"
 #include "log.h"
 #include "netlink.h"
@@ -65,6 +67,7 @@
 	X(ro_notified)	   /* client: direct neighbors sent a keepalive from the new origin */     \
 	X(una_tx)	   /* server: unsolicited NAs about a moved client to its Report List */   \
 	X(nat_keepalives)  /* client: keepalives to an idle server ([aero] nat_keepalive) */       \
+	X(ro_keepalives)   /* client: keepalives on an idle direct session (nat_keepalive) */      \
 	X(bubbles_tx)	   /* client: TTL-limited bubbles sent to a new direct neighbor (§5.10) */
 
 struct aero_counters {
@@ -109,6 +112,8 @@ struct aero_ro {
 	uint64_t prev_tick_ms;
 	uint64_t tx_mark; /* neighbor's tx_packets at the last refresh decision */
 	uint64_t started_ms, up_ms;
+	uint64_t ka_tx_mark; /* neighbor's tx_packets when the NAT keepalive was last checked */
+	uint64_t ka_due_ms;  /* NAT keepalive due then unless data goes out, 0 not armed */
 };
 
 struct aero {
@@ -552,6 +557,41 @@ static void server_report_moved(struct node *n, struct aero *a, const struct aer
 	}
 }
 
+/*
+ * Server: a registered client's [client.NAME] is a name of the .internal zone (dns.h)
+ * for as long as its registration: <mnp>::1, the node address a client puts on its
+ * TUN by default, with the registration's lifetime so it cannot outlive it.
+ */
+static void server_dns_set(struct node *n, struct aero *a, const struct aero_reg *e)
+{
+	struct dns_zone_addr za = {.family = AF_INET6};
+
+	if (!n->dns || e->mnp.family != AF_INET6)
+		return;
+	memcpy(za.addr, e->mnp.addr, 16);
+	za.addr[15] |= 1;
+	int r = dns_name_set(n->dns, e->name, e->key, &za, 1, a->table.lifetime_s);
+	if (r < 0)
+		log_remote(LOG_GRP_DNS, "name of client '%s' not added: %s", e->name,
+			   r == -EEXIST ? "another node has it" : strerror(-r));
+}
+
+/* Only the name this registration added: not a configured one that had it first. */
+static void server_dns_remove(struct node *n, const char *name, const uint8_t key[32])
+{
+	const struct dns_zone *z = n->dns ? dns_get_zone(n->dns) : NULL;
+
+	for (size_t i = 0; z && i < dns_zone_count(z); i++) {
+		const struct dns_zone_entry *ze = dns_zone_get(z, i);
+		if (ze->src == DNS_ZONE_SRC_REGISTRATION && ze->has_id &&
+		    memcmp(ze->id, key, DNS_ZONE_ID_LEN) == 0 && strcasecmp(ze->name, name) == 0) {
+			if (dns_name_remove(n->dns, name) < 0)
+				log_debug(LOG_GRP_DNS, "name '%s' already gone", name);
+			return;
+		}
+	}
+}
+
 static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint8_t *pkt,
 		      size_t len, uint64_t now)
 {
@@ -578,6 +618,7 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 		return;
 	case AERO_SRV_RELEASED:
 		log_info(LOG_GRP_ND, "client '%s' released its registration", p->name);
+		server_dns_remove(n, cp->name, p->ed_pk);
 		set_prefixes(n, p, NULL, 0);
 		(void)aero_report_forget(&a->report, p->ed_pk);
 		send_ra(n, p, &cp->mnp, &p->endpoint, 0, now);
@@ -604,6 +645,7 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	if (p->n_prefixes != 1 || p->prefixes[0].family != m.family ||
 	    p->prefixes[0].plen != m.plen || memcmp(p->prefixes[0].addr, m.addr, 16) != 0)
 		set_prefixes(n, p, &m, 1);
+	server_dns_set(n, a, e);
 	send_ra(n, p, &e->mnp, &e->origin, a->table.lifetime_s, now);
 }
 
@@ -615,6 +657,7 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 	/* Entries whose [client] section went away in a reload. */
 	for (size_t i = 0; i < a->table.n;) {
 		if (!peer_table_lookup_key(&n->peers, a->table.v[i].key)) {
+			server_dns_remove(n, a->table.v[i].name, a->table.v[i].key);
 			(void)aero_report_forget(&a->report, a->table.v[i].key);
 			(void)aero_srv_remove(&a->table, a->table.v[i].key);
 		} else
@@ -639,6 +682,7 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 		for (size_t i = 0; i < k; i++) {
 			struct peer *p = peer_table_lookup_key(&n->peers, gone[i].key);
 			log_warn(LOG_GRP_ND, "registration of client '%s' expired", gone[i].name);
+			server_dns_remove(n, gone[i].name, gone[i].key);
 			(void)aero_report_forget(&a->report, gone[i].key);
 			if (p)
 				set_prefixes(n, p, NULL, 0);
@@ -1063,6 +1107,32 @@ refuse:
 
 /* ---- entry points ---- */
 
+/*
+ * §5.10 for direct sessions: a route-optimized neighbor we sent nothing for [aero]
+ * nat_keepalive seconds gets an authenticated keepalive while its entry lives, so the
+ * NAT mappings of a session between two NATed clients outlast the idle time.
+ */
+static void ro_keepalive(struct node *n, struct aero *a, uint64_t now)
+{
+	uint64_t ka = (uint64_t)n->conf.aero.nat_keepalive * 1000;
+	if (!ka)
+		return;
+	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
+		struct aero_ro *r = &a->ro[i];
+		struct peer *p = r->used && r->up ? peer_table_lookup_key(&n->peers, r->key) : NULL;
+		if (!p || !hs_established(&p->hs, now))
+			continue;
+		if (p->tx_packets != r->ka_tx_mark || !r->ka_due_ms || r->ka_due_ms > now + ka) {
+			r->ka_tx_mark = p->tx_packets;
+			r->ka_due_ms = now + ka;
+		} else if (now >= r->ka_due_ms) {
+			r->ka_due_ms = now + ka;
+			datapath_peer_keepalive(n, p, now);
+			a->c.ro_keepalives++;
+		}
+	}
+}
+
 void aero_tick(struct node *n, uint64_t now)
 {
 	struct aero *a = n->aero;
@@ -1074,6 +1144,7 @@ void aero_tick(struct node *n, uint64_t now)
 	else if (a->n_srv) {
 		client_tick(n, a, now);
 		ro_tick(n, a, now);
+		ro_keepalive(n, a, now);
 	}
 }
 
@@ -1115,6 +1186,102 @@ void aero_stop(struct node *n)
 		aero_cli_release(&s->cli);
 	}
 	aero_mob_close(a->mob);
+}
+
+/* ---- reload ---- */
+
+static bool conf_has_server(const struct conf *c, const struct aero_server *s)
+{
+	for (size_t i = 0; i < c->n_peers; i++)
+		if (c->peers[i].kind == CONF_PEER_SERVER && c->peers[i].msid == s->msid &&
+		    keys_equal(c->peers[i].public_key, s->key, 32))
+			return true;
+	return false;
+}
+
+void aero_reload(struct node *n, const struct conf *nc, uint64_t now)
+{
+	struct aero *a = n->aero;
+	uint8_t hub_key[32];
+	bool had_hub = a && a->hub >= 0;
+	size_t k = 0;
+
+	if (!a)
+		return;
+	if (had_hub)
+		memcpy(hub_key, a->srv[a->hub].key, 32);
+	/* Servers gone from the config: MS-Release now, while their peer still exists. */
+	for (size_t i = 0; i < a->n_srv; i++) {
+		struct aero_server *s = &a->srv[i];
+		struct peer *p = peer_table_lookup_key(&n->peers, s->key);
+		if (conf_has_server(nc, s)) {
+			a->srv[k++] = *s;
+			continue;
+		}
+		if (had_hub && keys_equal(hub_key, s->key, 32)) {
+			if (p)
+				set_prefixes(n, p, NULL, 0);
+			log_info(LOG_GRP_ND, "routes via server '%s' withdrawn", s->name);
+			had_hub = false;
+		}
+		if (p && s->cli.registered && hs_established(&p->hs, now)) {
+			send_rs(n, s, p, true, now);
+			log_info(LOG_GRP_ND, "reload: released the registration with server '%s'",
+				 s->name);
+		} else
+			log_info(LOG_GRP_ND, "reload: server '%s' removed", s->name);
+		aero_cli_release(&s->cli);
+	}
+	a->n_srv = k;
+	/* New servers: register from now on, as at start. */
+	for (size_t i = 0; i < nc->n_peers; i++) {
+		const struct conf_peer *cp = &nc->peers[i];
+		bool known = false;
+		if (cp->kind != CONF_PEER_SERVER)
+			continue;
+		for (size_t j = 0; j < a->n_srv && !known; j++) {
+			known = a->srv[j].msid == cp->msid &&
+				keys_equal(a->srv[j].key, cp->public_key, 32);
+			if (known)
+				snprintf(a->srv[j].name, sizeof(a->srv[j].name), "%s", cp->name);
+		}
+		if (known)
+			continue;
+		a->srv = xrealloc(a->srv, (a->n_srv + 1) * sizeof(*a->srv));
+		struct aero_server *s = &a->srv[a->n_srv++];
+		memset(s, 0, sizeof(*s));
+		snprintf(s->name, sizeof(s->name), "%s", cp->name);
+		memcpy(s->key, cp->public_key, 32);
+		s->msid = cp->msid;
+		aero_cli_init(&s->cli);
+		aero_cli_start(&s->cli, now,
+			       randombytes_uniform(AERO_MAX_RTR_SOLICITATION_DELAY_MS + 1));
+		log_info(LOG_GRP_ND, "reload: registering with server '%s'", s->name);
+	}
+	a->hub = -1;
+	for (size_t i = 0; had_hub && i < a->n_srv; i++)
+		if (keys_equal(a->srv[i].key, hub_key, 32))
+			a->hub = (int)i;
+	if (a->role != CONF_ROLE_CLIENT)
+		return;
+	client_routes(n, a); /* the next registered server takes over from a removed Hub */
+	if (a->n_srv && !a->mob)
+		a->mob = aero_mob_open(n->loop, n->tun_ifindex, on_underlay_change, n);
+}
+
+bool aero_keeps(struct node *n, const struct peer *p, uint64_t now)
+{
+	struct aero *a = n->aero;
+
+	if (!a || p->kind != CONF_PEER_RO)
+		return false;
+	for (unsigned i = 0; i < AERO_RO_MAX; i++) {
+		const struct aero_ro *r = &a->ro[i];
+		if (r->used && r->resolved && r->expires_ms > now &&
+		    keys_equal(r->key, p->ed_pk, 32))
+			return true;
+	}
+	return false;
 }
 
 /* ---- status ---- */

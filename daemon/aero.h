@@ -24,6 +24,7 @@
 struct node;
 struct peer;
 struct aero;
+struct conf;
 
 /** Set up AERO for @n after its peers exist; NULL when the node takes no part (no role work). */
 struct aero *aero_new(struct node *n);
@@ -51,6 +52,14 @@ struct peer *aero_egress(struct node *n, struct peer *p, int fam, const uint8_t 
  * packets still in flight when it came up).
  */
 void aero_relayed(struct node *n, struct peer *p, uint64_t now_ms);
+/**
+ * Reload, before the peers that left the config are removed (@nc is the new config, not in
+ * force yet): MS-Release to each [server.NAME] that went (its routes withdrawn), start
+ * registering with each new one.
+ */
+void aero_reload(struct node *n, const struct conf *nc, uint64_t now_ms);
+/** Reload: keep @p, a route-optimized neighbor whose entry is still alive (not in the config). */
+bool aero_keeps(struct node *n, const struct peer *p, uint64_t now_ms);
 /** Shutdown: send MS-Release to every server we are registered with (queued, flushed by node). */
 void aero_stop(struct node *n);
 /** GET /v1/registrations: the node's role, its registrations and the refusal counters. */

@@ -282,6 +282,9 @@ void dns_load_conf(struct dns *d, const struct conf *c, const uint8_t self_pk[32
 	for (size_t i = 0; i < c->n_peers; i++) {
 		const struct conf_peer *p = &c->peers[i];
 
+		/* A [client.NAME] is named while it is registered (aero.c). */
+		if (p->kind == CONF_PEER_CLIENT)
+			continue;
 		n = 0;
 		if (p->has_mnp) {
 			/* <mnp>::1, the address a node puts on its TUN by default (conf_finish). */

@@ -470,9 +470,10 @@ int node_reload(struct node *n)
 		p->underlay = p->has_endpoint ? datapath_underlay_for(n, &p->endpoint) : -1;
 		p->seen = true;
 	}
+	aero_reload(n, &nc, uv_now(n->loop));
 	for (size_t i = 0; i < n->peers.n;) {
 		struct peer *p = n->peers.v[i];
-		if (p->seen) {
+		if (p->seen || aero_keeps(n, p, uv_now(n->loop))) {
 			i++;
 			continue;
 		}

@@ -25,14 +25,16 @@ if [ "$(id -u)" != 0 ] && [ -z "${IN_USERNS:-}" ]; then
 fi
 
 command -v ip >/dev/null || skip "iproute2 (ip) missing"
-[ -c /dev/net/tun ] || skip "/dev/net/tun missing"
-[ -r /dev/net/tun ] && [ -w /dev/net/tun ] || skip "/dev/net/tun not accessible to uid $(id -u) (Debian's udev default is mode 0666)"
-
 SRC_ROOT=${SRC_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 OMNID=${OMNID:-$SRC_ROOT/build/daemon/omnid}
 OMNICTL=${OMNICTL:-$SRC_ROOT/build/cli/omnictl}
-[ -x "$OMNID" ] || fail "omnid binary not found at $OMNID"
-[ -x "$OMNICTL" ] || fail "omnictl binary not found at $OMNICTL"
+# A test that runs no omnid (t_topo.sh) sets T_NO_OMNID=1 before sourcing this file.
+if [ -z "${T_NO_OMNID:-}" ]; then
+	[ -c /dev/net/tun ] || skip "/dev/net/tun missing"
+	[ -r /dev/net/tun ] && [ -w /dev/net/tun ] || skip "/dev/net/tun not accessible to uid $(id -u) (Debian's udev default is mode 0666)"
+	[ -x "$OMNID" ] || fail "omnid binary not found at $OMNID"
+	[ -x "$OMNICTL" ] || fail "omnictl binary not found at $OMNICTL"
+fi
 
 T_ID=$$
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/omnid-test.XXXXXX")
@@ -249,4 +251,142 @@ ${OMNI_EXTRA_B:-}" node_conf b 2001:db8:b::/48 192.0.2.2:8060
 ${PEER_EXTRA_A:-}"
 	peer_conf b a 2001:db8:a::/48 192.0.2.1:8060 "allowed_prefix = 10.77.0.1/32
 ${PEER_EXTRA_B:-}"
+}
+
+# ---- Topology helpers (docs/testing.md) -------------------------------------
+# Build routers, NATs and impaired links from namespaces made by add_ns/link;
+# they need no root (a user + network namespace is enough) and no netem:
+#   router NAME                   add_ns NAME with IPv4 and IPv6 forwarding on
+#   link_if A B                   prints A's interface on the link A-B
+#   link_addr A B ADDR/PLEN       one more address on A's end of the link A-B
+#   route_via NAME DEST GW        route DEST (a prefix or "default") via GW in NAME
+#   nat NAME OUT eim|symmetric    IPv4 masquerade in NAME out of OUT (a node name
+#                                 NAME is linked to, or an interface): eim keeps the
+#                                 source port for every destination (endpoint-
+#                                 independent mapping); symmetric is fully-random,
+#                                 a new port per destination. Filtering is always
+#                                 connection-tracked (replies only). Turns on forwarding.
+#   nat_udp_timeout NAME SECONDS  idle UDP mappings of NAME's NAT expire after SECONDS
+#   link_rate A B RATE [BURST]    tc tbf at RATE (tc units: 8mbit, 500kbit) on both
+#                                 ends of A-B, so each direction is limited; RATE off
+#                                 removes it. BURST defaults to 16kb.
+#   link_loss A B PCT [both|ab|ba] drop PCT % of the IP packets crossing A-B in the
+#                                 given direction (ab: sent by A), nftables
+#                                 "numgen random mod 100 < PCT drop" on the receiving
+#                                 end's ingress; PCT 0 removes it.
+#   link_dropped A B              packets link_loss dropped on their way from A to B
+#   bg NAME CMD...                CMD in NAME's namespace in the background; its PID
+#                                 (in BG_PID) is stopped at exit
+#   link_delay A B MS             netem delay on both ends; skips the test (77)
+#                                 where the kernel has no netem (these machines).
+
+bg() {
+	_n=$(ns "$1")
+	shift
+	ip netns exec "$_n" "$@" &
+	BG_PID=$!
+	T_PIDS="$T_PIDS $BG_PID"
+}
+
+link_if() { eval "_li=\${LINK_${1}_${2}:-}"; [ -n "$_li" ] || return 1; echo "$_li"; }
+
+router() {
+	add_ns "$1"
+	nx "$1" sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/forwarding &&
+		echo 1 >/proc/sys/net/ipv6/conf/all/forwarding' || fail "forwarding in $1"
+}
+
+link_addr() {
+	_d=$(link_if "$1" "$2") || fail "link_addr: no link $1-$2"
+	case $3 in *:*) nodad=nodad ;; *) nodad= ;; esac
+	ip -n "$(ns "$1")" addr add "$3" dev "$_d" $nodad || fail "address $3 on $_d in $1"
+}
+
+route_via() { nx "$1" ip route replace "$2" via "$3" || fail "route $2 via $3 in $1"; }
+
+nat() {
+	_out=$(link_if "$1" "$2") || _out=$2
+	case $3 in
+	eim) _flags= ;;
+	symmetric) _flags=fully-random ;;
+	*) fail "nat $1: type $3 is not eim or symmetric" ;;
+	esac
+	nx "$1" sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/forwarding' || fail "forwarding in $1"
+	nx "$1" nft -f - <<EON || fail "nftables NAT in $1"
+table ip omt_nat
+delete table ip omt_nat
+table ip omt_nat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "$_out" masquerade $_flags
+	}
+}
+EON
+}
+
+nat_udp_timeout() {
+	nx "$1" sh -c "echo $2 >/proc/sys/net/netfilter/nf_conntrack_udp_timeout &&
+		echo $2 >/proc/sys/net/netfilter/nf_conntrack_udp_timeout_stream" ||
+		fail "conntrack UDP timeout in $1"
+}
+
+# _qdisc NODE PEER ARGS...: the root qdisc of NODE's end of the link to PEER.
+_qdisc() {
+	_d=$(link_if "$1" "$2") || fail "no link $1-$2"
+	_n=$1
+	shift 2
+	nx "$_n" tc qdisc replace dev "$_d" root "$@"
+}
+
+link_rate() {
+	if [ "$3" = off ]; then
+		nx "$1" tc qdisc del dev "$(link_if "$1" "$2")" root 2>/dev/null || true
+		nx "$2" tc qdisc del dev "$(link_if "$2" "$1")" root 2>/dev/null || true
+		return 0
+	fi
+	for _e in "$1 $2" "$2 $1"; do
+		_qdisc $_e tbf rate "$3" burst "${4:-16kb}" latency 100ms || fail "tbf on $1-$2"
+	done
+}
+
+# _loss_in FROM TO PCT: the drop rule on TO's end of the link, for packets from FROM.
+_loss_in() {
+	_d=$(link_if "$2" "$1") || fail "link_loss: no link $1-$2"
+	_t=omt_loss_$(echo "$_d" | tr -c 'a-zA-Z0-9\n' _)
+	nx "$2" nft delete table netdev "$_t" 2>/dev/null || true
+	[ "$3" -eq 0 ] && return 0
+	nx "$2" nft -f - <<EON || fail "nftables loss on $_d in $2"
+table netdev $_t {
+	chain in {
+		type filter hook ingress device "$_d" priority filter; policy accept;
+		meta protocol { ip, ip6 } numgen random mod 100 < $3 counter drop
+	}
+}
+EON
+}
+
+link_loss() {
+	case $3 in *[!0-9]* | '') fail "link_loss: bad percentage $3" ;; esac
+	[ "$3" -le 100 ] || fail "link_loss: bad percentage $3"
+	case ${4:-both} in
+	both) _loss_in "$1" "$2" "$3"; _loss_in "$2" "$1" "$3" ;;
+	ab) _loss_in "$1" "$2" "$3"; _loss_in "$2" "$1" 0 ;;
+	ba) _loss_in "$2" "$1" "$3"; _loss_in "$1" "$2" 0 ;;
+	*) fail "link_loss: direction $4 is not both, ab or ba" ;;
+	esac
+}
+
+link_dropped() {
+	_d=$(link_if "$2" "$1") || fail "link_dropped: no link $1-$2"
+	_t=omt_loss_$(echo "$_d" | tr -c 'a-zA-Z0-9\n' _)
+	nx "$2" nft list table netdev "$_t" 2>/dev/null |
+		awk '/counter packets/ { for (i = 1; i <= NF; i++) if ($i == "packets") print $(i + 1) }' |
+		grep . || echo 0
+}
+
+link_delay() {
+	for _e in "$1 $2" "$2 $1"; do
+		_qdisc $_e netem delay "${3}ms" 2>/dev/null ||
+			skip "no netem qdisc in this kernel: delay emulation unavailable"
+	done
 }

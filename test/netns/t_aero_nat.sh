@@ -12,11 +12,13 @@
 # c (symmetric) it fails (ro_failed) and the traffic stays relayed by s.
 # When a's NAT rebinds to a new address, s follows a's session to the new
 # origin and sends uNAs, so d's neighbor entry follows too. With a 3 s UDP
-# timeout on a's NAT, a's NAT keepalive keeps it reachable from s while idle.
+# timeout on a's NAT, a's NAT keepalive keeps it reachable from s while idle,
+# and keeps the idle direct a-d session open (no fallback to s).
 . "$(dirname "$0")/lib.sh"
 need ping jq nft
 
-for n in s a c d na nc nd; do add_ns "$n"; done
+for n in s na nc nd; do router "$n"; done
+for n in a c d; do add_ns "$n"; done
 link a na 10.0.1.1 10.0.1.254 24
 link c nc 10.0.2.1 10.0.2.254 24
 link d nd 10.0.3.1 10.0.3.254 24
@@ -25,26 +27,15 @@ link nc s 203.0.113.1 203.0.113.2 24
 link nd s 198.51.100.1 198.51.100.2 24
 for n in s a c d; do genkey "$n"; done
 
-nx s sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/forwarding' || fail "cannot enable IPv4 forwarding"
-nx s sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/forwarding' || fail "cannot enable forwarding"
-nat() { # NAT_NS CLIENT_NS SERVER_SIDE_DEV MASQ_FLAGS
-	nx "$1" sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/forwarding' || fail "forwarding in $1"
-	nx "$1" ip route add default via "$(nx s ip -4 -o addr show dev "$3" | awk '{ sub("/.*", "", $4); print $4 }')"
-	nx "$1" nft -f - <<EON || fail "nftables in $1"
-table ip nat {
-	chain post {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "$4" masquerade $5
-	}
-}
-EON
-}
-nat na a "$LINK_s_na" "$LINK_na_s" ""
-nat nc c "$LINK_s_nc" "$LINK_nc_s" "fully-random"
-nat nd d "$LINK_s_nd" "$LINK_nd_s" ""
-nx a ip route add default via 10.0.1.254
-nx c ip route add default via 10.0.2.254
-nx d ip route add default via 10.0.3.254
+nat na s eim
+nat nc s symmetric
+nat nd s eim
+route_via na default 192.0.2.2
+route_via nc default 203.0.113.2
+route_via nd default 198.51.100.2
+route_via a default 10.0.1.254
+route_via c default 10.0.2.254
+route_via d default 10.0.3.254
 
 aero_server_conf 0.0.0.0:8060 "" a c d
 client() { # NAME SERVER_ENDPOINT
@@ -100,7 +91,7 @@ rx1=$(peer_field s d rx_packets)
 una0=$(cnt s una_tx) moves0=$(cnt a moves)
 nx na ip addr del 192.0.2.1/24 dev "$LINK_na_s"
 nx na ip addr add 192.0.2.5/24 dev "$LINK_na_s"
-nx na ip route replace default via 192.0.2.2
+route_via na default 192.0.2.2
 nx a ping -c 1 -W 2 2001:db8:c::1 >/dev/null 2>&1 || true # relayed by s: a's session roams
 rebound() { [ "$(origin a)" = "192.0.2.5:8060" ]; }
 wait_for 5 rebound || fail "s did not follow a's session: $(origin a)"
@@ -126,11 +117,10 @@ info "a <-> c (c behind a symmetric NAT): route optimization failed, $(grep 'pac
 
 # NAT keepalive (§5.10): a's NAT forgets idle UDP mappings after 3 s; a ([aero]
 # nat_keepalive = 2) keeps the one s reaches it through open while it sends nothing.
-nx na sh -c 'echo 3 >/proc/sys/net/netfilter/nf_conntrack_udp_timeout &&
-	echo 3 >/proc/sys/net/netfilter/nf_conntrack_udp_timeout_stream' || fail "conntrack timeouts in na"
+nat_udp_timeout na 3
 nx na ip addr del 192.0.2.5/24 dev "$LINK_na_s" # a fresh mapping, with the short timeout
 nx na ip addr add 192.0.2.6/24 dev "$LINK_na_s"
-nx na ip route replace default via 192.0.2.2
+route_via na default 192.0.2.2
 nx a ping -c 1 -W 2 2001:db8:c::1 >/dev/null 2>&1 || true
 rebound6() { [ "$(origin a)" = "192.0.2.6:8060" ]; }
 wait_for 5 rebound6 || fail "s did not follow a's session: $(origin a)"
@@ -139,4 +129,23 @@ sleep 6
 [ "$(cnt a nat_keepalives)" -ge $((k0 + 2)) ] || fail "a sent no NAT keepalives: $(regs a)"
 nx c ping -c 1 -W 2 2001:db8:a::1 >/dev/null 2>&1 || fail "s cannot reach a after 6 s idle: the NAT mapping went"
 info "NAT keepalive: a stays reachable through a NAT with a 3 s UDP timeout"
+
+# The same for the direct a-d session: while its route-optimized entry lives, a keeps it
+# open with keepalives through its NAT (3 s timeout), so d's packets after 6 s of silence
+# still go straight to a instead of falling back to s (or into a closed NAT).
+d_at6() { regs d | jq -e '.route_optimized[] | select(.mnp == "2001:db8:a::/48") | .established and .endpoint == "192.0.2.6:8060"' >/dev/null; }
+nx d ping -q -c 20 -i 0.1 -W 1 2001:db8:a::1 >/dev/null 2>&1 || true
+wait_for 15 d_at6 || { nx d ping -q -c 20 -i 0.1 -W 1 2001:db8:a::1 >/dev/null 2>&1; wait_for 15 d_at6; } ||
+	fail "no direct d-a session to a's new origin: $(regs d)"
+wait_for 5 ro_up a 2001:db8:d::/48 || fail "a has no direct session with d: $(regs a)"
+rk0=$(cnt a ro_keepalives) rf0=$(cnt d ro_failed) rx0=$(peer_field s d rx_packets)
+sleep 6
+[ "$(cnt a ro_keepalives)" -ge $((rk0 + 2)) ] || fail "a sent d no keepalives while idle: $(regs a)"
+nx d ping -q -c 20 -i 0.1 -W 1 2001:db8:a::1 >"$T_DIR/ping_da.out" 2>&1 ||
+	fail "d -> a after 6 s idle: $(tail -n 2 "$T_DIR/ping_da.out")"
+rx1=$(peer_field s d rx_packets)
+[ $((rx1 - rx0)) -lt 5 ] || fail "after 6 s idle s carried $((rx1 - rx0)) of d's packets: the direct path closed"
+[ "$(cnt d ro_failed)" -eq "$rf0" ] || fail "d's direct session to a failed while idle"
+d_at6 || fail "d's direct session with a went: $(regs d)"
+info "direct d-a session kept through a's NAT by $(( $(cnt a ro_keepalives) - rk0 )) keepalives in 6 s idle"
 echo "PASS"

@@ -12,7 +12,11 @@
 # without its server a client's registration lapses and its default route
 # goes, and it re-registers when the server is back; a reload keeps the
 # registration; SIGTERM on b releases its registration (MS-Release); a killed
-# client's registration expires and its route is withdrawn.
+# client's registration expires and its route is withdrawn. The server's
+# .internal responder names each registered client (a.aero.internal AAAA =
+# <mnp>::1) while it is registered only: dig sees a and b after they
+# register, never the unregistered c, and NXDOMAIN after b's MS-Release;
+# a's name goes when its registration expires.
 . "$(dirname "$0")/lib.sh"
 need ping jq
 
@@ -25,6 +29,9 @@ link b s 198.51.100.1 198.51.100.2 24
 for n in s a b c x; do genkey "$n"; done
 
 aero_server_conf 0.0.0.0:8060 "router_lifetime = $LIFE" a b c
+mkdir -p "$T_DIR/s/conf.d"
+printf '[node]\noverlay = aero\n\n[omni]\naddress = 2001:db8:5::1/128\n\n[dns]\nenable = yes\nlisten_port = 5353\nrate_limit = 0\n' \
+	>"$T_DIR/s/conf.d/50-dns.conf"
 # a short keepalive makes a dead direct path show within seconds (docs/aero.md)
 SECURE_EXTRA="keepalive = 2" node_conf a 2001:db8:a::/48 192.0.2.1:8060
 aero_client_of a 192.0.2.2:8060
@@ -68,6 +75,9 @@ start_node a
 start_node b
 wait_for 10 has_regs 2 || fail "a and b did not register: $(regs)"
 t1=$(date +%s%N)
+# aaaa NODE NAME: the AAAA answer of s's responder for NAME.aero.internal, asked from NODE.
+aaaa() { nx "$1" dig @2001:db8:5::1 -p 5353 +time=2 +tries=1 +short AAAA "$2.aero.internal"; }
+rcode() { nx "$1" dig @2001:db8:5::1 -p 5353 +time=2 +tries=1 AAAA "$2.aero.internal" | sed -n 's/.*status: \([A-Z]*\).*/\1/p'; }
 info "a and b registered in $(( (t1 - t0) / 1000000 )) ms"
 regs | jq -e '.registrations[] | select(.name == "a") | .mnp == "2001:db8:a::/48" and .origin == "192.0.2.1:8060"' >/dev/null ||
 	fail "a's registration: $(regs)"
@@ -80,6 +90,13 @@ ctl a registrations --json | jq -e '.servers[0] | .hub and .origin == "192.0.2.1
 ctl s registrations | grep -q "2001:db8:b::/48" || fail "table output lacks b"
 nx a ip -6 route show ::/1 | grep -q omni-a && nx a ip -6 route show 8000::/1 | grep -q omni-a ||
 	fail "a has no default route (::/1, 8000::/1) via the overlay"
+# Registered clients are named in the server's zone; the unregistered c is not.
+wait_for 5 sh -c "ip netns exec $(ns a) dig @2001:db8:5::1 -p 5353 +time=1 +tries=1 +short AAAA a.aero.internal | grep -q ." ||
+	fail "s's responder does not answer for a.aero.internal: $(rcode a a)"
+[ "$(aaaa a a)" = "2001:db8:a::1" ] || fail "a.aero.internal is $(aaaa a a)"
+[ "$(aaaa b b)" = "2001:db8:b::1" ] || fail "b.aero.internal is $(aaaa b b)"
+[ "$(rcode a c)" = NXDOMAIN ] || fail "the unregistered c has a name: $(rcode a c)"
+info "registered clients in DNS: a.aero.internal $(aaaa a a), b.aero.internal $(aaaa a b)"
 
 # a -> b's MNP: the first packets go through the server
 tp0=$(date +%s%N)
@@ -182,8 +199,8 @@ info "re-registered $(( (t3 - t2) / 1000000 )) ms after the server came back"
 [ "$(ctl a registrations --json | jq '.servers[0].retransmits')" -ge 1 ] || fail "a never retransmitted"
 wait_ping a 2001:db8:b::1 10 || fail "no a -> b after the restart"
 
-# a reload of a keeps its registration and its default route (the route-optimized
-# neighbor goes, traffic falls back to the server and resolves it again)
+# a reload of a keeps its registration and its default route (t_aero_reload.sh: adding
+# and removing servers, the route-optimized neighbor kept)
 kill -HUP "$PID_a"
 wait_for 5 sh -c "[ \$($OMNICTL --socket $T_DIR/a/api.sock status --json | jq '.counters.reloads') -ge 1 ]" ||
 	fail "a did not reload"
@@ -198,6 +215,8 @@ stop_node b
 wait_for 3 has_regs 1 || fail "b's registration survived its SIGTERM: $(regs)"
 [ "$(scount released)" -eq $((r0 + 1)) ] || fail "released not counted"
 nx s ip -6 route show | grep -q "2001:db8:b::" && fail "b's route was not withdrawn"
+[ "$(rcode a b)" = NXDOMAIN ] || fail "b.aero.internal outlived b's release: $(rcode a b)"
+[ "$(aaaa a a)" = "2001:db8:a::1" ] || fail "a.aero.internal went with b's release"
 info "MS-Release on SIGTERM ok"
 
 # a killed client: its registration expires after the router lifetime
@@ -206,5 +225,7 @@ e0=$(scount expired)
 wait_for $((LIFE + 3)) has_regs 0 || fail "a's registration did not expire: $(regs)"
 [ "$(scount expired)" -eq $((e0 + 1)) ] || fail "expired not counted"
 nx s ip -6 route show | grep -q "2001:db8:a::" && fail "a's route was not withdrawn"
+ctl s hosts | grep -q "a\.aero\.internal" && fail "a's name outlived its registration: $(ctl s hosts)"
+ctl s hosts | grep -q "s\.aero\.internal" || fail "s's own name is missing: $(ctl s hosts)"
 info "expiry withdraws the route"
 echo "PASS"

@@ -302,6 +302,19 @@ Test(aero_nd, na_round_trip)
 	static struct nd_msg m;
 	cr_assert_eq(wire_nd_decode(p, (size_t)n, &m, NULL), 0);
 	cr_assert(m.na_r && m.na_s && m.na_o);
+	/* the Vouched Key goes out as omni_wire.h's provisional type 27, 49 octets, unparsed
+	 * by the generic codec, and carries the key first */
+	int vk = -1;
+	for (int i = 0; i < m.n_sub; i++)
+		if (m.sub[i].type == 27) {
+			cr_assert_eq(vk, -1);
+			vk = i;
+		}
+	cr_assert_neq(vk, -1);
+	cr_assert_eq(AERO_SUB_VOUCHED_KEY, 27);
+	cr_assert_eq(m.sub[vk].sub_length, AERO_VOUCHED_KEY_LEN);
+	cr_assert_not(m.sub[vk].known);
+	cr_assert_arr_eq(m.sub[vk].u.unknown.data, v.key, 32);
 	n = aero_nd_build_na(&s, &mnp, &v, false, NOW, p, sizeof(p));
 	cr_assert_eq(wire_nd_decode(p, (size_t)n, &m, NULL), 0);
 	cr_assert(m.na_r && !m.na_s && m.na_o);
