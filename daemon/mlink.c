@@ -404,17 +404,41 @@ void mlink_far_ifattrs(const struct node *n, const struct peer *p, struct aero_i
 	}
 }
 
+/* Slot of a usable path of @m to @ep, or -1. */
+static int mlink_usable_to(const struct mlink_peer *m, const union sockaddr_any *ep)
+{
+	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
+		if (m->t.p[i].used && addr_equal(&m->t.p[i].ep, ep) &&
+		    aero_ml_usable(&m->t, (int)i))
+			return (int)i;
+	return -1;
+}
+
 const union sockaddr_any *mlink_origin(const struct node *n, const struct peer *p,
 				       const union sockaddr_any *prev)
 {
 	const struct mlink_peer *m = &p->ml;
+	const union sockaddr_any *first = NULL;
 
 	if (!mlink_on(n) || aero_ml_count(&m->t) == 0)
 		return &p->endpoint;
-	for (size_t i = 0; prev && i < AERO_ML_MAX_PATHS; i++)
-		if (m->t.p[i].used && addr_equal(&m->t.p[i].ep, prev) &&
-		    aero_ml_usable(&m->t, (int)i))
+	/* the interfaces its RS named: keep @prev while it is one of them and usable, else the
+	 * first usable one (an interface whose RS came from a new address moved there) */
+	for (size_t f = 0; f < AERO_ML_MAX_PATHS; f++) {
+		const struct mlink_far *x = &m->far[f];
+
+		if (!x->if_index || !x->has_ep || !x->link || mlink_usable_to(m, &x->ep) < 0)
+			continue;
+		if (prev && addr_equal(&x->ep, prev))
 			return prev;
+		if (!first)
+			first = &x->ep;
+	}
+	if (first)
+		return first;
+	/* nothing advertised (yet): the paths themselves */
+	if (prev && mlink_usable_to(m, prev) >= 0)
+		return prev;
 	if (m->rx_slot >= 0 && (size_t)m->rx_slot < AERO_ML_MAX_PATHS &&
 	    aero_ml_usable(&m->t, m->rx_slot))
 		return &m->t.p[m->rx_slot].ep;

@@ -103,9 +103,11 @@ void mlink_far_ifattrs(const struct node *n, const struct peer *p, struct aero_i
 		       size_t *k);
 
 /*
- * The registration origin of multilink client @p: @prev while a usable path still goes
- * there (flows shifting between paths do not move it), else the source of the datagram
- * being handled, else p->endpoint.
+ * The registration origin of client @p under multilink: @prev while it is the address of an
+ * interface its RS named (Link > 0, a usable path to it), so flows shifting between paths do
+ * not move it; else the first such interface (one whose RS came from a new address moved
+ * there). Without advertised interfaces: @prev while a usable path goes there, else the
+ * source of the datagram being handled, else p->endpoint.
  */
 const union sockaddr_any *mlink_origin(const struct node *n, const struct peer *p,
 				       const union sockaddr_any *prev);

@@ -351,6 +351,16 @@ Test(mlink, far_attributes_from_rs)
 	cr_assert(json_is_object(r));
 	cr_assert_eq(json_integer_value(json_object_get(r, "link_quality")), 14);
 	json_decref(j);
+	/* interface 1 re-registers from a new address (it moved, or a client without multilink
+	 * roamed): the origin follows at once, though the old path is still usable */
+	union sockaddr_any c3 = ep("10.3.0.2:8060");
+	cr_assert(addr_equal(mlink_origin(&n, &p, &c1), &c1));
+	cr_assert(mlink_rx(&n, &p, 0, &c3, t));
+	x[0].if_index = 1;
+	x[0].link = 3;
+	cr_assert(mlink_far_update(&n, &p, x, 1, true, t));
+	cr_assert(aero_ml_usable(&p.ml.t, s1));
+	cr_assert(addr_equal(mlink_origin(&n, &p, &c1), &c3));
 	/* off: nothing recorded */
 	n.conf.aero.multilink = false;
 	cr_assert_not(mlink_far_update(&n, &p, x, 1, true, t));
