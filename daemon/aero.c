@@ -637,6 +637,13 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	}
 	/* §5.9: the client's Interface Attributes per ifIndex rank our paths to it */
 	bool far_moved = mlink_far_update(n, p, rs.ifs, rs.n_ifs, true, now);
+	/* ... which may move the origin (an interface re-registering from a new address) */
+	if (aero_srv_origin(&a->table, e, mlink_origin(n, p, &e->origin))) {
+		char o[ADDR_STR_MAX];
+		log_info(LOG_GRP_ND, "client '%s' moved: %s", p->name,
+			 addr_format_endpoint(&e->origin, o, sizeof(o)));
+		far_moved = true;
+	}
 	if (r == AERO_SRV_REPLACED || far_moved)
 		server_report_moved(n, a, e, now);
 	/* (Re)install the MNP route unless it is in place; a reload may have changed the MNP. */
@@ -646,7 +653,9 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	    p->prefixes[0].plen != m.plen || memcmp(p->prefixes[0].addr, m.addr, 16) != 0)
 		set_prefixes(n, p, &m, 1);
 	server_dns_set(n, a, e);
-	send_ra(n, p, &e->mnp, &e->origin, a->table.lifetime_s, now);
+	/* multilink: the Origin Indication is where this RS came from (its interface's mapping) */
+	const union sockaddr_any *seen = mlink_rx_source(n, p);
+	send_ra(n, p, &e->mnp, seen ? seen : &e->origin, a->table.lifetime_s, now);
 }
 
 static void server_tick(struct node *n, struct aero *a, uint64_t now)

@@ -448,6 +448,16 @@ const union sockaddr_any *mlink_origin(const struct node *n, const struct peer *
 	return prev ? prev : &p->endpoint;
 }
 
+const union sockaddr_any *mlink_rx_source(const struct node *n, const struct peer *p)
+{
+	const struct mlink_peer *m = &p->ml;
+
+	if (!mlink_on(n) || m->rx_slot < 0 || (size_t)m->rx_slot >= AERO_ML_MAX_PATHS ||
+	    !m->t.p[m->rx_slot].used)
+		return NULL;
+	return &m->t.p[m->rx_slot].ep;
+}
+
 void mlink_tick(struct node *n, uint64_t now)
 {
 	if (!mlink_on(n))

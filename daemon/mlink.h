@@ -112,6 +112,10 @@ void mlink_far_ifattrs(const struct node *n, const struct peer *p, struct aero_i
 const union sockaddr_any *mlink_origin(const struct node *n, const struct peer *p,
 				       const union sockaddr_any *prev);
 
+/* Multilink: the source of the datagram from @p being handled (its path's endpoint), or
+ * NULL (off, or not known). */
+const union sockaddr_any *mlink_rx_source(const struct node *n, const struct peer *p);
+
 /* The paths of @p as a JSON array (new reference): if_index, underlay, endpoint, state,
  * link_quality (ours), remote (the far side's attributes: if_index, link_quality), usable,
  * rtt_ms, slow, last_heard_ms_ago, tx, rx, echoes. */
