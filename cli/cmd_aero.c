@@ -18,8 +18,9 @@
 static void reg_usage(FILE *f)
 {
 	fprintf(f, "Usage: omnictl [--socket PATH] registrations [--json]\n"
-		   "Shows AERO registrations: a server's registered clients, or a client's\n"
-		   "servers, and the counters of refused registrations.\n");
+		   "Shows AERO registrations: a server's registered clients (and the routes\n"
+		   "learned from meshed servers, marked MESH ANCHOR), or a client's servers,\n"
+		   "and the counters of refused registrations.\n");
 }
 
 static const char *str(json_t *o, const char *k)
@@ -59,6 +60,18 @@ static void render(json_t *j)
 			       num(e, "msid"), str(e, "state"),
 			       json_is_true(json_object_get(e, "hub")) ? "yes" : "no",
 			       str(e, "origin"), num(e, "expires_in_ms") / 1000);
+		}
+	}
+	json_t *mr = json_object_get(j, "mesh_routes");
+	if (json_array_size(mr)) {
+		printf("%-16s %-28s %-24s %-9s %10s\n", "MESH ANCHOR", "MNP", "ORIGIN", "INSTALLED",
+		       "EXPIRES");
+		json_array_foreach(mr, i, e)
+		{
+			printf("%-16s %-28s %-24s %-9s %9llds\n", str(e, "anchor"), str(e, "mnp"),
+			       str(e, "origin"),
+			       json_is_true(json_object_get(e, "installed")) ? "yes" : "no",
+			       num(e, "expires_in_ms") / 1000);
 		}
 	}
 	json_t *ro = json_object_get(j, "route_optimized");

@@ -392,6 +392,44 @@ ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *ds
 	return r;
 }
 
+/*
+ * The Vouched Key and the first UDP Interface Attributes of @m into @v.
+ * Returns -EBADMSG for a second or malformed Vouched Key; *@have_key and
+ * *@have_l2 say what was found.
+ */
+static int parse_vouch(const struct nd_msg *m, struct aero_vouch *v, bool *have_key, bool *have_l2)
+{
+	*have_key = *have_l2 = false;
+	for (size_t i = 0; i < m->n_sub; i++) {
+		const struct nd_subopt *s = &m->sub[i];
+		if (s->type == AERO_SUB_VOUCHED_KEY) {
+			const uint8_t *d = s->u.unknown.data;
+			if (*have_key || s->u.unknown.len != AERO_VOUCHED_KEY_LEN || d[32] > 64)
+				return -EBADMSG;
+			*have_key = true;
+			memcpy(v->key, d, 32);
+			v->mnp.family = AF_INET6;
+			v->mnp.plen = d[32];
+			memcpy(v->mnp.addr, d + 33, 16);
+			prefix_mask(&v->mnp);
+		} else if (s->type == OMNI_SUB_IFATTR && !*have_l2) {
+			const struct nd_ifattr *a = &s->u.ifattr;
+			if (a->api == OMNI_IFATTR_API_UDP4) {
+				v->l2.in4.sin_family = AF_INET;
+				v->l2.in4.sin_port = htons(a->port);
+				memcpy(&v->l2.in4.sin_addr, a->addr, 4);
+				*have_l2 = true;
+			} else if (a->api == OMNI_IFATTR_API_UDP6) {
+				v->l2.in6.sin6_family = AF_INET6;
+				v->l2.in6.sin6_port = htons(a->port);
+				memcpy(&v->l2.in6.sin6_addr, a->addr, 16);
+				*have_l2 = true;
+			}
+		}
+	}
+	return 0;
+}
+
 int aero_nd_check_na(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t server_key[32],
 		     uint32_t msid, const struct prefix *mnp, struct aero_vouch *v)
 {
@@ -405,34 +443,8 @@ int aero_nd_check_na(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t
 	memset(v, 0, sizeof(*v));
 	if (wire_nd_decode(p, n, m, NULL) < 0 || m->type != ICMP6_TYPE_NA)
 		goto out;
-	for (size_t i = 0; i < m->n_sub; i++) {
-		const struct nd_subopt *s = &m->sub[i];
-		if (s->type == AERO_SUB_VOUCHED_KEY) {
-			const uint8_t *d = s->u.unknown.data;
-			if (have_key || s->u.unknown.len != AERO_VOUCHED_KEY_LEN || d[32] > 64)
-				goto out;
-			have_key = true;
-			memcpy(v->key, d, 32);
-			v->mnp.family = AF_INET6;
-			v->mnp.plen = d[32];
-			memcpy(v->mnp.addr, d + 33, 16);
-			prefix_mask(&v->mnp);
-		} else if (s->type == OMNI_SUB_IFATTR && !have_l2) {
-			const struct nd_ifattr *a = &s->u.ifattr;
-			if (a->api == OMNI_IFATTR_API_UDP4) {
-				v->l2.in4.sin_family = AF_INET;
-				v->l2.in4.sin_port = htons(a->port);
-				memcpy(&v->l2.in4.sin_addr, a->addr, 4);
-				have_l2 = true;
-			} else if (a->api == OMNI_IFATTR_API_UDP6) {
-				v->l2.in6.sin6_family = AF_INET6;
-				v->l2.in6.sin6_port = htons(a->port);
-				memcpy(&v->l2.in6.sin6_addr, a->addr, 16);
-				have_l2 = true;
-			}
-		}
-	}
-	if (!have_key || !have_l2 || collect_ifattrs(m, v->ifs, &v->n_ifs) < 0)
+	if (parse_vouch(m, v, &have_key, &have_l2) < 0 || !have_key || !have_l2 ||
+	    collect_ifattrs(m, v->ifs, &v->n_ifs) < 0)
 		goto out;
 	r = -EACCES;
 	if (wire_nd_verify(p, n, m, server_key, wall_ms, OMNI_AUTH_WINDOW_MS, &key, &e) < 0 ||
@@ -449,6 +461,94 @@ int aero_nd_check_na(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t
 		goto out;
 	r = 0;
 out:
+	free(m);
+	return r;
+}
+
+/* ---- route updates ---- */
+
+ssize_t aero_nd_build_ru(const struct aero_nd_server *s, uint32_t to_msid,
+			 const struct aero_vouch *v, uint32_t lifetime_s, uint64_t wall_ms,
+			 uint8_t *out, size_t cap)
+{
+	uint8_t vk[AERO_VOUCHED_KEY_LEN], ru[AERO_ROUTE_UPDATE_LEN];
+
+	if (v->mnp.family != AF_INET6 || v->mnp.plen > 64)
+		return -EINVAL;
+	struct nd_msg *m = xcalloc(1, sizeof(*m));
+	m->hop_limit = ND_HOP_LIMIT;
+	m->type = ICMP6_TYPE_NA;
+	omni_lla_adm(s->msid, &m->src);
+	omni_lla_adm(to_msid, &m->dst);
+	omni_lla_from_mnp(&v->mnp, &m->target);
+	m->na_r = true;
+	m->na_o = true;
+	add_ifattr(m, 1, &v->l2, s->msid, OMNI_IFATTR_FMT_F);
+	memcpy(vk, v->key, 32);
+	vk[32] = v->mnp.plen;
+	memcpy(vk + 33, v->mnp.addr, 16);
+	struct nd_subopt *o = add(m, AERO_SUB_VOUCHED_KEY);
+	o->u.unknown.data = vk;
+	o->u.unknown.len = sizeof(vk);
+	put_be32(ru, s->msid);
+	put_be32(ru + 4, lifetime_s);
+	o = add(m, AERO_SUB_ROUTE_UPDATE);
+	o->u.unknown.data = ru;
+	o->u.unknown.len = sizeof(ru);
+	add_node_id(m, s->ed_pk);
+	add_auth(m, s->ed_pk, wall_ms);
+	ssize_t r = wire_nd_encode(m, s->ed_sk, out, cap);
+	free(m);
+	return r;
+}
+
+int aero_nd_check_ru(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t anchor_key[32],
+		     uint32_t anchor_msid, uint32_t my_msid, struct aero_ru *ru)
+{
+	struct nd_msg *m = xcalloc(1, sizeof(*m));
+	struct in6_addr want;
+	enum wire_nd_err e;
+	const uint8_t *key = NULL;
+	bool have_key, have_l2, have_ru = false;
+	int r = -EBADMSG;
+
+	memset(ru, 0, sizeof(*ru));
+	if (wire_nd_decode(p, n, m, NULL) < 0 || m->type != ICMP6_TYPE_NA)
+		goto out;
+	if (parse_vouch(m, &ru->v, &have_key, &have_l2) < 0 || !have_key || !have_l2)
+		goto out;
+	for (size_t i = 0; i < m->n_sub; i++) {
+		const struct nd_subopt *s = &m->sub[i];
+		if (s->type != AERO_SUB_ROUTE_UPDATE)
+			continue;
+		if (have_ru || s->u.unknown.len != AERO_ROUTE_UPDATE_LEN)
+			goto out;
+		have_ru = true;
+		ru->anchor_msid = get_be32(s->u.unknown.data);
+		ru->lifetime_s = get_be32(s->u.unknown.data + 4);
+	}
+	if (!have_ru)
+		goto out;
+	r = -EACCES;
+	if (wire_nd_verify(p, n, m, anchor_key, wall_ms, OMNI_AUTH_WINDOW_MS, &key, &e) < 0 ||
+	    !keys_equal(key, anchor_key, 32))
+		goto out;
+	if (ru->anchor_msid != anchor_msid)
+		goto out;
+	omni_lla_adm(anchor_msid, &want);
+	if (memcmp(&want, &m->src, 16) != 0)
+		goto out;
+	omni_lla_adm(my_msid, &want);
+	if (memcmp(&want, &m->dst, 16) != 0)
+		goto out;
+	omni_lla_from_mnp(&ru->v.mnp, &want);
+	if (memcmp(&want, &m->target, 16) != 0)
+		goto out;
+	ru->timestamp_ms = m->sub[m->auth_idx].u.auth.timestamp_ms;
+	r = 0;
+out:
+	if (r < 0)
+		memset(ru, 0, sizeof(*ru));
 	free(m);
 	return r;
 }

@@ -155,3 +155,39 @@ ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *ds
  */
 int aero_nd_check_na(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t server_key[32],
 		     uint32_t msid, const struct prefix *mnp, struct aero_vouch *v) WUR;
+
+/* ---- route updates between meshed servers (§5.4 [P], docs/aero.md) ---- */
+
+/** What a route update says: a client @v anchored at @anchor_msid, for @lifetime_s. */
+struct aero_ru {
+	struct aero_vouch v;   /* the client's key, MNP and NAT-mapped origin */
+	uint32_t anchor_msid;  /* the server it is registered with */
+	uint32_t lifetime_s;   /* 0: withdrawn */
+	uint64_t timestamp_ms; /* Authentication timestamp (ms since 1970) */
+};
+
+/**
+ * Build the route update from anchor @s to the meshed server with MSID
+ * @to_msid about client @v: an NA (R=1, S=0, O=1) from ADM-LLA(s->msid) to
+ * ADM-LLA(@to_msid), Target = MNP-LLA of v->mnp, Interface Attributes with
+ * v->l2 (LHS MSID = s->msid), Vouched Key, Route Update{s->msid, @lifetime_s},
+ * Node Identification and Authentication of @s at @wall_ms. Returns the
+ * length, -EINVAL (v->mnp not IPv6 or longer than /64) or a negative errno of
+ * wire_nd_encode().
+ */
+ssize_t aero_nd_build_ru(const struct aero_nd_server *s, uint32_t to_msid,
+			 const struct aero_vouch *v, uint32_t lifetime_s, uint64_t wall_ms,
+			 uint8_t *out, size_t cap) WUR;
+
+/**
+ * Check a route update from the meshed server with MSID @anchor_msid and
+ * configured key @anchor_key, addressed to us (@my_msid): an NA carrying
+ * exactly one Route Update naming @anchor_msid, one Vouched Key (IPv6 MNP,
+ * /64 or shorter) and an Interface Attributes with a UDP L2ADDR, signed by
+ * exactly @anchor_key within ±30 s of @wall_ms, source ADM-LLA(@anchor_msid),
+ * destination ADM-LLA(@my_msid), Target = MNP-LLA of the vouched MNP.
+ * Returns 0 with @ru filled, -EBADMSG malformed or incomplete, -EACCES
+ * signature, key, timestamp, MSID or addresses wrong.
+ */
+int aero_nd_check_ru(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t anchor_key[32],
+		     uint32_t anchor_msid, uint32_t my_msid, struct aero_ru *ru) WUR;

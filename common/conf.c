@@ -338,6 +338,9 @@ static const struct key_def peer_keys[] = {
     {PK("msid", K_UINT, msid), .min = 1, .max = UINT32_MAX},
     {PK("allowed_prefix", K_ROUTE, allowed), .aux = offsetof(struct conf_peer, n_allowed)},
     {PK("persistent_keepalive", K_UINT, persistent_keepalive), .min = 0, .max = 65535},
+    /* AERO server mesh (spec §5.4 [P], docs/aero.md "Servers and the mesh"). */
+    /* (aux = the field itself: rendered only when yes, so a [peer] without it reads as before) */
+    {PK("mesh", K_BOOL, mesh), .aux = offsetof(struct conf_peer, mesh)},
 };
 
 /* AERO (docs/aero.md): [server.NAME] on clients, [client.NAME] on servers, [aero]. */
@@ -1565,6 +1568,10 @@ static int finish_peer(struct conf *c, size_t idx, struct conf_err *err)
 				       "[server.%s]: an IPv6 endpoint needs [aero] msp (the default "
 				       "route via the server would capture the underlay itself)",
 				       p->name);
+	if (p->mesh && (c->node.role != CONF_ROLE_SERVER || !p->msid))
+		return fail_at(c, err, p->src_file, p->src_line,
+			       "[peer.%s] mesh: needs [node] role = server and the peer's 'msid'",
+			       p->name);
 	if (p->kind == CONF_PEER_CLIENT && c->node.role != CONF_ROLE_SERVER)
 		return fail_at(c, err, p->src_file, p->src_line,
 			       "[client.%s]: only a node with [node] role = server has clients",
@@ -1932,6 +1939,8 @@ static bool render_scalar(const uint8_t *base, const struct key_def *kd, char *b
 	}
 	case K_BOOL: {
 		bool b;
+		if (!aux_flag(base, kd))
+			return false;
 		memcpy(&b, field, sizeof(b));
 		snprintf(buf, cap, "%s", b ? "yes" : "no");
 		return true;

@@ -63,6 +63,7 @@ struct conf_peer {
 	struct prefix *allowed;
 	size_t n_allowed;
 	uint32_t persistent_keepalive; /* 0 = off */
+	bool mesh; /* [peer] on a server: a meshed AERO server (docs/aero.md) */
 	/* bookkeeping */
 	uint32_t seen;
 	uint32_t src_file;

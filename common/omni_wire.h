@@ -127,6 +127,13 @@
  */
 #define AERO_SUB_VOUCHED_KEY 27
 #define AERO_VOUCHED_KEY_LEN 49
+/*
+ * omnid "Route Update" [P]: the next free number below the Vouched Key. In a route update
+ * between meshed servers (spec §5.4 [P], docs/aero.md "Servers and the mesh"): the anchor's
+ * MSID (4) and the route lifetime in seconds (4; 0 withdraws).
+ */
+#define AERO_SUB_ROUTE_UPDATE 26
+#define AERO_ROUTE_UPDATE_LEN 8
 #define OMNI_SUB_EXT 30
 #define OMNI_IFATTR_MIN 10	 /* Interface Attributes data without L2ADDR (§4.5 [P]) */
 #define OMNI_IFATTR_API_NONE 0

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "aero.h"
+#include "aero_mesh.h"
 #include "aero_mob.h"
 #include "aero_nat.h"
 #include "aero_nd.h"
@@ -125,6 +126,7 @@ struct aero {
 	int hub;		   /* client: index of the server our routes point to, -1 none */
 	struct ratelimit ns_rl;	   /* server: NS(AR) processed */
 	struct aero_report report; /* server: who was told which client's endpoint */
+	struct aero_mesh *mesh;	   /* server: meshed servers and the routes learned from them */
 	struct aero_mob *mob;	   /* client: underlay address/route watch, NULL without */
 	uint64_t mob_due_ms;	   /* client: act on an underlay change then, 0 none */
 	uint64_t mob_first_ms;	   /* client: the first change not acted on yet */
@@ -160,7 +162,7 @@ static const struct conf_peer *conf_peer_of(const struct node *n, const uint8_t 
 }
 
 /* Replace @p's prefixes by @v[0..k) and keep the trie and the kernel routes in step. */
-static void set_prefixes(struct node *n, struct peer *p, const struct prefix *v, size_t k)
+void aero_set_prefixes(struct node *n, struct peer *p, const struct prefix *v, size_t k)
 {
 	char buf[ADDR_STR_MAX];
 
@@ -185,6 +187,11 @@ static void set_prefixes(struct node *n, struct peer *p, const struct prefix *v,
 				prefix_format(&p->prefixes[i], buf, sizeof(buf)), n->tun_name,
 				strerror(-r));
 	}
+}
+
+static void set_prefixes(struct node *n, struct peer *p, const struct prefix *v, size_t k)
+{
+	aero_set_prefixes(n, p, v, k);
 }
 
 struct aero *aero_new(struct node *n)
@@ -231,6 +238,8 @@ struct aero *aero_new(struct node *n)
 				 strerror(errno));
 	}
 	if (a->role == CONF_ROLE_SERVER)
+		a->mesh = aero_mesh_new(n);
+	if (a->role == CONF_ROLE_SERVER)
 		log_info(LOG_GRP_ND, "AERO server, msid %u, router lifetime %u s",
 			 n->conf.omni.msid, n->conf.aero.router_lifetime);
 	else if (a->n_srv)
@@ -243,6 +252,7 @@ void aero_free(struct aero *a)
 	if (!a)
 		return;
 	aero_srv_deinit(&a->table);
+	aero_mesh_free(a->mesh);
 	aero_mob_free(a->mob);
 	free(a->srv);
 	free(a);
@@ -620,6 +630,11 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 		log_info(LOG_GRP_ND, "client '%s' released its registration", p->name);
 		server_dns_remove(n, cp->name, p->ed_pk);
 		set_prefixes(n, p, NULL, 0);
+		{
+			struct aero_reg gone = {.mnp = cp->mnp, .origin = p->endpoint};
+			memcpy(gone.key, p->ed_pk, 32);
+			aero_mesh_client(n, a->mesh, &gone, true, now);
+		}
 		(void)aero_report_forget(&a->report, p->ed_pk);
 		send_ra(n, p, &cp->mnp, &p->endpoint, 0, now);
 		return;
@@ -638,14 +653,17 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	/* §5.9: the client's Interface Attributes per ifIndex rank our paths to it */
 	bool far_moved = mlink_far_update(n, p, rs.ifs, rs.n_ifs, true, now);
 	/* ... which may move the origin (an interface re-registering from a new address) */
-	if (aero_srv_origin(&a->table, e, mlink_origin(n, p, &e->origin))) {
+	bool origin_moved = aero_srv_origin(&a->table, e, mlink_origin(n, p, &e->origin));
+	if (origin_moved) {
 		char o[ADDR_STR_MAX];
 		log_info(LOG_GRP_ND, "client '%s' moved: %s", p->name,
 			 addr_format_endpoint(&e->origin, o, sizeof(o)));
-		far_moved = true;
 	}
-	if (r == AERO_SRV_REPLACED || far_moved)
+	if (r == AERO_SRV_REPLACED || far_moved || origin_moved)
 		server_report_moved(n, a, e, now);
+	if (r == AERO_SRV_REPLACED || origin_moved)
+		aero_mesh_local_moved(n, a->mesh, &a->report, e, now);
+	aero_mesh_client(n, a->mesh, e, false, now);
 	/* (Re)install the MNP route unless it is in place; a reload may have changed the MNP. */
 	struct prefix m = e->mnp;
 	prefix_mask(&m);
@@ -666,6 +684,7 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 	/* Entries whose [client] section went away in a reload. */
 	for (size_t i = 0; i < a->table.n;) {
 		if (!peer_table_lookup_key(&n->peers, a->table.v[i].key)) {
+			aero_mesh_client(n, a->mesh, &a->table.v[i], true, now);
 			server_dns_remove(n, a->table.v[i].name, a->table.v[i].key);
 			(void)aero_report_forget(&a->report, a->table.v[i].key);
 			(void)aero_srv_remove(&a->table, a->table.v[i].key);
@@ -683,8 +702,11 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 		log_info(LOG_GRP_ND, "client '%s' moved: its session comes from %s", e->name,
 			 addr_format_endpoint(&e->origin, o, sizeof(o)));
 		server_report_moved(n, a, e, now);
+		aero_mesh_local_moved(n, a->mesh, &a->report, e, now);
+		aero_mesh_client(n, a->mesh, e, false, now);
 	}
 	(void)aero_report_expire(&a->report, now);
+	aero_mesh_tick(n, a->mesh, &a->table, &a->report, now);
 	if (aero_srv_deadline(&a->table) > now)
 		return;
 	while ((k = aero_srv_expire(&a->table, now, gone, ARRAY_SIZE(gone))) > 0) {
@@ -693,6 +715,7 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 			log_warn(LOG_GRP_ND, "registration of client '%s' expired", gone[i].name);
 			server_dns_remove(n, gone[i].name, gone[i].key);
 			(void)aero_report_forget(&a->report, gone[i].key);
+			aero_mesh_client(n, a->mesh, &gone[i], true, now);
 			if (p)
 				set_prefixes(n, p, NULL, 0);
 		}
@@ -1068,6 +1091,10 @@ static void server_ns(struct node *n, struct aero *a, struct peer *p, const uint
 		a->c.ns_rate_limited++;
 		return;
 	}
+	if (aero_mesh_is_server(n, p)) {
+		aero_mesh_ns_in(n, a->mesh, &a->table, &a->report, p, pkt, len, now);
+		return;
+	}
 	if (!src || aero_nd_check_ns(pkt, len, wall_ms(n, now), &ns) < 0 ||
 	    !keys_equal(ns.key, p->ed_pk, 32))
 		goto refuse;
@@ -1079,6 +1106,8 @@ static void server_ns(struct node *n, struct aero *a, struct peer *p, const uint
 	for (size_t i = 0; i < a->table.n && !dst; i++)
 		if (&a->table.v[i] != src && prefix_contains(&a->table.v[i].mnp, AF_INET6, t))
 			dst = &a->table.v[i];
+	if (!dst && aero_mesh_ns_out(n, a->mesh, &a->report, src, &ns, pkt, len, now))
+		return;
 	struct peer *q = dst ? peer_table_lookup_key(&n->peers, dst->key) : NULL;
 	if (!q)
 		goto refuse;
@@ -1173,6 +1202,9 @@ void aero_input(struct node *n, struct peer *p, const uint8_t *pkt, size_t len, 
 		server_ns(n, a, p, pkt, len, now);
 	} else if (type == ICMP6_TYPE_NA && a->role == CONF_ROLE_CLIENT) {
 		client_na(n, a, p, pkt, len, now);
+	} else if (type == ICMP6_TYPE_NA && a->role == CONF_ROLE_SERVER &&
+		   aero_mesh_is_server(n, p)) {
+		aero_mesh_na(n, a->mesh, &a->table, &a->report, p, pkt, len, now);
 	} else {
 		a->c.nd_ignored++;
 	}
@@ -1184,6 +1216,8 @@ void aero_stop(struct node *n)
 	if (!a)
 		return;
 	uint64_t now = uv_now(n->loop);
+	if (a->role == CONF_ROLE_SERVER)
+		aero_mesh_stop(n, a->mesh, &a->table, now);
 	for (size_t i = 0; i < a->n_srv; i++) {
 		struct aero_server *s = &a->srv[i];
 		struct peer *p = peer_table_lookup_key(&n->peers, s->key);
@@ -1390,6 +1424,10 @@ json_t *aero_registrations_json(struct node *n)
 		json_array_append_new(ro, o);
 	}
 	json_object_set_new(j, "route_optimized", ro);
+	if (a->mesh)
+		json_object_set_new(j, "mesh_routes",
+				    aero_mesh_routes_json(n, a->mesh, &a->table, now));
+	aero_mesh_counters_json(a->mesh, ctr);
 #define X(m) json_object_set_new(ctr, #m, json_integer((json_int_t)a->c.m));
 	AERO_COUNTERS(X)
 #undef X

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "addr.h"
 #include "util.h"
 
 struct node;
@@ -62,6 +63,12 @@ void aero_reload(struct node *n, const struct conf *nc, uint64_t now_ms);
 bool aero_keeps(struct node *n, const struct peer *p, uint64_t now_ms);
 /** Shutdown: send MS-Release to every server we are registered with (queued, flushed by node). */
 void aero_stop(struct node *n);
+/**
+ * Replace @p's prefixes by @v[0..@k) (masked copies), rebuild the trie and
+ * withdraw / install the kernel routes (the server mesh sets a meshed
+ * server's prefixes with it, daemon/aero_mesh.c).
+ */
+void aero_set_prefixes(struct node *n, struct peer *p, const struct prefix *v, size_t k);
 /** GET /v1/registrations: the node's role, its registrations and the refusal counters. */
 json_t *aero_registrations_json(struct node *n);
 /** GET /v1/neighbors: the neighbor cache (every peer with its kind, prefixes, endpoint, session). */

@@ -544,3 +544,168 @@ Test(aero_nd, na_one_interface_attributes_per_target_interface)
 	v.n_ifs = AERO_ND_MAX_IFS + 1;
 	cr_assert_eq(aero_nd_build_na(&s, &mnp, &v, false, NOW, p, sizeof(p)), -EINVAL);
 }
+
+/* ---- route updates between meshed servers ---- */
+
+static ssize_t ru(const struct keys_identity *id, uint32_t from, uint32_t to, uint32_t life,
+		  uint64_t t, uint8_t *out)
+{
+	struct aero_nd_server s = {.msid = from, .ed_pk = id->ed_pk, .ed_sk = id->ed_sk};
+	struct aero_vouch v = vouch();
+	return aero_nd_build_ru(&s, to, &v, life, t, out, 512);
+}
+
+Test(aero_nd, ru_round_trip)
+{
+	uint8_t p[512];
+	struct aero_ru got;
+	struct aero_vouch v = vouch();
+	ssize_t n = ru(&srv_id, 7, 9, 600, NOW, p);
+	cr_assert_gt(n, 40);
+	cr_assert(aero_nd_is_nd(p, (size_t)n));
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW + 29000, srv_id.ed_pk, 7, 9, &got), 0);
+	cr_assert_arr_eq(got.v.key, v.key, 32);
+	cr_assert_eq(got.v.mnp.family, AF_INET6);
+	cr_assert_eq(got.v.mnp.plen, 56);
+	cr_assert_arr_eq(got.v.mnp.addr, v.mnp.addr, 16);
+	cr_assert(addr_equal(&got.v.l2, &v.l2));
+	cr_assert_eq(got.anchor_msid, 7);
+	cr_assert_eq(got.lifetime_s, 600);
+	cr_assert_eq(got.timestamp_ms, NOW);
+	/* the fixed fields: a uNA between the servers' ADM-LLAs about the client's MNP-LLA */
+	static struct nd_msg m;
+	struct in6_addr want;
+	cr_assert_eq(wire_nd_decode(p, (size_t)n, &m, NULL), 0);
+	cr_assert_eq(m.type, ICMP6_TYPE_NA);
+	cr_assert(m.na_r && !m.na_s && m.na_o);
+	omni_lla_adm(7, &want);
+	cr_assert_arr_eq(&m.src, &want, 16);
+	omni_lla_adm(9, &want);
+	cr_assert_arr_eq(&m.dst, &want, 16);
+	omni_lla_from_mnp(&v.mnp, &want);
+	cr_assert_arr_eq(&m.target, &want, 16);
+	/* a withdrawal (lifetime 0) and an IPv6 origin */
+	struct aero_nd_server s = {.msid = 7, .ed_pk = srv_id.ed_pk, .ed_sk = srv_id.ed_sk};
+	cr_assert_eq(addr_parse_endpoint("[2001:db8::9]:4000", 0, &v.l2), 0);
+	n = aero_nd_build_ru(&s, 9, &v, 0, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW, srv_id.ed_pk, 7, 9, &got), 0);
+	cr_assert_eq(got.lifetime_s, 0);
+	cr_assert(addr_equal(&got.v.l2, &v.l2));
+	/* only IPv6 MNPs of /64 or shorter are announced */
+	cr_assert_eq(addr_parse_prefix("2001:db8:1:2:3::/80", &v.mnp), 0);
+	cr_assert_eq(aero_nd_build_ru(&s, 9, &v, 10, NOW, p, sizeof(p)), -EINVAL);
+	cr_assert_eq(addr_parse_prefix("192.0.2.0/24", &v.mnp), 0);
+	cr_assert_eq(aero_nd_build_ru(&s, 9, &v, 10, NOW, p, sizeof(p)), -EINVAL);
+	/* a buffer too small */
+	v = vouch();
+	cr_assert_lt(aero_nd_build_ru(&s, 9, &v, 10, NOW, p, 60), 0);
+}
+
+Test(aero_nd, ru_refusals)
+{
+	uint8_t p[512];
+	struct aero_ru got;
+	ssize_t n = ru(&srv_id, 7, 9, 600, NOW, p);
+	/* wrong key, wrong anchor MSID, not addressed to us, stale either way */
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW, bad_id.ed_pk, 7, 9, &got), -EACCES);
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW, srv_id.ed_pk, 8, 9, &got), -EACCES);
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW, srv_id.ed_pk, 7, 10, &got), -EACCES);
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW + 31000, srv_id.ed_pk, 7, 9, &got),
+		     -EACCES);
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW - 31000, srv_id.ed_pk, 7, 9, &got),
+		     -EACCES);
+	/* nothing is left in @got after a refusal */
+	cr_assert_eq(got.lifetime_s, 0);
+	cr_assert_eq(got.anchor_msid, 0);
+	/* signed by another server that carries its own key in Node Identification */
+	n = ru(&bad_id, 7, 9, 600, NOW, p);
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW, srv_id.ed_pk, 7, 9, &got), -EACCES);
+	/* an NA(AR) to a client is not a route update (no Route Update sub-option) */
+	struct aero_nd_server s = {.msid = 7, .ed_pk = srv_id.ed_pk, .ed_sk = srv_id.ed_sk};
+	struct aero_vouch v = vouch();
+	n = aero_nd_build_na(&s, &mnp, &v, false, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW, srv_id.ed_pk, 7, 9, &got), -EBADMSG);
+	/* ... and a route update is not an NA(AR) for a client */
+	n = ru(&srv_id, 7, 9, 600, NOW, p);
+	cr_assert_lt(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &v), 0);
+	/* an RS is not a route update */
+	n = rs(&cli_id, false, NOW, p, sizeof(p));
+	cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW, cli_id.ed_pk, 7, 9, &got), -EBADMSG);
+}
+
+Test(aero_nd, ru_every_truncation_and_bit_flip)
+{
+	uint8_t p[512], q[512];
+	struct aero_ru got;
+	ssize_t n = ru(&srv_id, 7, 9, 600, NOW, p);
+	for (ssize_t k = 0; k < n; k++)
+		cr_assert_lt(aero_nd_check_ru(p, (size_t)k, NOW, srv_id.ed_pk, 7, 9, &got), 0,
+			     "len %zd", k);
+	/* As for the RS: only Traffic Class and Flow Label lie outside checksum and signature. */
+	for (ssize_t i = 0; i < n; i++) {
+		for (int b = 0; b < 8; b++) {
+			memcpy(q, p, (size_t)n);
+			q[i] ^= (uint8_t)(1 << b);
+			int rc = aero_nd_check_ru(q, (size_t)n, NOW, srv_id.ed_pk, 7, 9, &got);
+			if (i >= 4 || (i == 0 && b >= 4))
+				cr_assert_lt(rc, 0, "octet %zd bit %d accepted", i, b);
+		}
+	}
+}
+
+Test(aero_nd, ru_malformed_suboptions)
+{
+	/* Hand-built route updates, each signed correctly, each missing or garbling one piece. */
+	static struct nd_msg m;
+	uint8_t p[512], vk[AERO_VOUCHED_KEY_LEN], rub[AERO_ROUTE_UPDATE_LEN + 1];
+	struct aero_vouch v = vouch();
+	struct aero_ru got;
+	memcpy(vk, v.key, 32);
+	vk[32] = v.mnp.plen;
+	memcpy(vk + 33, v.mnp.addr, 16);
+	put_be32(rub, 7);
+	put_be32(rub + 4, 600);
+	for (int variant = 0; variant < 5; variant++) {
+		memset(&m, 0, sizeof(m));
+		m.hop_limit = 255;
+		m.type = ICMP6_TYPE_NA;
+		omni_lla_adm(7, &m.src);
+		omni_lla_adm(9, &m.dst);
+		omni_lla_from_mnp(&v.mnp, &m.target);
+		struct nd_subopt *s = &m.sub[m.n_sub++];
+		s->type = OMNI_SUB_IFATTR;
+		s->u.ifattr.api = variant == 0 ? OMNI_IFATTR_API_NONE : OMNI_IFATTR_API_UDP4;
+		s->u.ifattr.port = 8060;
+		s = &m.sub[m.n_sub++];
+		s->type = AERO_SUB_VOUCHED_KEY;
+		s->u.unknown.data = vk;
+		s->u.unknown.len = sizeof(vk);
+		if (variant != 1) { /* 1: no Route Update */
+			s = &m.sub[m.n_sub++];
+			s->type = AERO_SUB_ROUTE_UPDATE;
+			s->u.unknown.data = rub;
+			s->u.unknown.len =
+			    variant == 2 ? AERO_ROUTE_UPDATE_LEN + 1 : AERO_ROUTE_UPDATE_LEN;
+		}
+		if (variant == 3) { /* two Route Updates */
+			s = &m.sub[m.n_sub++];
+			s->type = AERO_SUB_ROUTE_UPDATE;
+			s->u.unknown.data = rub;
+			s->u.unknown.len = AERO_ROUTE_UPDATE_LEN;
+		}
+		s = &m.sub[m.n_sub++];
+		s->type = OMNI_SUB_NODE_ID;
+		s->u.node_id.id_type = OMNI_NODE_ID_ED25519;
+		s->u.node_id.id = srv_id.ed_pk;
+		s->u.node_id.id_len = 32;
+		s = &m.sub[m.n_sub++];
+		s->type = OMNI_SUB_AUTH;
+		s->u.auth.alg = OMNI_AUTH_ALG_ED25519;
+		s->u.auth.timestamp_ms = NOW;
+		ssize_t n = wire_nd_encode(&m, srv_id.ed_sk, p, sizeof(p));
+		cr_assert_gt(n, 0);
+		int want = variant == 4 ? 0 : -EBADMSG; /* 4: the well-formed control */
+		cr_assert_eq(aero_nd_check_ru(p, (size_t)n, NOW, srv_id.ed_pk, 7, 9, &got), want,
+			     "variant %d", variant);
+	}
+}

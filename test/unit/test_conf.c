@@ -1949,6 +1949,9 @@ Test(conf, aero_client_and_server)
 	cr_assert_eq(c.n_peers, 2);
 	cr_assert_eq(c.peers[0].kind, CONF_PEER_CLIENT);
 	cr_assert_eq(c.peers[1].kind, CONF_PEER_STATIC);
+	cr_assert_not(c.peers[1].mesh);
+	expect_ok(SRV_NODE "[peer.s2]\npublic_key = " PK_B "\nmsid = 8\nmesh = yes\n");
+	cr_assert(c.peers[0].mesh);
 }
 
 Test(conf, aero_errors)
@@ -1978,6 +1981,13 @@ Test(conf, aero_errors)
 	/* one name, one kind */
 	expect_err(SRV_NODE "[peer.a]\npublic_key = " PK_A "\nmsid = 9\n[client.a]\n", 10,
 		   "already used");
+	/* the server mesh: only between servers, and the meshed peer is named by its msid */
+	expect_err(NODE "[peer.s2]\npublic_key = " PK_B "\nmsid = 8\nmesh = yes\n", 5,
+		   "[peer.s2] mesh: needs [node] role = server");
+	expect_err(SRV_NODE "[peer.s2]\npublic_key = " PK_B "\nmnp = 2001:db8:b::/48\nmesh = yes\n",
+		   7, "the peer's 'msid'");
+	expect_err(SRV_NODE "[peer.s2]\npublic_key = " PK_B "\nmsid = 8\nmesh = maybe\n", 10,
+		   "mesh");
 	/* two clients with overlapping MNPs */
 	expect_err(SRV_NODE "[client.a]\npublic_key = " PK_A "\nmnp = 2001:db8:a::/48\n"
 			    "[client.b]\npublic_key = " PK_B "\nmnp = 2001:db8:a:1::/64\n",
@@ -2324,6 +2334,15 @@ Test(conf, section_values_round_trip_aero)
 	cr_assert_not_null(strstr(r.text, "role = server\n"), "%s", r.text);
 	render_section(&c, "client.a", &r);
 	cr_assert_not_null(strstr(r.text, "mnp = 2001:db8:a::/48\n"), "%s", r.text);
+	/* [peer] mesh is rendered only when set (a plain [peer] reads as before) */
+	expect_ok(SRV_NODE "[peer.s2]\npublic_key = " PK_B "\nmsid = 8\nmesh = yes\n"
+			   "[peer.s3]\npublic_key = " PK_A "\nmsid = 9\n");
+	render_section(&c, "peer.s2", &r);
+	cr_assert_not_null(strstr(r.text, "mesh = yes\n"), "%s", r.text);
+	render_section(&c, "peer.s3", &r);
+	cr_assert_null(strstr(r.text, "mesh"), "%s", r.text);
+	expect_ok(SRV_NODE "[aero]\nrouter_lifetime = 30\n[client.a]\npublic_key = " PK_A
+			   "\nmnp = 2001:db8:a::/48\n");
 	/* a [client.a] is not a [peer.a] or a [server.a] */
 	cr_assert_eq(conf_section_values(&c, "peer.a", collect, &r), -ENOENT);
 	cr_assert_eq(conf_section_values(&c, "server.a", collect, &r), -ENOENT);
