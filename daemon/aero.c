@@ -448,6 +448,9 @@ static void client_tick(struct node *n, struct aero *a, uint64_t now)
 			s->kick_pending = false;
 			send_rs(n, s, p, false, now);
 		}
+		/* multilink: a path to it came back: register on its underlay too (§5.8 item 1) */
+		if (mlink_take_came_up(p))
+			(void)aero_cli_moved(&s->cli, now);
 		if (aero_cli_deadline(&s->cli) > now)
 			continue;
 		unsigned f = aero_cli_tick(&s->cli, now);

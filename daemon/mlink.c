@@ -186,11 +186,20 @@ bool mlink_control(struct node *n, struct peer *p, const uint8_t *d, size_t len,
 	if (aero_ml_heard(&m->t, i, now, rtt) == 0 && !was && aero_ml_usable(&m->t, i)) {
 		char a[ADDR_STR_MAX];
 
+		m->came_up = true;
 		log_remote(LOG_GRP_PEER, "neighbor '%s': path %u to %s is up again", p->name,
 			   (unsigned)m->t.p[i].if_index,
 			   addr_format_endpoint(&m->t.p[i].ep, a, sizeof(a)));
 	}
 	return true;
+}
+
+bool mlink_take_came_up(struct peer *p)
+{
+	bool r = p->ml.came_up;
+
+	p->ml.came_up = false;
+	return r;
 }
 
 void mlink_pin(struct peer *p, int slot)

@@ -41,6 +41,7 @@ struct mlink_peer {
 	uint64_t echo_rx[AERO_ML_MAX_PATHS]; /* probe echoes received on it */
 	int rx_slot;			     /* slot of the datagram being handled, -1 */
 	int pin;			     /* slot + 1 the next packets must take, 0 none */
+	bool came_up;			     /* a path came back (mlink_take_came_up()) */
 	struct mlink_far far[AERO_ML_MAX_PATHS];
 };
 
@@ -67,6 +68,11 @@ bool mlink_control(struct node *n, struct peer *p, const uint8_t *d, size_t len,
 
 /* Every tick: creates the paths of configured endpoints, runs NUD, sends the probes. */
 void mlink_tick(struct node *n, uint64_t now);
+
+/* True once after a path of @p came back into use (a client then registers again, so the
+ * RS on that underlay reaches the server even if the first one after the link came back was
+ * lost). */
+bool mlink_take_came_up(struct peer *p);
 
 /* Pin the next packets to @p on slot @slot (-1: unpin), e.g. an RS per underlay. */
 void mlink_pin(struct peer *p, int slot);

@@ -156,9 +156,12 @@ Test(mlink, configured_paths_placement_and_failover)
 	cr_assert_eq(p.underlay, 0);
 	/* an echo on u1: back, and so is the flow; the first echo after down gives no RTT
 	 * (it may have waited in a neighbor queue), the next one's age is the RTT */
+	cr_assert_not(mlink_take_came_up(&p));
 	echo(1, &s, t - 700, t);
 	cr_assert_eq(p.ml.t.p[1].state, AERO_ML_REACHABLE);
 	cr_assert_eq(p.ml.t.p[1].rtt_ms, 0);
+	cr_assert(mlink_take_came_up(&p)); /* once: the client registers again */
+	cr_assert_not(mlink_take_came_up(&p));
 	echo(1, &s, t - 1000, t); /* too late for an RTT */
 	cr_assert_eq(p.ml.t.p[1].rtt_ms, 0);
 	echo(1, &s, t - 7, t);
