@@ -52,14 +52,15 @@ static void render(json_t *j)
 	}
 	json_t *srvs = json_object_get(j, "servers");
 	if (json_array_size(srvs)) {
-		printf("%-16s %10s %-11s %-4s %-24s %10s\n", "SERVER", "MSID", "STATE", "HUB",
-		       "SEEN AS", "EXPIRES");
+		printf("%-16s %10s %-11s %-4s %-11s %-24s %10s\n", "SERVER", "MSID", "STATE", "HUB",
+		       "REACH", "SEEN AS", "EXPIRES");
 		json_array_foreach(srvs, i, e)
 		{
-			printf("%-16s %10lld %-11s %-4s %-24s %9llds\n", str(e, "name"),
+			printf("%-16s %10lld %-11s %-4s %-11s %-24s %9llds\n", str(e, "name"),
 			       num(e, "msid"), str(e, "state"),
 			       json_is_true(json_object_get(e, "hub")) ? "yes" : "no",
-			       str(e, "origin"), num(e, "expires_in_ms") / 1000);
+			       str(e, "reachability"), str(e, "origin"),
+			       num(e, "expires_in_ms") / 1000);
 		}
 	}
 	json_t *mr = json_object_get(j, "mesh_routes");

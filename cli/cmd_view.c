@@ -25,7 +25,8 @@ struct view {
 
 static const char *const neighbor_cols[] = {
     "name", "state", "endpoint", "oal_addr", "rx_packets", "tx_packets", "last_rx_ms_ago", NULL};
-static const char *const server_cols[] = {"name", "state", "endpoint", NULL};
+static const char *const server_cols[] = {
+    "name", "hub", "reachability", "registered", "endpoint", "last_rx_ms_ago", NULL};
 static const char *const dns_cols[] = {"name", "addresses", "source", "ttl", NULL};
 static const char *const audit_cols[] = {"time",   "caller",   "uid",	 "sub",	   "method", "path",
 					 "object", "decision", "status", "reason", NULL};

@@ -106,6 +106,18 @@ bool aero_cli_moved(struct aero_cli *c, uint64_t now_ms)
 	return true;
 }
 
+bool aero_cli_lost(struct aero_cli *c, uint64_t now_ms)
+{
+	if (!c->registered || c->state == AERO_CLI_IDLE || c->state == AERO_CLI_RELEASED)
+		return false;
+	c->registered = false;
+	c->state = AERO_CLI_SOLICITING;
+	c->tries = 1; /* the next RS is a retransmission: the server may have restarted */
+	c->next_rs_ms = now_ms;
+	c->lost++;
+	return true;
+}
+
 void aero_cli_release(struct aero_cli *c)
 {
 	c->state = AERO_CLI_RELEASED;

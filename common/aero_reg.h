@@ -56,6 +56,7 @@ struct aero_cli {
 	uint64_t registered_ms;
 	uint64_t rs_sent, retransmits, ra_accepted, expirations;
 	uint64_t moves; /* underlay changes that sent an RS at once (aero_cli_moved()) */
+	uint64_t lost;	/* registrations given up because the server was unreachable */
 };
 
 /** Reset @c to IDLE (nothing scheduled). */
@@ -83,6 +84,13 @@ unsigned aero_cli_ra(struct aero_cli *c, uint64_t now_ms, uint32_t lifetime_s);
  * schedule. Returns true if an RS was scheduled (false: idle or released).
  */
 bool aero_cli_moved(struct aero_cli *c, uint64_t now_ms);
+/**
+ * The server stopped answering (NUD, aero_nud.h): a valid registration counts as
+ * lost at @now_ms (SOLICITING, not registered) and an RS is due at once as a
+ * retransmission (AERO_CLI_RETRY: renew the session first), then on the usual
+ * backoff until an RA arrives. Returns true if a registration was valid.
+ */
+bool aero_cli_lost(struct aero_cli *c, uint64_t now_ms);
 /** Stop for good (shutdown, after the release RS went out): nothing scheduled. */
 void aero_cli_release(struct aero_cli *c);
 /** When aero_cli_tick() must next run (UINT64_MAX: never). */

@@ -17,6 +17,7 @@ void aero_rt_init(struct aero_rt *t)
 void aero_rt_deinit(struct aero_rt *t)
 {
 	free(t->v);
+	free(t->tomb);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -28,6 +29,58 @@ static bool prefix_same(const struct prefix *a, const struct prefix *b)
 static void drop(struct aero_rt *t, size_t i)
 {
 	t->v[i] = t->v[--t->n];
+}
+
+/* Forget the withdrawals older than AERO_RT_TOMB_MS. */
+static void tomb_expire(struct aero_rt *t, uint64_t now_ms)
+{
+	for (size_t i = 0; i < t->n_tomb;)
+		if (t->tomb[i].until_ms <= now_ms)
+			t->tomb[i] = t->tomb[--t->n_tomb];
+		else
+			i++;
+}
+
+/* Remember withdrawal @ru (the oldest remembered one makes room when full). */
+static void tomb_add(struct aero_rt *t, const struct aero_ru *ru, const struct prefix *m,
+		     uint64_t now_ms)
+{
+	struct aero_rt_tomb *b = NULL;
+	for (size_t i = 0; i < t->n_tomb && !b; i++)
+		if (t->tomb[i].anchor_msid == ru->anchor_msid && prefix_same(&t->tomb[i].mnp, m) &&
+		    keys_equal(t->tomb[i].key, ru->v.key, 32))
+			b = &t->tomb[i];
+	if (b) {
+		b->ts_ms = MAX(b->ts_ms, ru->timestamp_ms);
+	} else {
+		if (t->n_tomb == t->cap_tomb && t->cap_tomb < AERO_RT_MAX) {
+			t->cap_tomb = t->cap_tomb ? MIN(t->cap_tomb * 2, AERO_RT_MAX) : 8;
+			t->tomb = xrealloc(t->tomb, t->cap_tomb * sizeof(*t->tomb));
+		}
+		if (t->n_tomb < t->cap_tomb)
+			b = &t->tomb[t->n_tomb++];
+		else
+			for (size_t i = 0; i < t->n_tomb; i++)
+				if (!b || t->tomb[i].until_ms < b->until_ms)
+					b = &t->tomb[i];
+		memcpy(b->key, ru->v.key, 32);
+		b->mnp = *m;
+		b->anchor_msid = ru->anchor_msid;
+		b->ts_ms = ru->timestamp_ms;
+	}
+	b->until_ms = now_ms + AERO_RT_TOMB_MS;
+}
+
+/* Did @ru's anchor withdraw this MNP or key at or after @ru's timestamp? */
+static bool tomb_hides(const struct aero_rt *t, const struct aero_ru *ru, const struct prefix *m)
+{
+	for (size_t i = 0; i < t->n_tomb; i++) {
+		const struct aero_rt_tomb *b = &t->tomb[i];
+		if (b->anchor_msid == ru->anchor_msid && ru->timestamp_ms <= b->ts_ms &&
+		    (prefix_same(&b->mnp, m) || keys_equal(b->key, ru->v.key, 32)))
+			return true;
+	}
+	return false;
 }
 
 enum aero_rt_result aero_rt_update(struct aero_rt *t, const struct aero_ru *ru, uint64_t now_ms,
@@ -42,12 +95,16 @@ enum aero_rt_result aero_rt_update(struct aero_rt *t, const struct aero_ru *ru, 
 	for (size_t i = 0; i < t->n && !e; i++)
 		if (prefix_same(&t->v[i].mnp, &m) || keys_equal(t->v[i].key, ru->v.key, 32))
 			e = &t->v[i];
-	if (e && ru->timestamp_ms < e->last_ts_ms) {
+	tomb_expire(t, now_ms);
+	if ((e && ru->timestamp_ms < e->last_ts_ms) || (ru->lifetime_s && tomb_hides(t, ru, &m))) {
 		t->stale++;
 		return AERO_RT_IGNORED;
 	}
 	if (ru->lifetime_s == 0) {
-		if (!e || e->anchor_msid != ru->anchor_msid)
+		if (e && e->anchor_msid != ru->anchor_msid)
+			return AERO_RT_IGNORED;
+		tomb_add(t, ru, &m, now_ms);
+		if (!e)
 			return AERO_RT_IGNORED;
 		if (gone)
 			*gone = *e;

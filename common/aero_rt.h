@@ -6,7 +6,9 @@
  * NAT-mapped origin (so this server can vouch for it, §5.6), the anchor's
  * MSID, the expiry and the last accepted update's timestamp. Updates older
  * than the entry's last one are ignored; a withdrawal (lifetime 0) only
- * removes the entry of the anchor that sends it. Owns the entry array. Pure:
+ * removes the entry of the anchor that sends it, and is remembered for
+ * AERO_RT_TOMB_MS so that an older update of that anchor delivered after it
+ * is ignored too. Owns the entry and withdrawal arrays. Pure:
  * times are passed by the caller, no I/O, no logging. Loop thread only.
  */
 #pragma once
@@ -20,6 +22,21 @@
 
 /* [P] learned routes kept; an update for a new MNP beyond this is refused. */
 #define AERO_RT_MAX 4096u
+/*
+ * [P] how long a withdrawal is remembered (local clock): past the ±30 s
+ * signature window on both sides, so an update of the same anchor signed
+ * before it and delivered late (reordered) cannot bring the route back.
+ */
+#define AERO_RT_TOMB_MS 61000u
+
+/* A withdrawal remembered: anchor, client key, MNP and its timestamp. */
+struct aero_rt_tomb {
+	uint8_t key[32];
+	struct prefix mnp;
+	uint32_t anchor_msid;
+	uint64_t ts_ms;	   /* the withdrawal's timestamp */
+	uint64_t until_ms; /* forgotten then */
+};
 
 struct aero_rt_ent {
 	uint8_t key[32];	   /* the client's key */
@@ -35,6 +52,8 @@ struct aero_rt_ent {
 struct aero_rt {
 	struct aero_rt_ent *v; /* owned */
 	size_t n, cap;
+	struct aero_rt_tomb *tomb; /* owned, at most AERO_RT_MAX (the oldest is reused) */
+	size_t n_tomb, cap_tomb;
 	uint64_t learned, refreshed, moved, withdrawn, expired, stale, full;
 };
 
@@ -53,7 +72,10 @@ void aero_rt_deinit(struct aero_rt *t);
  * anchor_msid names) at @now_ms. The entry is the one with the same MNP or
  * the same key (a client whose MNP changed). On NEW, REFRESHED and MOVED
  * *@out (may be NULL) points at the entry; on WITHDRAWN @gone (may be NULL)
- * receives a copy of the removed entry. Never changes the table on IGNORED.
+ * receives a copy of the removed entry. An update not newer than a
+ * remembered withdrawal of the same anchor for the same MNP or key is
+ * IGNORED (stale). The routes do not change on IGNORED (a withdrawal of
+ * nothing is still remembered).
  */
 enum aero_rt_result aero_rt_update(struct aero_rt *t, const struct aero_ru *ru, uint64_t now_ms,
 				   struct aero_rt_ent **out, struct aero_rt_ent *gone) WUR;

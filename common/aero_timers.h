@@ -55,3 +55,13 @@
 #define AERO_ML_PROBE_AFTER_MS AERO_RETRANS_TIMER_MS
 /* §5.12 MAX_UNICAST_SOLICIT unanswered probes take the path DOWN; its flows move (§5.9). */
 #define AERO_ML_MAX_PROBES AERO_MAX_UNICAST_SOLICIT
+
+/* NUD towards the client's servers (§5.7 NUD, §5.3 item 5, §5.8), common/aero_nud.c. */
+/* [P] data sent to a server and nothing authenticated heard back for this long starts
+ * probing (RFC 4861 DELAY_FIRST_PROBE_TIME is 5 s; shorter here so a dead Hub is noticed
+ * within a few seconds while traffic flows). Two RetransTimers (§5.12). */
+#define AERO_NUD_DELAY_MS (2u * AERO_RETRANS_TIMER_MS)
+/* §5.12 RETRANS_TIMER: one probe (an RS, answered by an RA) per this interval. */
+#define AERO_NUD_PROBE_INTERVAL_MS AERO_RETRANS_TIMER_MS
+/* §5.12 MAX_UNICAST_SOLICIT: unanswered probes before the server is UNREACHABLE. */
+#define AERO_NUD_MAX_PROBES AERO_MAX_UNICAST_SOLICIT

@@ -22,6 +22,7 @@
 #include "aero_mob.h"
 #include "aero_nat.h"
 #include "aero_nd.h"
+#include "aero_nud.h"
 #include "aero_reg.h"
 #include "aero_report.h"
 #include "datapath.h"
@@ -69,7 +70,10 @@
 	X(una_tx)	   /* server: unsolicited NAs about a moved client to its Report List */   \
 	X(nat_keepalives)  /* client: keepalives to an idle server ([aero] nat_keepalive) */       \
 	X(ro_keepalives)   /* client: keepalives on an idle direct session (nat_keepalive) */      \
-	X(bubbles_tx)	   /* client: TTL-limited bubbles sent to a new direct neighbor (§5.10) */
+	X(bubbles_tx)  /* client: TTL-limited bubbles sent to a new direct neighbor (§5.10) */    \
+	X(nud_probes)  /* client: RS sent to probe a silent server (§5.7 NUD) */                  \
+	X(nud_lost)    /* client: servers found unreachable by NUD */                              \
+	X(hub_changes) /* client: routes moved from one server to another */
 
 struct aero_counters {
 #define X(n) uint64_t n;
@@ -90,6 +94,9 @@ struct aero_server {
 	uint64_t ka_tx_mark;	   /* the server peer's tx_packets when last checked */
 	uint64_t ka_due_ms;	   /* NAT keepalive due then unless something is sent */
 	uint64_t rs_ts_ms;	   /* Authentication timestamp of our last RS to it */
+	struct aero_nud nud;	   /* reachability (all-zero: REACHABLE, nothing waiting) */
+	uint64_t nud_tx_mark;	   /* the server peer's tx_packets when NUD last looked */
+	uint64_t nud_rx_mark;	   /* ... and its last_rx_ms */
 };
 
 /* A route-optimization entry (client side, §5.6): a target /64 being resolved, or a
@@ -124,6 +131,7 @@ struct aero {
 	size_t n_srv;
 	struct aero_srv table;	   /* server */
 	int hub;		   /* client: index of the server our routes point to, -1 none */
+	bool hub_sticky;	   /* client: a Hub failed once: keep the new one while it works */
 	struct ratelimit ns_rl;	   /* server: NS(AR) processed */
 	struct aero_report report; /* server: who was told which client's endpoint */
 	struct aero_mesh *mesh;	   /* server: meshed servers and the routes learned from them */
@@ -161,13 +169,29 @@ static const struct conf_peer *conf_peer_of(const struct node *n, const uint8_t 
 	return NULL;
 }
 
+/* Another neighbor than @p holds @x too: the kernel route (dev TUN) is shared, keep it. */
+static bool prefix_held_elsewhere(const struct node *n, const struct peer *p,
+				  const struct prefix *x)
+{
+	for (size_t i = 0; i < n->peers.n; i++) {
+		const struct peer *q = n->peers.v[i];
+		for (size_t j = 0; q != p && j < q->n_prefixes; j++)
+			if (q->prefixes[j].family == x->family && q->prefixes[j].plen == x->plen &&
+			    memcmp(q->prefixes[j].addr, x->addr, 16) == 0)
+				return true;
+	}
+	return false;
+}
+
 /* Replace @p's prefixes by @v[0..k) and keep the trie and the kernel routes in step. */
 void aero_set_prefixes(struct node *n, struct peer *p, const struct prefix *v, size_t k)
 {
 	char buf[ADDR_STR_MAX];
 
 	for (size_t i = 0; i < p->n_prefixes; i++)
-		if (nl_route_del(n->nl, n->tun_ifindex, &p->prefixes[i]) < 0)
+		if (prefix_held_elsewhere(n, p, &p->prefixes[i]))
+			continue;
+		else if (nl_route_del(n->nl, n->tun_ifindex, &p->prefixes[i]) < 0)
 			log_debug(LOG_GRP_NL, "withdraw route %s: already gone",
 				  prefix_format(&p->prefixes[i], buf, sizeof(buf)));
 	free(p->prefixes);
@@ -260,15 +284,33 @@ void aero_free(struct aero *a)
 
 /* ---- client ---- */
 
-/* Point the routes at the first registered server (the Hub), none if there is none. */
+/*
+ * The Hub among the registered servers (aero_nud_pick_hub()): the first one in
+ * configuration order until a Hub is lost (expiry, NUD, release); from then on the
+ * current one stays while it is registered, so a server that comes back does not
+ * take the routes back. -1 if none is registered.
+ */
+static int client_pick_hub(struct node *n, struct aero *a)
+{
+	bool *usable = xcalloc(a->n_srv ? a->n_srv : 1, sizeof(*usable));
+	for (size_t i = 0; i < a->n_srv; i++)
+		usable[i] = a->srv[i].cli.registered &&
+			    peer_table_lookup_key(&n->peers, a->srv[i].key) != NULL;
+	if (a->hub >= 0 && (size_t)a->hub < a->n_srv && !usable[a->hub])
+		a->hub_sticky = true;
+	int hub = aero_nud_pick_hub(usable, a->n_srv, a->hub, a->hub_sticky);
+	free(usable);
+	return hub;
+}
+
+/* Point the routes at the Hub (client_pick_hub()), none if no server is registered. */
 static void client_routes(struct node *n, struct aero *a)
 {
-	int hub = -1;
-	for (size_t i = 0; i < a->n_srv && hub < 0; i++)
-		if (a->srv[i].cli.registered && peer_table_lookup_key(&n->peers, a->srv[i].key))
-			hub = (int)i;
+	int hub = client_pick_hub(n, a);
 	if (hub == a->hub)
 		return;
+	if (a->hub >= 0 && hub >= 0)
+		a->c.hub_changes++;
 	if (a->hub >= 0) {
 		struct peer *p = peer_table_lookup_key(&n->peers, a->srv[a->hub].key);
 		if (p)
@@ -424,8 +466,56 @@ static void nat_keepalive(struct node *n, struct aero *a, uint64_t now)
 			else if (!p->hs.pending.active)
 				datapath_peer_kick(n, p, now); /* a handshake opens it as well */
 			a->c.nat_keepalives++;
+			aero_nud_sent(&s->nud, now); /* idle: the keepalive starts NUD (§5.7) */
 		}
 	}
+}
+
+/*
+ * §5.7 NUD towards our servers (aero_nud.h): a registered server we sent data (or
+ * an idle NAT keepalive) and heard nothing authenticated from for AERO_NUD_DELAY_MS
+ * is probed with an RS every RetransTimer; after MaxUnicastSolicit unanswered ones
+ * its registration counts as lost (retried on the RS backoff) and the routes move
+ * to the next registered server at once.
+ */
+static void client_nud(struct node *n, struct aero *a, uint64_t now)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < a->n_srv; i++) {
+		struct aero_server *s = &a->srv[i];
+		struct peer *p = peer_table_lookup_key(&n->peers, s->key);
+		if (!p)
+			continue;
+		if (p->last_rx_ms != s->nud_rx_mark) {
+			s->nud_rx_mark = p->last_rx_ms;
+			if (aero_nud_heard(&s->nud, p->last_rx_ms))
+				log_info(LOG_GRP_ND, "server '%s' answers again", s->name);
+		}
+		if (p->tx_packets != s->nud_tx_mark) {
+			s->nud_tx_mark = p->tx_packets;
+			if (s->cli.registered)
+				aero_nud_sent(&s->nud, now);
+		}
+		if (!s->cli.registered)
+			continue;
+		unsigned f = aero_nud_tick(&s->nud, now);
+		if (f & AERO_NUD_SEND_PROBE) {
+			a->c.nud_probes++;
+			send_rs(n, s, p, false, now);
+			s->nud_tx_mark = p->tx_packets; /* the probe is not data awaiting an answer */
+		}
+		if (f & AERO_NUD_LOST) {
+			a->c.nud_lost++;
+			log_warn(LOG_GRP_ND,
+				 "server '%s' unreachable: %u probes unanswered, registration lost",
+				 s->name, AERO_NUD_MAX_PROBES);
+			(void)aero_cli_lost(&s->cli, now);
+			changed = true;
+		}
+	}
+	if (changed)
+		client_routes(n, a);
 }
 
 static void client_tick(struct node *n, struct aero *a, uint64_t now)
@@ -468,6 +558,7 @@ static void client_tick(struct node *n, struct aero *a, uint64_t now)
 			send_rs(n, s, p, false, now);
 	}
 	nat_keepalive(n, a, now);
+	client_nud(n, a, now);
 	if (changed)
 		client_routes(n, a);
 }
@@ -1393,6 +1484,10 @@ json_t *aero_registrations_json(struct node *n)
 		json_object_set_new(o, "state", json_string(states[s->cli.state]));
 		json_object_set_new(o, "registered", json_boolean(s->cli.registered));
 		json_object_set_new(o, "hub", json_boolean(a->hub == (int)i));
+		json_object_set_new(o, "reachability",
+				    json_string(aero_nud_state_name(s->nud.state)));
+		json_object_set_new(o, "nud_probes", json_integer((json_int_t)s->nud.probes_tx));
+		json_object_set_new(o, "nud_lost", json_integer((json_int_t)s->cli.lost));
 		if (s->cli.registered) {
 			json_object_set_new(o, "lifetime", json_integer(s->cli.lifetime_s));
 			json_object_set_new(o, "expires_in_ms", remaining(s->cli.expires_ms, now));
@@ -1453,6 +1548,21 @@ json_t *aero_registrations_json(struct node *n)
 	return j;
 }
 
+/* A client's [server.NAME] neighbor: whether it is the Hub, and its NUD state. */
+static void server_nud_json(const struct aero *a, const struct peer *p, json_t *o)
+{
+	for (size_t i = 0; a && i < a->n_srv; i++) {
+		const struct aero_server *s = &a->srv[i];
+		if (!keys_equal(s->key, p->ed_pk, 32))
+			continue;
+		json_object_set_new(o, "hub", json_boolean(a->hub == (int)i));
+		json_object_set_new(o, "registered", json_boolean(s->cli.registered));
+		json_object_set_new(o, "reachability",
+				    json_string(aero_nud_state_name(s->nud.state)));
+		return;
+	}
+}
+
 json_t *aero_neighbors_json(struct node *n)
 {
 	static const char *const kinds[] = {
@@ -1486,6 +1596,8 @@ json_t *aero_neighbors_json(struct node *n)
 		if (p->last_rx_ms)
 			json_object_set_new(o, "last_rx_ms_ago",
 					    json_integer((json_int_t)(now - p->last_rx_ms)));
+		if (p->kind == CONF_PEER_SERVER)
+			server_nud_json(n->aero, p, o);
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(j, "neighbors", arr);

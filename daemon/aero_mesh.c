@@ -62,7 +62,8 @@ struct aero_mesh {
 	struct mesh_srv *s;
 	size_t n_s;
 	struct aero_rt rt;
-	bool dirty; /* the anchors' prefixes must be recomputed */
+	bool dirty;	       /* the anchors' prefixes must be recomputed */
+	uint64_t reloads_seen; /* the node's reload count when they last were */
 	struct mesh_counters c;
 };
 
@@ -311,6 +312,11 @@ void aero_mesh_tick(struct node *n, struct aero_mesh *m, const struct aero_srv *
 	if (!m)
 		return;
 	sync_servers(n, m, rep);
+	/* A reload resets a [peer]'s prefixes to its config (maybe as many as we had set). */
+	if (n->c.reloads != m->reloads_seen) {
+		m->reloads_seen = n->c.reloads;
+		m->dirty = true;
+	}
 	while (aero_rt_deadline(&m->rt) <= now &&
 	       (g = aero_rt_expire(&m->rt, now, 0, gone, MESH_GONE_BATCH)) > 0) {
 		for (size_t i = 0; i < g; i++) {
@@ -367,8 +373,9 @@ static void send_na(struct node *n, struct aero_mesh *m, const struct aero_reg *
 }
 
 /* May the meshed server announce @ru? Not our own key or a configured [peer]'s (a
- * client may be configured here too), nor a [peer]'s prefix, and inside [aero] msp
- * when that is set. */
+ * client may be configured here too), nor a [peer]'s prefix, a [client]'s MNP under
+ * another key or a [client]'s key with another MNP, and inside [aero] msp when that
+ * is set. */
 static bool ru_allowed(const struct node *n, const struct aero_ru *ru)
 {
 	if (keys_equal(ru->v.key, n->id.ed_pk, 32))
@@ -377,6 +384,18 @@ static bool ru_allowed(const struct node *n, const struct aero_ru *ru)
 		return false;
 	for (size_t i = 0; i < n->conf.n_peers; i++) {
 		const struct conf_peer *cp = &n->conf.peers[i];
+		/* A [client] configured here too: only with its key and MNP (not another's). */
+		if (cp->kind == CONF_PEER_CLIENT && cp->has_mnp) {
+			struct prefix a = cp->mnp, b = ru->v.mnp;
+			prefix_mask(&a);
+			prefix_mask(&b);
+			bool same_key = keys_equal(cp->public_key, ru->v.key, 32);
+			bool same_mnp = a.family == b.family && a.plen == b.plen &&
+					memcmp(a.addr, b.addr, 16) == 0;
+			if (same_key ? !same_mnp : prefix_overlaps(&a, &b))
+				return false;
+			continue;
+		}
 		if (cp->kind != CONF_PEER_STATIC)
 			continue;
 		if (keys_equal(cp->public_key, ru->v.key, 32))

@@ -86,7 +86,16 @@ static void round_trip(const struct conf *c, size_t size)
 		round_trip_one(c, name, &a, &b);                                                   \
 	}
 	EACH("underlay", underlays, n_underlays)
-	EACH("peer", peers, n_peers)
+	/* a [server.NAME] or [client.NAME] is a peer too, under its own section name */
+	for (size_t i = 0; i < c->n_peers; i++) {
+		const struct conf_peer *p = &c->peers[i];
+		snprintf(name, sizeof(name), "%s.%s",
+			 p->kind == CONF_PEER_SERVER   ? "server"
+			 : p->kind == CONF_PEER_CLIENT ? "client"
+						       : "peer",
+			 p->name);
+		round_trip_one(c, name, &a, &b);
+	}
 	EACH("issuer", issuers, n_issuers)
 	EACH("agent", agents, n_agents)
 	EACH("scion.route", scion_routes, n_scion_routes)

@@ -42,13 +42,18 @@ chmod 755 "$T_DIR"
 T_NS=""
 T_PIDS=""
 
+# ours PID: PID is still a child of this shell (not reaped, so not reused by another process).
+ours() { [ "$(awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = "$$" ]; }
+
 cleanup() {
 	set +e
-	for p in $T_PIDS; do kill -TERM "$p" 2>/dev/null; done
-	for p in $T_PIDS; do
+	_mine=""
+	for p in $T_PIDS; do ours "$p" && _mine="$_mine $p"; done
+	for p in $_mine; do kill -TERM "$p" 2>/dev/null; done
+	for p in $_mine; do
 		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -KILL "$p" 2>/dev/null
+		while ours "$p" && kill -0 "$p" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+		ours "$p" && kill -KILL "$p" 2>/dev/null
 	done
 	for ns in $T_NS; do ip netns del "$ns" 2>/dev/null; done
 	# A sanitizer report in any daemon log fails the test (ASan/UBSan builds).

@@ -6,7 +6,7 @@
 # direction asked, counted by its own nftables counter; link_rate holds an iperf3
 # TCP stream under its tbf rate in both directions; nat makes v see r2's address,
 # eim keeps a UDP source port for two destinations, symmetric picks a new one per
-# destination; link_delay skips (77) without netem.
+# destination; cleanup stops only its own children; link_delay skips (77) without netem.
 T_NO_OMNID=1
 . "$(dirname "$0")/lib.sh"
 need ping python3 nft tc iperf3 jq ss
@@ -157,6 +157,18 @@ wait_for 3 two sym || fail "v did not get both datagrams through the symmetric N
 [ "$(seen sym | cut -d' ' -f2 | sort -u | wc -l)" -eq 2 ] ||
 	fail "symmetric NAT kept one port for two destinations: $(seen sym | tr '\n' ' ')"
 info "symmetric NAT: v sees $(seen sym | tr '\n' ' ')"
+
+# Cleanup stops only the test's own processes: a PID left in T_PIDS after its process
+# was reaped (stop_node, wait after bg) may belong to someone else by then (pid_max is
+# often 32768). A nested harness is handed a live process that is not its child (ours):
+# its cleanup must leave it alone.
+sleep 60 &
+victim=$!
+T_PIDS="$T_PIDS $victim"
+SRC_ROOT=$SRC_ROOT T_NO_OMNID=1 sh -c '. "$1"; T_PIDS="$T_PIDS $2"' nested "$SRC_ROOT/test/netns/lib.sh" "$victim" >/dev/null 2>&1 ||
+	fail "the nested harness failed"
+kill -0 "$victim" 2>/dev/null || fail "the harness's cleanup killed PID $victim, which was not its child"
+info "cleanup leaves a PID that is not its child alone"
 
 # Delay needs netem: link_delay skips the test where the kernel lacks it.
 rc=0

@@ -163,3 +163,74 @@ Test(aero_rt, full_table_refuses_new_routes)
 	cr_assert_eq(aero_rt_update(&t, &again, 0, NULL, NULL), AERO_RT_REFRESHED);
 	aero_rt_deinit(&t);
 }
+
+/*
+ * Route updates travel as datagrams on a session whose anti-replay window
+ * accepts reordering, and each passes the ±30 s signature window: an update
+ * overtaken by its anchor's later withdrawal must not bring the route back,
+ * whether the withdrawal removed the entry or arrived first (nothing to remove).
+ */
+Test(aero_rt, older_update_after_withdrawal_is_ignored)
+{
+	struct aero_rt t;
+	aero_rt_init(&t);
+	struct aero_ru up = mk(1, "2001:db8:b::/48", "198.51.100.1:8060", 2, 600, 1000);
+	struct aero_ru w = mk(1, "2001:db8:b::/48", "198.51.100.1:8060", 2, 0, 2000);
+	cr_assert_eq(aero_rt_update(&t, &up, 100, NULL, NULL), AERO_RT_NEW);
+	cr_assert_eq(aero_rt_update(&t, &w, 200, NULL, NULL), AERO_RT_WITHDRAWN);
+	/* the update sent before the withdrawal, delivered late */
+	struct aero_ru late = mk(1, "2001:db8:b::/48", "198.51.100.1:8060", 2, 600, 1500);
+	cr_assert_eq(aero_rt_update(&t, &late, 300, NULL, NULL), AERO_RT_IGNORED);
+	cr_assert_eq(t.n, 0);
+	cr_assert_eq(t.stale, 1);
+	/* the same MNP under the client's key from a replayed-older update: also stale */
+	struct aero_ru late2 = mk(1, "2001:db8:e::/48", "198.51.100.1:8060", 2, 600, 1900);
+	cr_assert_eq(aero_rt_update(&t, &late2, 300, NULL, NULL), AERO_RT_IGNORED);
+	cr_assert_eq(t.n, 0);
+	/* a newer update from the anchor (the client registered again) is a new route */
+	up.timestamp_ms = 2500;
+	cr_assert_eq(aero_rt_update(&t, &up, 400, NULL, NULL), AERO_RT_NEW);
+	cr_assert_eq(t.n, 1);
+
+	/* the withdrawal overtakes the update: nothing to remove, yet the update stays out */
+	struct aero_ru w2 = mk(3, "2001:db8:f::/48", "198.51.100.3:8060", 4, 0, 5000);
+	struct aero_ru up2 = mk(3, "2001:db8:f::/48", "198.51.100.3:8060", 4, 600, 4000);
+	cr_assert_eq(aero_rt_update(&t, &w2, 500, NULL, NULL), AERO_RT_IGNORED);
+	cr_assert_eq(aero_rt_update(&t, &up2, 600, NULL, NULL), AERO_RT_IGNORED);
+	cr_assert_eq(t.n, 1);
+	/* another anchor's older clock is not bound by that anchor's withdrawal (a move) */
+	struct aero_ru other = mk(3, "2001:db8:f::/48", "198.51.100.9:8060", 5, 600, 4500);
+	cr_assert_eq(aero_rt_update(&t, &other, 700, NULL, NULL), AERO_RT_NEW);
+	cr_assert_eq(t.n, 2);
+	/* a withdrawal is remembered only for a bounded time (past the ±30 s window) */
+	struct aero_ru w3 = mk(6, "2001:db8:a::/48", "198.51.100.6:8060", 4, 0, 9000);
+	struct aero_ru up3 = mk(6, "2001:db8:a::/48", "198.51.100.6:8060", 4, 600, 8000);
+	cr_assert_eq(aero_rt_update(&t, &w3, 1000, NULL, NULL), AERO_RT_IGNORED);
+	cr_assert_eq(aero_rt_update(&t, &up3, 1000 + 61000, NULL, NULL), AERO_RT_NEW);
+	aero_rt_deinit(&t);
+}
+
+/* Many withdrawals: the memory stays bounded, the most recent ones are kept. */
+Test(aero_rt, remembered_withdrawals_are_bounded)
+{
+	struct aero_rt t;
+	aero_rt_init(&t);
+	for (unsigned i = 0; i < AERO_RT_MAX + 100; i++) {
+		struct aero_ru w = mk(0, "2001:db8::/64", "192.0.2.1:1", 2, 0, 10000 + i);
+		memcpy(w.v.key, &i, sizeof(i));
+		w.v.mnp.addr[4] = (uint8_t)(i >> 8);
+		w.v.mnp.addr[5] = (uint8_t)i;
+		cr_assert_eq(aero_rt_update(&t, &w, i, NULL, NULL), AERO_RT_IGNORED);
+	}
+	cr_assert_eq(t.n_tomb, AERO_RT_MAX);
+	cr_assert_leq(t.cap_tomb, AERO_RT_MAX);
+	/* the last withdrawal still hides its older update */
+	unsigned i = AERO_RT_MAX + 99;
+	struct aero_ru up = mk(0, "2001:db8::/64", "192.0.2.1:1", 2, 60, 9000);
+	memcpy(up.v.key, &i, sizeof(i));
+	up.v.mnp.addr[4] = (uint8_t)(i >> 8);
+	up.v.mnp.addr[5] = (uint8_t)i;
+	cr_assert_eq(aero_rt_update(&t, &up, i, NULL, NULL), AERO_RT_IGNORED);
+	cr_assert_eq(t.n, 0);
+	aero_rt_deinit(&t);
+}
