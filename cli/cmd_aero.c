@@ -147,11 +147,21 @@ int cmd_neighbors(int argc, char **argv, const struct cli_opts *o)
 		printf("\n");
 		json_array_foreach(json_object_get(e, "paths"), k, x)
 		{
+			json_t *far = json_object_get(x, "remote");
+			char fb[32] = "-";
+			if (json_is_object(far))
+				snprintf(fb, sizeof(fb),
+					 "if %" JSON_INTEGER_FORMAT " link %" JSON_INTEGER_FORMAT,
+					 json_integer_value(json_object_get(far, "if_index")),
+					 json_integer_value(json_object_get(far, "link_quality")));
 			printf("  path %-3" JSON_INTEGER_FORMAT
-			       " underlay %-8s %-24s %-9s rtt %" JSON_INTEGER_FORMAT
+			       " underlay %-8s %-24s %-9s %-3s link %-2" JSON_INTEGER_FORMAT
+			       " far %-14s rtt %" JSON_INTEGER_FORMAT
 			       " ms  heard %" JSON_INTEGER_FORMAT " ms ago\n",
 			       json_integer_value(json_object_get(x, "if_index")),
 			       str(x, "underlay"), str(x, "endpoint"), str(x, "state"),
+			       json_is_false(json_object_get(x, "usable")) ? "off" : "on",
+			       json_integer_value(json_object_get(x, "link_quality")), fb,
 			       json_integer_value(json_object_get(x, "rtt_ms")),
 			       json_integer_value(json_object_get(x, "last_heard_ms_ago")));
 		}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aero_ml.h"
 #include "aero_nd.h"
 #include "cursor.h"
 #include "keys.h"
@@ -40,8 +41,8 @@ static void add_node_id(struct nd_msg *m, const uint8_t *pk)
 	s->u.node_id.id_len = 32;
 }
 
-static void add_ifattr(struct nd_msg *m, uint8_t if_index, const union sockaddr_any *l2,
-		       uint32_t lhs_msid, uint8_t fmt)
+static struct nd_ifattr *add_ifattr(struct nd_msg *m, uint8_t if_index,
+				    const union sockaddr_any *l2, uint32_t lhs_msid, uint8_t fmt)
 {
 	struct nd_subopt *s = add(m, OMNI_SUB_IFATTR);
 	struct nd_ifattr *a = &s->u.ifattr;
@@ -58,6 +59,73 @@ static void add_ifattr(struct nd_msg *m, uint8_t if_index, const union sockaddr_
 		a->port = ntohs(l2->in6.sin6_port);
 		memcpy(a->addr, &l2->in6.sin6_addr, 16);
 	}
+	return a;
+}
+
+/* Link and Preferences of @a from @link / @pref (NULL: no Preferences); @buf holds the
+ * encoded Preferences until the message is encoded. */
+static int set_link_pref(struct nd_ifattr *a, uint8_t link, const uint8_t *pref,
+			 uint8_t buf[AERO_ML_PREFS_MAX])
+{
+	a->link = (uint8_t)(link & 0xf);
+	if (!pref)
+		return 0;
+	int l = aero_ml_prefs_encode(pref, buf, AERO_ML_PREFS_MAX);
+	if (l < 0)
+		return l;
+	a->prefs = l ? buf : NULL;
+	a->prefs_len = (size_t)l;
+	return 0;
+}
+
+static void ifattr_from(const struct nd_ifattr *a, struct aero_ifattr *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->if_index = a->if_index;
+	o->link = a->link;
+	if (a->api == OMNI_IFATTR_API_UDP4) {
+		o->l2.in4.sin_family = AF_INET;
+		o->l2.in4.sin_port = htons(a->port);
+		memcpy(&o->l2.in4.sin_addr, a->addr, 4);
+		o->has_l2 = true;
+	} else if (a->api == OMNI_IFATTR_API_UDP6) {
+		o->l2.in6.sin6_family = AF_INET6;
+		o->l2.in6.sin6_port = htons(a->port);
+		memcpy(&o->l2.in6.sin6_addr, a->addr, 16);
+		o->has_l2 = true;
+	}
+}
+
+/* The Interface Attributes of decoded @m into @out (AERO_ND_MAX_IFS). */
+static int collect_ifattrs(const struct nd_msg *m, struct aero_ifattr *out, size_t *n_out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < m->n_sub; i++) {
+		const struct nd_ifattr *a = &m->sub[i].u.ifattr;
+		if (m->sub[i].type != OMNI_SUB_IFATTR)
+			continue;
+		if (k == AERO_ND_MAX_IFS)
+			return -EBADMSG;
+		ifattr_from(a, &out[k]);
+		if (aero_ml_prefs_decode(a->prefs, a->prefs_len, out[k].pref) < 0)
+			return -EBADMSG;
+		k++;
+	}
+	*n_out = k;
+	return 0;
+}
+
+int aero_nd_ifattrs(const uint8_t *p, size_t n, struct aero_ifattr *out, size_t *n_out)
+{
+	struct nd_msg *m = xcalloc(1, sizeof(*m));
+	int r = -EBADMSG;
+
+	*n_out = 0;
+	if (wire_nd_decode(p, n, m, NULL) == 0)
+		r = collect_ifattrs(m, out, n_out);
+	free(m);
+	return r;
 }
 
 static void add_auth(struct nd_msg *m, const uint8_t *pk, uint64_t wall_ms)
@@ -79,12 +147,25 @@ ssize_t aero_nd_build_rs(const struct aero_nd_client *c, bool release, uint64_t 
 	omni_lla_from_mnp(c->mnp, &m->src);
 	m->dst = all_routers;
 	add_node_id(m, c->ed_pk);
-	add_ifattr(m, c->if_index, c->l2, c->server_msid, 0);
+	uint8_t pb[AERO_ND_MAX_IFS][AERO_ML_PREFS_MAX];
+	ssize_t r = -EINVAL;
+	if (c->n_extra > AERO_ND_MAX_IFS - 1 ||
+	    set_link_pref(add_ifattr(m, c->if_index, c->l2, c->server_msid, 0), c->link, c->pref,
+			  pb[0]) < 0)
+		goto out;
+	for (size_t i = 0; i < c->n_extra; i++) {
+		const struct aero_ifattr *x = &c->extra[i];
+		if (set_link_pref(
+			add_ifattr(m, x->if_index, x->has_l2 ? &x->l2 : NULL, c->server_msid, 0),
+			x->link, x->pref, pb[i + 1]) < 0)
+			goto out;
+	}
 	struct nd_subopt *ms = add(m, release ? OMNI_SUB_MS_RELEASE : OMNI_SUB_MS_REGISTER);
 	ms->u.msids.n = 1;
 	ms->u.msids.msid[0] = c->server_msid;
 	add_auth(m, c->ed_pk, wall_ms);
-	ssize_t r = wire_nd_encode(m, c->ed_sk, out, cap);
+	r = wire_nd_encode(m, c->ed_sk, out, cap);
+out:
 	free(m);
 	return r;
 }
@@ -110,6 +191,8 @@ int aero_nd_check_rs(const uint8_t *p, size_t n, uint64_t wall_ms, struct aero_r
 		*why = e == WIRE_ND_EAUTH_STALE ? AERO_REFUSE_stale : AERO_REFUSE_auth;
 		goto out;
 	}
+	if (collect_ifattrs(m, rs->ifs, &rs->n_ifs) < 0)
+		goto out; /* malformed: Preferences not matching their Bitmap, too many */
 	memcpy(rs->key, key, 32);
 	rs->src = m->src;
 	rs->timestamp_ms = m->sub[m->auth_idx].u.auth.timestamp_ms;
@@ -280,7 +363,22 @@ ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *ds
 	m->na_r = true;
 	m->na_o = true;
 	m->na_s = solicited;
-	add_ifattr(m, 1, &v->l2, s->msid, OMNI_IFATTR_FMT_F);
+	uint8_t pb[AERO_ND_MAX_IFS][AERO_ML_PREFS_MAX];
+	if (v->n_ifs > AERO_ND_MAX_IFS) {
+		free(m);
+		return -EINVAL;
+	}
+	if (!v->n_ifs)
+		add_ifattr(m, 1, &v->l2, s->msid, OMNI_IFATTR_FMT_F);
+	for (size_t i = 0; i < v->n_ifs; i++) {
+		const struct aero_ifattr *x = &v->ifs[i];
+		if (set_link_pref(add_ifattr(m, x->if_index, x->has_l2 ? &x->l2 : NULL, s->msid,
+					     OMNI_IFATTR_FMT_F),
+				  x->link, x->pref, pb[i]) < 0) {
+			free(m);
+			return -EINVAL;
+		}
+	}
 	memcpy(vk, v->key, 32);
 	vk[32] = v->mnp.plen;
 	memcpy(vk + 33, v->mnp.addr, 16);
@@ -345,7 +443,8 @@ int aero_nd_check_na(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t
 	memset(v, 0, sizeof(*v));
 	if (wire_nd_decode(p, n, m, NULL) < 0 || m->type != ICMP6_TYPE_NA)
 		goto out;
-	if (parse_vouch(m, v, &have_key, &have_l2) < 0 || !have_key || !have_l2)
+	if (parse_vouch(m, v, &have_key, &have_l2) < 0 || !have_key || !have_l2 ||
+	    collect_ifattrs(m, v->ifs, &v->n_ifs) < 0)
 		goto out;
 	r = -EACCES;
 	if (wire_nd_verify(p, n, m, server_key, wall_ms, OMNI_AUTH_WINDOW_MS, &key, &e) < 0 ||

@@ -26,11 +26,15 @@ bool aero_nd_is_nd(const uint8_t *pkt, size_t len);
 
 /** A client's identity and its view of one server (for building the RS / checking the RA). */
 struct aero_nd_client {
-	const struct prefix *mnp;     /* its MNP: inner source = MNP-LLA */
-	const uint8_t *ed_pk;	      /* 32 octets */
-	const uint8_t *ed_sk;	      /* libsodium's 64-octet secret key */
-	const union sockaddr_any *l2; /* local underlay address (NULL: unknown) */
-	uint8_t if_index;	      /* the underlay's index, from 1 */
+	const struct prefix *mnp;	 /* its MNP: inner source = MNP-LLA */
+	const uint8_t *ed_pk;		 /* 32 octets */
+	const uint8_t *ed_sk;		 /* libsodium's 64-octet secret key */
+	const union sockaddr_any *l2;	 /* local underlay address (NULL: unknown) */
+	uint8_t if_index;		 /* the underlay's index, from 1 */
+	uint8_t link;			 /* its Link quality (0 = down) */
+	const uint8_t *pref;		 /* its 64 per-DSCP preferences, NULL: none sent */
+	const struct aero_ifattr *extra; /* more Interface Attributes (another underlay's */
+	size_t n_extra;			 /* Link = 0, §5.8 item 1); up to AERO_ND_MAX_IFS - 1 */
 	uint32_t server_msid;
 };
 
@@ -51,6 +55,12 @@ ssize_t aero_nd_build_rs(const struct aero_nd_client *c, bool release, uint64_t 
  */
 int aero_nd_check_rs(const uint8_t *p, size_t n, uint64_t wall_ms, struct aero_rs *rs,
 		     enum aero_refusal *why) WUR;
+
+/**
+ * The Interface Attributes of a checked RS or NA (decode order, at most AERO_ND_MAX_IFS;
+ * -EBADMSG for more, or for Preferences whose length does not match their Bitmap).
+ */
+int aero_nd_ifattrs(const uint8_t *p, size_t n, struct aero_ifattr *out, size_t *n_out) WUR;
 
 /** What a server puts in its RA. */
 struct aero_nd_server {
@@ -116,13 +126,18 @@ struct aero_vouch {
 	uint8_t key[32];       /* the target's key */
 	struct prefix mnp;     /* its MNP */
 	union sockaddr_any l2; /* its NAT-mapped underlay address */
+	/* §5.6 item 3: one Interface Attributes per current target interface (multilink);
+	 * n_ifs 0: a single one with l2 */
+	struct aero_ifattr ifs[AERO_ND_MAX_IFS];
+	size_t n_ifs;
 };
 
 /**
  * Build an NA from server @s to the client with MNP @dst_mnp about target
  * @v (Target = MNP-LLA of v->mnp): R=1, O=1, S=@solicited; Interface
- * Attributes with v->l2 (FMT F, LHS MSID = s->msid), Vouched Key, Node
- * Identification and Authentication of the server. Returns the length or
+ * Attributes with v->l2 (FMT F, LHS MSID = s->msid; or one per v->ifs entry with
+ * its ifIndex, Link, Preferences and L2ADDR), Vouched Key, Node Identification
+ * and Authentication of the server. Returns the length or
  * a negative errno.
  */
 ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *dst_mnp,
@@ -134,7 +149,8 @@ ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *ds
  * @server_key, addressed to the client with MNP @mnp: signed by exactly that
  * key within ±30 s, source ADM-LLA(@msid), destination MNP-LLA(@mnp), one
  * Vouched Key whose MNP is IPv6 and matches Target, and an Interface
- * Attributes with a UDP L2ADDR. Returns 0 with @v filled, -EBADMSG malformed
+ * Attributes with a UDP L2ADDR (v->l2 = the first; v->ifs = all, aero_nd_ifattrs()).
+ * Returns 0 with @v filled, -EBADMSG malformed
  * or incomplete, -EACCES signature, key or addresses wrong.
  */
 int aero_nd_check_na(const uint8_t *p, size_t n, uint64_t wall_ms, const uint8_t server_key[32],

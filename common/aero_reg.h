@@ -21,6 +21,18 @@
 #include "aero_timers.h"
 #include "util.h"
 
+/* [P] Interface Attributes kept per message (one per underlay, AERO_ML_MAX_PATHS). */
+#define AERO_ND_MAX_IFS 4
+
+/** One Interface Attributes as the AERO messages use it (§4.5). */
+struct aero_ifattr {
+	uint8_t if_index; /* 1..255 */
+	uint8_t link;	  /* 0 = down .. 15 */
+	uint8_t pref[64]; /* per DSCP 0..3 (decoded; all 2 when the message had none) */
+	bool has_l2;
+	union sockaddr_any l2; /* L2ADDR */
+};
+
 /* ---- client ---- */
 
 enum aero_cli_state {
@@ -137,8 +149,10 @@ struct aero_rs {
 	struct in6_addr src;   /* inner source (MNP-LLA) */
 	uint64_t timestamp_ms; /* Authentication timestamp */
 	bool has_register, has_release;
-	uint32_t register_msid; /* first MSID of MS-Register (0: none) */
-	bool release_us;	/* MS-Release lists our MSID */
+	uint32_t register_msid;			 /* first MSID of MS-Register (0: none) */
+	bool release_us;			 /* MS-Release lists our MSID */
+	struct aero_ifattr ifs[AERO_ND_MAX_IFS]; /* its Interface Attributes, in order */
+	size_t n_ifs;
 };
 
 /* What aero_srv_rs() did. */

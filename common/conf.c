@@ -78,6 +78,7 @@ enum key_type {
 	K_IP,	    /* struct prefix: one IPv4 or IPv6 address without a length, bool at aux */
 	K_SCIONROLE, /* enum conf_scion_role: host or router */
 	K_LOGGRPS,   /* uint32_t mask of log groups: "peer hs" (log_grp_parse names) or "none" */
+	K_DSCPPREF,  /* uint8_t[64] preference 0..3 per DSCP: "default=2 ef=3 cs1=0 34=1" */
 };
 
 struct key_def {
@@ -279,6 +280,8 @@ static const struct key_def underlay_keys[] = {
     {UK("offload", K_BOOL, offload)},
     /* spec §4.5 Interface Attributes Link: 0 = unusable .. 15 = best (daemon/mlink.c). */
     {UK("link_quality", K_UINT, link_quality), .min = 0, .max = 15},
+    /* spec §4.5 Preferences, advertised per underlay in the RS (docs/aero.md Multilink). */
+    {UK("dscp_pref", K_DSCPPREF, dscp_pref)},
 };
 
 /* docs/scion.md. */
@@ -661,6 +664,7 @@ static struct conf_underlay *get_underlay(struct conf *c, const char *name)
 	snprintf(u->name, sizeof(u->name), "%s", name);
 	u->offload = true;
 	u->link_quality = 8;
+	memset(u->dscp_pref, 2, sizeof(u->dscp_pref));
 	u->src_file = c->cur_file;
 	u->src_line = c->cur_line;
 	return u;
@@ -886,6 +890,91 @@ static int parse_eh_types(const char *sec, const char *k, const char *value, uin
 	}
 	memcpy(out, map, sizeof(map));
 	return 0;
+}
+
+/* RFC 2474 / 2597 / 3246 / 5865 / 8622 names of DSCPs for dscp_pref. */
+static const struct {
+	const char *name;
+	uint8_t dscp;
+} dscp_names[] = {
+    {"cs0", 0},	  {"le", 1},	{"cs1", 8},   {"af11", 10}, {"af12", 12}, {"af13", 14},
+    {"cs2", 16},  {"af21", 18}, {"af22", 20}, {"af23", 22}, {"cs3", 24},  {"af31", 26},
+    {"af32", 28}, {"af33", 30}, {"cs4", 32},  {"af41", 34}, {"af42", 36}, {"af43", 38},
+    {"cs5", 40},  {"va", 44},	{"ef", 46},   {"cs6", 48},  {"cs7", 56},
+};
+
+/*
+ * "default=2 ef=3 af41=3 cs1=0 12=1": NAME=PREF pairs, NAME a DSCP name of dscp_names, a
+ * number 0..63 or "default" (every DSCP not named; 2 when absent), PREF 0..3 (0 = not on
+ * this underlay, 1 low, 2 medium, 3 high). Each DSCP and "default" at most once.
+ */
+static int parse_dscp_pref(const char *sec, const char *k, const char *value, uint8_t out[64],
+			   struct conf_err *err)
+{
+	char buf[CONF_VALUE_MAX + 1], *save = NULL;
+	uint8_t map[64], seen[64] = {0};
+	int def = -1;
+
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		char *eq = strchr(t, '=');
+		uint64_t pv, d = 64;
+
+		if (!eq || !parse_u64(eq + 1, &pv) || pv > 3)
+			return fail(err,
+				    "[%s] %s: '%s' is not NAME=PREF with PREF 0..3 (e.g. 'ef=3 "
+				    "cs1=0 default=2')",
+				    sec, k, t);
+		*eq = '\0';
+		if (strcasecmp(t, "default") == 0) {
+			if (def >= 0)
+				return fail(err, "[%s] %s: default is given twice", sec, k);
+			def = (int)pv;
+			continue;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(dscp_names) && d == 64; i++)
+			if (strcasecmp(t, dscp_names[i].name) == 0)
+				d = dscp_names[i].dscp;
+		if (d == 64 && (!parse_u64(t, &d) || d > 63))
+			return fail(err,
+				    "[%s] %s: '%s' is not a DSCP (0..63, cs0..cs7, af11..af43, ef, "
+				    "va, le or default)",
+				    sec, k, t);
+		if (seen[d])
+			return fail(err, "[%s] %s: DSCP %s is given twice", sec, k, t);
+		seen[d] = 1;
+		map[d] = (uint8_t)pv;
+	}
+	for (size_t d = 0; d < 64; d++)
+		out[d] = seen[d] ? map[d] : (uint8_t)(def >= 0 ? def : 2);
+	return 0;
+}
+
+/* The canonical form: "default=N" and each DSCP that differs, named where it has a name. */
+static void format_dscp_pref(const uint8_t pref[64], char *buf, size_t cap)
+{
+	unsigned cnt[4] = {0}, def = 2;
+	size_t n;
+
+	for (size_t d = 0; d < 64; d++)
+		cnt[pref[d] & 3]++;
+	for (unsigned v = 0; v < 4; v++)
+		if (cnt[v] > cnt[def])
+			def = v;
+	n = (size_t)snprintf(buf, cap, "default=%u", def);
+	for (unsigned d = 0; d < 64 && n < cap; d++) {
+		const char *name = NULL;
+
+		if (pref[d] == def)
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(dscp_names) && !name; i++)
+			if (dscp_names[i].dscp == d)
+				name = dscp_names[i].name;
+		if (name)
+			n += (size_t)snprintf(buf + n, cap - n, " %s=%u", name, pref[d]);
+		else
+			n += (size_t)snprintf(buf + n, cap - n, " %u=%u", d, pref[d]);
+	}
 }
 
 static int parse_eh_action(const char *sec, const struct key_def *kd, const char *value,
@@ -1225,6 +1314,8 @@ static int apply_value(uint8_t *base, const char *sec, const struct key_def *kd,
 		memcpy(field, &r, sizeof(r));
 		return 0;
 	}
+	case K_DSCPPREF:
+		return parse_dscp_pref(sec, k, value, field, err);
 	case K_LOGGRPS: {
 		uint32_t mask;
 		if (conf_parse_log_groups(value, &mask) < 0)
@@ -1876,6 +1967,9 @@ static bool render_scalar(const uint8_t *base, const struct key_def *kd, char *b
 	}
 	case K_EHTYPES:
 		format_eh_types(field, buf, cap);
+		return true;
+	case K_DSCPPREF:
+		format_dscp_pref(field, buf, cap);
 		return true;
 	case K_LOGGRPS: {
 		uint32_t m;

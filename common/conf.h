@@ -32,6 +32,7 @@ struct conf_underlay {
 	bool plain;
 	bool offload;                 /* UDP GSO/GRO when the kernel has them (default yes) */
 	uint32_t link_quality;        /* spec §4.5 Link 0..15 for multilink, default 8 */
+	uint8_t dscp_pref[64];        /* spec §4.5 Preferences 0..3 per DSCP, default 2 */
 	/* bookkeeping */
 	uint32_t seen;	   /* scalar keys set in the current file */
 	uint32_t src_file; /* index into conf.src_files; where the section began */

@@ -46,6 +46,16 @@
 #define CARRIER_TAG_LEN 16
 #define CARRIER_OVERHEAD (CARRIER_HDR_LEN + CARRIER_TAG_LEN)
 
+/*
+ * [P] Multilink path probe inside a secured carrier (docs/aero.md Multilink): a sealed
+ * payload of exactly 12 octets, Type (1) | reserved 0 (3) | the prober's timestamp (64),
+ * never an OAL fragment (those start 0x6X). An echo goes back on the path the probe came
+ * in on with the same timestamp, so the prober learns that the far side hears it there.
+ */
+#define CARRIER_ML_PROBE_LEN 12
+#define CARRIER_ML_PROBE 0x01
+#define CARRIER_ML_ECHO 0x02
+
 /* Noise_IK handshake messages (spec §5.13 item 3 [P]). */
 #define HS_INIT_LEN 132
 #define HS_RESP_LEN 76

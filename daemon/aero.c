@@ -93,6 +93,7 @@ struct aero_server {
 	union sockaddr_any origin; /* our NAT-mapped address, as the server saw it */
 	uint64_t ka_tx_mark;	   /* the server peer's tx_packets when last checked */
 	uint64_t ka_due_ms;	   /* NAT keepalive due then unless something is sent */
+	uint64_t rs_ts_ms;	   /* Authentication timestamp of our last RS to it */
 	struct aero_nud nud;	   /* reachability (all-zero: REACHABLE, nothing waiting) */
 	uint64_t nud_tx_mark;	   /* the server peer's tx_packets when NUD last looked */
 	uint64_t nud_rx_mark;	   /* ... and its last_rx_ms */
@@ -335,18 +336,84 @@ static void client_routes(struct node *n, struct aero *a)
 	log_info(LOG_GRP_ND, "routes via server '%s' installed", a->srv[hub].name);
 }
 
+/* The RS timestamp: the wall clock, but after the last one (the server refuses an RS not
+ * newer than the last it accepted, and multilink sends several in the same ms). */
+static uint64_t rs_stamp(const struct node *n, struct aero_server *s, uint64_t now)
+{
+	uint64_t t = wall_ms(n, now);
+	s->rs_ts_ms = t > s->rs_ts_ms ? t : s->rs_ts_ms + 1;
+	return s->rs_ts_ms;
+}
+
+/*
+ * Multilink (docs/aero.md): one RS per usable local underlay, sent out of it on its path to
+ * the server, each with that underlay's Interface Attributes (ifIndex, Link, Preferences,
+ * L2ADDR) and a Link 0 one for every underlay that is down (§5.3 item 1, §5.8 item 1).
+ * Returns false when there is no such path (the single RS goes instead).
+ */
+static bool send_rs_paths(struct node *n, struct aero_server *s, struct peer *p, uint64_t now)
+{
+	struct aero_ifattr down[AERO_ND_MAX_IFS - 1];
+	size_t nd = 0;
+	bool sent = false;
+
+	/* a queued packet loses its pin: before the session is up the single RS goes, and
+	 * these follow the first RA (client_ra) */
+	if (!hs_established(&p->hs, now))
+		return false;
+
+	for (size_t u = 0; u < n->n_ul && nd < ARRAY_SIZE(down); u++) {
+		if (mlink_conf_slot(n, p, (int)u) < 0 || mlink_ul_link(n, (int)u) > 0)
+			continue;
+		memset(&down[nd], 0, sizeof(down[nd]));
+		down[nd].if_index = (uint8_t)(u + 1);
+		memcpy(down[nd].pref, n->conf.underlays[u].dscp_pref, sizeof(down[nd].pref));
+		nd++;
+	}
+	for (size_t u = 0; u < n->n_ul; u++) {
+		int slot = mlink_conf_slot(n, p, (int)u);
+		uint8_t buf[AERO_ND_BUF];
+
+		if (slot < 0 || mlink_ul_link(n, (int)u) == 0)
+			continue;
+		struct aero_nd_client c = {.mnp = &n->conf.omni.mnp,
+					   .ed_pk = n->id.ed_pk,
+					   .ed_sk = n->id.ed_sk,
+					   .l2 = &n->ul[u].listen,
+					   .if_index = (uint8_t)(u + 1),
+					   .link = mlink_ul_link(n, (int)u),
+					   .pref = n->conf.underlays[u].dscp_pref,
+					   .extra = down,
+					   .n_extra = nd,
+					   .server_msid = s->msid};
+		ssize_t len = aero_nd_build_rs(&c, false, rs_stamp(n, s, now), buf, sizeof(buf));
+		if (len < 0) {
+			n->aero->c.send_failed++;
+			continue;
+		}
+		mlink_pin(p, slot);
+		datapath_send_control(n, p, buf, (size_t)len, now);
+		mlink_pin(p, -1);
+		sent = true;
+	}
+	return sent;
+}
+
 static void send_rs(struct node *n, struct aero_server *s, struct peer *p, bool release,
 		    uint64_t now)
 {
 	uint8_t buf[AERO_ND_BUF];
+	if (!release && send_rs_paths(n, s, p, now))
+		return;
 	const struct underlay *ul = p->underlay >= 0 ? &n->ul[p->underlay] : NULL;
 	struct aero_nd_client c = {.mnp = &n->conf.omni.mnp,
 				   .ed_pk = n->id.ed_pk,
 				   .ed_sk = n->id.ed_sk,
 				   .l2 = ul ? &ul->listen : NULL,
 				   .if_index = (uint8_t)(p->underlay >= 0 ? p->underlay + 1 : 0),
+				   .link = mlink_ul_link(n, p->underlay),
 				   .server_msid = s->msid};
-	ssize_t len = aero_nd_build_rs(&c, release, wall_ms(n, now), buf, sizeof(buf));
+	ssize_t len = aero_nd_build_rs(&c, release, rs_stamp(n, s, now), buf, sizeof(buf));
 	if (len < 0) {
 		n->aero->c.send_failed++;
 		log_remote(LOG_GRP_ND, "cannot build the RS for '%s': %s", s->name,
@@ -366,6 +433,8 @@ static void ro_moved(struct node *n, struct aero *a, uint64_t now);
 static void client_moved(struct node *n, struct aero *a, uint64_t now)
 {
 	a->c.moves++;
+	/* multilink: paths of an underlay that went down are out of use now (§5.8 item 1) */
+	(void)mlink_underlays_check(n, now);
 	log_info(LOG_GRP_ND, "underlay changed: re-registering");
 	for (size_t i = 0; i < a->n_srv; i++)
 		(void)aero_cli_moved(&a->srv[i].cli, now);
@@ -469,6 +538,9 @@ static void client_tick(struct node *n, struct aero *a, uint64_t now)
 			s->kick_pending = false;
 			send_rs(n, s, p, false, now);
 		}
+		/* multilink: a path to it came back: register on its underlay too (§5.8 item 1) */
+		if (mlink_take_came_up(p))
+			(void)aero_cli_moved(&s->cli, now);
 		if (aero_cli_deadline(&s->cli) > now)
 			continue;
 		unsigned f = aero_cli_tick(&s->cli, now);
@@ -514,6 +586,8 @@ static void client_ra(struct node *n, struct aero *a, struct peer *p, const uint
 		s->origin = ra.origin;
 	}
 	if (!was && s->cli.registered) {
+		/* multilink: now that the session is up, an RS on each underlay (§5.3 item 1) */
+		(void)send_rs_paths(n, s, p, now);
 		char o[ADDR_STR_MAX];
 		log_info(LOG_GRP_ND, "registered with server '%s' for %u s (seen as %s)", s->name,
 			 ra.lifetime_s,
@@ -550,10 +624,13 @@ static void send_una(struct node *n, struct aero *a, const struct aero_reg *to,
 	    .msid = n->conf.omni.msid, .ed_pk = n->id.ed_pk, .ed_sk = n->id.ed_sk};
 	struct aero_vouch v = {.mnp = about->mnp, .l2 = about->origin};
 	struct peer *q = peer_table_lookup_key(&n->peers, to->key);
+	const struct peer *ap = peer_table_lookup_key(&n->peers, about->key);
 	uint8_t buf[AERO_ND_BUF];
 
 	if (!q)
 		return;
+	if (ap)
+		mlink_far_ifattrs(n, ap, v.ifs, &v.n_ifs);
 	memcpy(v.key, about->key, 32);
 	ssize_t l = aero_nd_build_na(&s, &to->mnp, &v, false, wall_ms(n, now), buf, sizeof(buf));
 	if (l < 0) {
@@ -632,9 +709,12 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 		return;
 	}
 	const struct conf_peer *cp = conf_peer_of(n, p->ed_pk, CONF_PEER_CLIENT);
-	enum aero_srv_result r =
-	    aero_srv_rs(&a->table, cp ? cp->name : NULL, p->ed_pk, cp ? &cp->mnp : NULL, &rs,
-			&p->endpoint, now, &e, &why);
+	const struct aero_reg *old = aero_srv_find(&a->table, p->ed_pk);
+	/* multilink: one origin while its path is usable, whichever path the RS took */
+	const union sockaddr_any *origin = mlink_origin(n, p, old ? &old->origin : NULL);
+	union sockaddr_any o_copy = *origin;
+	enum aero_srv_result r = aero_srv_rs(&a->table, cp ? cp->name : NULL, p->ed_pk,
+					     cp ? &cp->mnp : NULL, &rs, &o_copy, now, &e, &why);
 	char buf[ADDR_STR_MAX];
 	switch (r) {
 	case AERO_SRV_REFUSED:
@@ -664,10 +744,19 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	case AERO_SRV_REFRESHED:
 		break;
 	}
-	if (r == AERO_SRV_REPLACED) {
-		server_report_moved(n, a, e, now);
-		aero_mesh_local_moved(n, a->mesh, &a->report, e, now);
+	/* §5.9: the client's Interface Attributes per ifIndex rank our paths to it */
+	bool far_moved = mlink_far_update(n, p, rs.ifs, rs.n_ifs, true, now);
+	/* ... which may move the origin (an interface re-registering from a new address) */
+	bool origin_moved = aero_srv_origin(&a->table, e, mlink_origin(n, p, &e->origin));
+	if (origin_moved) {
+		char o[ADDR_STR_MAX];
+		log_info(LOG_GRP_ND, "client '%s' moved: %s", p->name,
+			 addr_format_endpoint(&e->origin, o, sizeof(o)));
 	}
+	if (r == AERO_SRV_REPLACED || far_moved || origin_moved)
+		server_report_moved(n, a, e, now);
+	if (r == AERO_SRV_REPLACED || origin_moved)
+		aero_mesh_local_moved(n, a->mesh, &a->report, e, now);
 	aero_mesh_client(n, a->mesh, e, false, now);
 	/* (Re)install the MNP route unless it is in place; a reload may have changed the MNP. */
 	struct prefix m = e->mnp;
@@ -676,7 +765,9 @@ static void server_rs(struct node *n, struct aero *a, struct peer *p, const uint
 	    p->prefixes[0].plen != m.plen || memcmp(p->prefixes[0].addr, m.addr, 16) != 0)
 		set_prefixes(n, p, &m, 1);
 	server_dns_set(n, a, e);
-	send_ra(n, p, &e->mnp, &e->origin, a->table.lifetime_s, now);
+	/* multilink: the Origin Indication is where this RS came from (its interface's mapping) */
+	const union sockaddr_any *seen = mlink_rx_source(n, p);
+	send_ra(n, p, &e->mnp, seen ? seen : &e->origin, a->table.lifetime_s, now);
 }
 
 static void server_tick(struct node *n, struct aero *a, uint64_t now)
@@ -698,7 +789,8 @@ static void server_tick(struct node *n, struct aero *a, uint64_t now)
 	for (size_t i = 0; i < a->table.n; i++) {
 		struct aero_reg *e = &a->table.v[i];
 		const struct peer *p = peer_table_lookup_key(&n->peers, e->key);
-		if (!p || !p->has_endpoint || !aero_srv_origin(&a->table, e, &p->endpoint))
+		if (!p || !p->has_endpoint ||
+		    !aero_srv_origin(&a->table, e, mlink_origin(n, p, &e->origin)))
 			continue;
 		char o[ADDR_STR_MAX];
 		log_info(LOG_GRP_ND, "client '%s' moved: its session comes from %s", e->name,
@@ -953,6 +1045,8 @@ static void client_na(struct node *n, struct aero *a, struct peer *p, const uint
 		/* Keep our NAT open towards it: either side may have moved (§5.8, §5.10). */
 		ro_bubble(n, a, q);
 	}
+	/* multilink: the target's interfaces as its server sees them (§5.6 item 3) */
+	(void)mlink_far_update(n, q, v.ifs, v.n_ifs, false, now);
 }
 
 static void ro_tick(struct node *n, struct aero *a, uint64_t now)
@@ -1117,6 +1211,8 @@ static void server_ns(struct node *n, struct aero *a, struct peer *p, const uint
 	struct aero_vouch to_dst = {.mnp = src->mnp, .l2 = src->origin};
 	memcpy(to_src.key, dst->key, 32);
 	memcpy(to_dst.key, src->key, 32);
+	mlink_far_ifattrs(n, q, to_src.ifs, &to_src.n_ifs);
+	mlink_far_ifattrs(n, p, to_dst.ifs, &to_dst.n_ifs);
 	uint8_t buf[AERO_ND_BUF];
 	ssize_t l =
 	    aero_nd_build_na(&s, &src->mnp, &to_src, true, wall_ms(n, now), buf, sizeof(buf));

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <linux/if_addr.h>
+#include <linux/if.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,20 @@ bool aero_mob_relevant(const struct nlmsghdr *nlh, size_t len, int tun_ifindex)
 			return false;
 		/* Loopback addresses are host scope, IPv6 fe80:: link scope. */
 		return ifa->ifa_scope < RT_SCOPE_LINK;
+	}
+	case RTM_NEWLINK:
+	case RTM_DELLINK: {
+		/* an interface going down or up (§5.8 item 1: it disappears or appears); the
+		 * kernel drops its IPv4 routes without an RTM_DELROUTE */
+		if (plen < sizeof(struct ifinfomsg))
+			return false;
+		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+		/* AF_INET6 ones are IPv6 device state (RA, DAD), not the link; a changed flag
+		 * other than up / running (promiscuous, ...) is not either (0: carrier) */
+		unsigned state = IFF_UP | IFF_RUNNING | IFF_LOWER_UP;
+		return ifi->ifi_family == AF_UNSPEC && ifi->ifi_index != tun_ifindex &&
+		       !(ifi->ifi_flags & IFF_LOOPBACK) &&
+		       (ifi->ifi_change == 0 || (ifi->ifi_change & state) != 0);
 	}
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE: {
@@ -166,8 +181,8 @@ struct aero_mob *aero_mob_open(uv_loop_t *loop, int tun_ifindex, void (*on_chang
 	if (!m->sock)
 		goto fail;
 	if (mnl_socket_bind(m->sock,
-			    RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
-				RTMGRP_IPV6_ROUTE,
+			    RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
+				RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE,
 			    MNL_SOCKET_AUTOPID) < 0)
 		goto fail;
 	if ((e = uv_poll_init(loop, &m->poll, mnl_socket_get_fd(m->sock))) < 0) {

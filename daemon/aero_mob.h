@@ -24,9 +24,12 @@ struct aero_mob;
  * aero_mob_relevant() - does the rtnetlink message @nlh of @len octets
  * (the whole message, header included) report an underlay change?
  * RTM_NEWADDR / RTM_DELADDR of global or site scope on an interface other
- * than @tun_ifindex, or RTM_NEWROUTE / RTM_DELROUTE in the main table whose
- * output interface is not @tun_ifindex and whose destination is not IPv6
- * link-local. Anything else, and anything truncated, is not. Pure.
+ * than @tun_ifindex, RTM_NEWLINK / RTM_DELLINK of an interface other than
+ * @tun_ifindex and loopback (family AF_UNSPEC, up / running / carrier changed;
+ * not AF_INET6 device state), or RTM_NEWROUTE / RTM_DELROUTE
+ * in the main table whose output interface is not @tun_ifindex and whose
+ * destination is not IPv6 link-local. Anything else, and anything truncated,
+ * is not. Pure.
  */
 bool aero_mob_relevant(const struct nlmsghdr *nlh, size_t len, int tun_ifindex) WUR;
 

@@ -193,7 +193,9 @@ static void send_inner(struct node *n, struct peer *p, struct pbuf *b, uint64_t 
 	pbuf_free(b);
 }
 
-static void send_keepalive(struct node *n, struct peer *p, uint64_t now)
+/* A sealed carrier with payload @d (@len octets, 0 = a keepalive) on p->endpoint. */
+static void send_sealed(struct node *n, struct peer *p, const uint8_t *d, size_t len,
+			uint64_t now)
 {
 	if (p->underlay < 0 || n->ul[p->underlay].plain)
 		return;
@@ -202,8 +204,21 @@ static void send_keepalive(struct node *n, struct peer *p, uint64_t now)
 		n->c.drop_pool_empty++;
 		return;
 	}
-	p->c.keepalives_tx++;
+	if (len > pbuf_tailroom(b)) {
+		pbuf_free(b);
+		n->c.drop_too_big++;
+		return;
+	}
+	if (len)
+		memcpy(pbuf_put(b, len), d, len);
+	else
+		p->c.keepalives_tx++;
 	seal_and_queue(n, p, &n->ul[p->underlay], b, now);
+}
+
+static void send_keepalive(struct node *n, struct peer *p, uint64_t now)
+{
+	send_sealed(n, p, NULL, 0, now);
 }
 
 static bool can_send(struct peer *p, uint64_t now, const struct node *n)
@@ -700,6 +715,8 @@ static void data_input(struct node *n, struct underlay *ul, struct dgram *s, uin
 		p->c.keepalives_rx++;
 		return;
 	}
+	if (plen == CARRIER_ML_PROBE_LEN && mlink_control(n, p, s->buf + CARRIER_HDR_LEN, plen, now))
+		return;
 	oal_input(n, p, s->buf + CARRIER_HDR_LEN, plen, now);
 }
 
@@ -809,6 +826,15 @@ void datapath_peer_keepalive(struct node *n, struct peer *p, uint64_t now)
 	if (!can_send(p, now, n))
 		return;
 	send_keepalive(n, p, now);
+	flush_all(n);
+}
+
+void datapath_peer_sealed(struct node *n, struct peer *p, const uint8_t *d, size_t len,
+			  uint64_t now)
+{
+	if (!can_send(p, now, n))
+		return;
+	send_sealed(n, p, d, len, now);
 	flush_all(n);
 }
 

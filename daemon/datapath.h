@@ -20,6 +20,10 @@ void datapath_peer_kick(struct node *n, struct peer *p, uint64_t now_ms);
 /** Send @p an authenticated keepalive now if its session is up (AERO mobility: the
  * neighbor learns our new underlay source from it); nothing otherwise. */
 void datapath_peer_keepalive(struct node *n, struct peer *p, uint64_t now_ms);
+/** A sealed carrier with payload @d (@len octets) to @p on p->endpoint / p->underlay, now
+ * (a multilink path probe); nothing without an established session. */
+void datapath_peer_sealed(struct node *n, struct peer *p, const uint8_t *d, size_t len,
+			  uint64_t now_ms);
 /** Forget @p's receiver indices and pending reassembly before it is freed. */
 void datapath_peer_forget(struct node *n, struct peer *p);
 /**

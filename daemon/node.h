@@ -85,6 +85,7 @@ struct underlay {
 	union sockaddr_any listen;
 	size_t budget; /* largest UDP payload: path_mtu - IP header - 8 */
 	bool plain;
+	bool ml_down; /* multilink: the interface is down or lost the address (mlink.c) */
 	bool poll_active;
 	uv_poll_t poll;
 	struct udp_rx rx;

@@ -2,9 +2,12 @@
 /*
  * fuzz_aero_ml.c - common/aero_ml.c: aero_ml_flow_hash() over the input as an
  * inner packet (copied to an exact-size buffer so ASan sees any overread, and
- * checked to be deterministic), then the input as a script of path-table
- * operations (update, remove, heard, tick, select) with the invariants that
- * select only returns usable paths and the table never holds duplicates.
+ * checked to be deterministic), the input as §4.5 Preferences (a decode that
+ * succeeds re-encodes and decodes to the same table) and as a path probe (a
+ * decode that succeeds re-encodes to the same octets), then the input as a
+ * script of path-table operations (update, remove, heard, tick, select, far
+ * side's attributes) with the invariants that select only returns usable
+ * paths and the table never holds duplicates.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -41,6 +44,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	free(one);
 
+	uint8_t pref[AERO_ML_NDSCP], back[AERO_ML_NDSCP], enc[AERO_ML_PREFS_MAX];
+	one = malloc(size ? size : 1);
+	if (!one)
+		return 0;
+	memcpy(one, data, size);
+	if (aero_ml_prefs_decode(one, size, pref) == 0) {
+		r = aero_ml_prefs_encode(pref, enc, sizeof(enc));
+		if (r < 0 || size > AERO_ML_PREFS_MAX ||
+		    aero_ml_prefs_decode(enc, (size_t)r, back) != 0 ||
+		    memcmp(pref, back, sizeof(pref)))
+			abort();
+	}
+	{
+		uint8_t type = 0, pb[CARRIER_ML_PROBE_LEN];
+		uint64_t stamp = 0;
+
+		if (aero_ml_probe_decode(one, size, &type, &stamp) == 0) {
+			aero_ml_probe_encode(type, stamp, pb);
+			if (memcmp(pb, one, sizeof(pb)) != 0)
+				abort();
+		}
+	}
+	free(one);
+
 	struct aero_ml m;
 	union sockaddr_any ep;
 	uint64_t now = 0;
@@ -71,14 +98,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			break;
 		case 4:
-		case 5:
 			(void)aero_ml_tick(&m, now, NULL);
+			break;
+		case 5:
+			memset(pref, b & 3, sizeof(pref));
+			r = aero_ml_remote(&m, (int)(a % 6) - 1, a, (uint8_t)(b >> 2),
+					   (b & 4) ? pref : NULL);
+			if (r < -EINVAL || r > 1)
+				abort();
 			break;
 		default:
 			r = aero_ml_select(&m, a, (uint32_t)b * 2654435761u);
-			if (r != -ENETUNREACH && (r < 0 || (size_t)r >= AERO_ML_MAX_PATHS ||
-						  !m.p[r].used || m.p[r].state == AERO_ML_DOWN ||
-						  m.p[r].link == 0 || m.p[r].pref[a & 63] == 0))
+			if (r != -ENETUNREACH &&
+			    (r < 0 || (size_t)r >= AERO_ML_MAX_PATHS || !m.p[r].used ||
+			     m.p[r].state == AERO_ML_DOWN || m.p[r].link == 0 ||
+			     m.p[r].pref[a & 63] == 0 ||
+			     (m.p[r].remote && (m.p[r].r_link == 0 || m.p[r].r_pref[a & 63] == 0))))
 				abort();
 			break;
 		}

@@ -5,10 +5,12 @@
 # both towards s's one underlay address, u1 with the better link_quality;
 # client b has one. With [aero] multilink = yes the server shows two paths
 # for a (JSON and text). a pings b's MNP through s every 10 ms (one flow:
-# Flow Label 0), on u1; the veth carrying the flow is cut: NUD takes that path
-# down on both sides and the flow moves to the other path. The test prints the
-# lost packets and the outage in ms and asserts a bound, brings the link back,
-# waits for the path to come back up, and does it once more.
+# Flow Label 0), on u1; a takes the veth carrying the flow down: a stops using
+# it at once and tells s (Link 0 through u0), or NUD takes the path down on
+# both sides, and the flow moves to the other path. The test prints the lost
+# packets and the outage in ms and asserts a bound, brings the link back,
+# waits for the path to come back up, and does it once more. (The mid-path
+# cut, where only NUD helps, is in t_aero_ml2.sh.)
 . "$(dirname "$0")/lib.sh"
 need ping jq
 
@@ -54,6 +56,9 @@ aero_client_of b 10.9.9.9:8060
 apaths() { ctl s neighbors --json | jq -c '[.neighbors[] | select(.name == "a") | .paths[]]'; }
 nup() { apaths | jq '[.[] | select(.state != "down")] | length'; }
 has_up() { [ "$(nup)" -eq "$1" ]; }
+# both ends: s's two paths to a and a's two paths to s usable again
+a_up() { ctl a neighbors --json | jq '[.neighbors[] | select(.name == "s") | .paths[] | select(.usable and .state != "down")] | length'; }
+all_up() { has_up 2 && [ "$(a_up)" -eq 2 ]; }
 
 start_node s
 start_node a
@@ -98,15 +103,16 @@ flowpath() {
 # a's own egress: u1 has link_quality 12, u0 the default 8, so a's flows take u1
 flowpath
 [ "$fname" = u1 ] || fail "a's flow is not on its better underlay u1"
-# NUD: quiet 1 s, then 3 probes 1 s apart (AERO_ML_*, common/aero_timers.h), the far side
-# likewise: a few seconds at most. Twice: the flow returns to its path when it is back up.
+# Link 0 at once, or at worst NUD: quiet 1 s, then 3 probes 1 s apart (AERO_ML_*,
+# common/aero_timers.h): a few seconds at most. Twice: the flow returns to its path when it
+# is back up.
 for round in 1 2; do
 	flowpath
 	l=$(cut "$dev" "$fname (the path carrying the flow)" | tail -n 1)
 	[ "$l" -gt 0 ] || fail "cutting the path of the flow lost nothing: was it cut?"
 	[ "$l" -lt 600 ] || fail "failover too slow: $l packets lost (bound 600 = 6 s)"
 	# the path comes back (probes answered again)
-	wait_for 10 has_up 2 || fail "the cut path did not come back: $(apaths)"
+	wait_for 10 all_up || fail "the cut path did not come back: $(apaths)"
 done
 nx a ping -q -c 50 -i 0.01 -W 1 2001:db8:b::1 >/dev/null || fail "ping after both cuts"
 info "s paths for a after: $(apaths)"

@@ -331,3 +331,169 @@ Test(aero_ml, state_names)
 	cr_assert_str_eq(aero_ml_state_name(AERO_ML_PROBE), "probe");
 	cr_assert_str_eq(aero_ml_state_name(AERO_ML_DOWN), "down");
 }
+
+/* §5.9: the far side's advertised (pref, link) outranks our own egress view; its Link 0
+ * takes the path out at once and a later Link > 0 brings it back. */
+Test(aero_ml, remote_attributes_rank_first)
+{
+	union sockaddr_any e1 = ep("10.0.1.2:4500"), e2 = ep("10.0.2.2:4500");
+	uint8_t pref[AERO_ML_NDSCP];
+
+	aero_ml_init(&ml);
+	cr_assert_eq(aero_ml_update(&ml, 1, 12, NULL, &e1, 0), 0); /* our better egress */
+	cr_assert_eq(aero_ml_update(&ml, 2, 8, NULL, &e2, 0), 1);
+	cr_assert_eq(aero_ml_select(&ml, 0, 3), 0);
+	cr_assert_eq(aero_ml_remote(&ml, 0, 1, 5, NULL), 0);
+	cr_assert_eq(aero_ml_remote(&ml, 1, 2, 14, NULL), 0);
+	cr_assert_eq(ml.p[1].r_index, 2);
+	for (uint32_t h = 0; h < 16; h++)
+		cr_assert_eq(aero_ml_select(&ml, 0, h), 1);
+	/* per-DSCP: the far side prefers path 0 for EF, forbids path 1 for CS1 */
+	memset(pref, 2, sizeof(pref));
+	pref[46] = 3;
+	cr_assert_eq(aero_ml_remote(&ml, 0, 1, 5, pref), 0);
+	memset(pref, 2, sizeof(pref));
+	pref[8] = 0;
+	cr_assert_eq(aero_ml_remote(&ml, 1, 2, 14, pref), 0);
+	cr_assert_eq(aero_ml_select(&ml, 46, 3), 0);
+	cr_assert_eq(aero_ml_select(&ml, 0, 3), 1);
+	cr_assert_eq(aero_ml_select(&ml, 8, 3), 0);
+	/* Link 0 from the far side: unusable now, no NUD wait; usability change reported */
+	cr_assert_eq(aero_ml_remote(&ml, 1, 2, 0, NULL), 1);
+	cr_assert_not(aero_ml_usable(&ml, 1));
+	cr_assert_eq(ml.p[1].state, AERO_ML_REACHABLE);
+	cr_assert_eq(aero_ml_select(&ml, 0, 3), 0);
+	cr_assert_eq(aero_ml_remote(&ml, 1, 2, 0, NULL), 0); /* no change the second time */
+	cr_assert_eq(aero_ml_remote(&ml, 1, 2, 9, NULL), 1);
+	cr_assert_eq(aero_ml_select(&ml, 0, 3), 1);
+	/* forgotten attributes: back to our own view */
+	aero_ml_remote_clear(&ml, 0);
+	aero_ml_remote_clear(&ml, 1);
+	cr_assert_eq(aero_ml_select(&ml, 0, 3), 0);
+	cr_assert_eq(aero_ml_remote(&ml, 3, 1, 1, NULL), -EINVAL);
+	cr_assert_eq(aero_ml_remote(&ml, -1, 1, 1, NULL), -EINVAL);
+	cr_assert_not(aero_ml_usable(&ml, 3));
+}
+
+/* (pref, link, -rtt): RTTs within the band share flows; a clearly slower path loses them,
+ * and wins them back only once inside the inner band (hysteresis). */
+Test(aero_ml, rtt_band_hysteresis)
+{
+	union sockaddr_any e1 = ep("10.0.1.2:4500"), e2 = ep("10.0.2.2:4500");
+	unsigned on[2];
+
+	aero_ml_init(&ml);
+	cr_assert_eq(aero_ml_update(&ml, 1, 8, NULL, &e1, 0), 0);
+	cr_assert_eq(aero_ml_update(&ml, 2, 8, NULL, &e2, 0), 1);
+	cr_assert_eq(aero_ml_heard(&ml, 0, 1, 10), 0);
+	cr_assert_eq(aero_ml_heard(&ml, 1, 1, 18), 0); /* within 10 + 10: same band */
+	cr_assert_not(ml.p[0].slow);
+	cr_assert_not(ml.p[1].slow);
+	on[0] = on[1] = 0;
+	for (uint32_t h = 0; h < 64; h++)
+		on[aero_ml_select(&ml, 0, h * 2654435761u)]++;
+	cr_assert_gt(on[0], 10);
+	cr_assert_gt(on[1], 10);
+	/* 10 vs 30 (smoothed from 18: 7/8 * 18 + 1/8 * new), set directly for exact values */
+	ml.p[1].rtt_ms = 0;
+	cr_assert_eq(aero_ml_heard(&ml, 1, 2, 30), 0);
+	cr_assert(ml.p[1].slow);
+	for (uint32_t h = 0; h < 64; h++)
+		cr_assert_eq(aero_ml_select(&ml, 0, h * 2654435761u), 0);
+	/* 18: between the inner (15) and outer (20) band: stays slow */
+	ml.p[1].rtt_ms = 0;
+	cr_assert_eq(aero_ml_heard(&ml, 1, 3, 18), 0);
+	cr_assert(ml.p[1].slow);
+	/* 14: inside the inner band: fast again, flows spread */
+	ml.p[1].rtt_ms = 0;
+	cr_assert_eq(aero_ml_heard(&ml, 1, 4, 14), 0);
+	cr_assert_not(ml.p[1].slow);
+	/* a fast path at 19 (inside the outer band) stays fast */
+	ml.p[1].rtt_ms = 0;
+	cr_assert_eq(aero_ml_heard(&ml, 1, 5, 19), 0);
+	cr_assert_not(ml.p[1].slow);
+	/* large RTTs: the band scales (best 200: out at 300, in at 250) */
+	ml.p[0].rtt_ms = 0;
+	ml.p[1].rtt_ms = 0;
+	cr_assert_eq(aero_ml_heard(&ml, 0, 6, 200), 0);
+	cr_assert_eq(aero_ml_heard(&ml, 1, 6, 290), 0);
+	cr_assert_not(ml.p[1].slow);
+	ml.p[1].rtt_ms = 0;
+	cr_assert_eq(aero_ml_heard(&ml, 1, 7, 301), 0);
+	cr_assert(ml.p[1].slow);
+	/* the fast path goes down: the slow one is the best left, so it is fast again */
+	ml.p[0].state = AERO_ML_DOWN;
+	cr_assert_eq(aero_ml_heard(&ml, 1, 8, 0), 0);
+	cr_assert_not(ml.p[1].slow);
+	cr_assert_eq(aero_ml_select(&ml, 0, 1), 1);
+	/* link beats RTT: the slow path with the better link still wins */
+	aero_ml_init(&ml);
+	cr_assert_eq(aero_ml_update(&ml, 1, 8, NULL, &e1, 0), 0);
+	cr_assert_eq(aero_ml_update(&ml, 2, 9, NULL, &e2, 0), 1);
+	cr_assert_eq(aero_ml_heard(&ml, 0, 1, 5), 0);
+	cr_assert_eq(aero_ml_heard(&ml, 1, 1, 100), 0);
+	cr_assert(ml.p[1].slow);
+	cr_assert_eq(aero_ml_select(&ml, 0, 1), 1);
+}
+
+/* §4.5 Preferences: round trip, default blocks left out, every truncation and every
+ * extension refused, bit flips decode to valid values or an error, never past the end. */
+Test(aero_ml, prefs_codec)
+{
+	uint8_t pref[AERO_ML_NDSCP], back[AERO_ML_NDSCP], buf[AERO_ML_PREFS_MAX + 4];
+	int len;
+
+	memset(pref, 2, sizeof(pref));
+	cr_assert_eq(aero_ml_prefs_encode(pref, buf, sizeof(buf)), 0);
+	memset(back, 9, sizeof(back));
+	cr_assert_eq(aero_ml_prefs_decode(buf, 0, back), 0);
+	cr_assert_arr_eq(back, pref, sizeof(pref));
+	pref[46] = 3; /* EF: block 5 */
+	pref[8] = 0;  /* CS1: block 1 */
+	pref[0] = 1;  /* block 0 */
+	len = aero_ml_prefs_encode(pref, buf, sizeof(buf));
+	cr_assert_eq(len, 1 + 3 * 2);
+	cr_assert_eq(buf[0], 0x80 | 0x40 | 0x04);
+	cr_assert_eq(buf[1], 0x6a); /* P0 = 1, P1..P3 = 2 */
+	cr_assert_eq(buf[2], 0xaa);
+	cr_assert_eq(aero_ml_prefs_decode(buf, (size_t)len, back), 0);
+	cr_assert_arr_eq(back, pref, sizeof(pref));
+	/* values above 3 are clamped */
+	pref[63] = 7;
+	len = aero_ml_prefs_encode(pref, buf, sizeof(buf));
+	cr_assert_eq(len, 1 + 4 * 2);
+	cr_assert_eq(aero_ml_prefs_decode(buf, (size_t)len, back), 0);
+	cr_assert_eq(back[63], 3);
+	/* no room */
+	cr_assert_eq(aero_ml_prefs_encode(pref, buf, 4), -ENOSPC);
+	/* every truncation and one extra octet: refused, output untouched */
+	for (int cut = 1; cut < len; cut++) {
+		memset(back, 9, sizeof(back));
+		cr_assert_eq(aero_ml_prefs_decode(buf, (size_t)cut, back), -EBADMSG, "cut %d", cut);
+		cr_assert_eq(back[0], 9);
+	}
+	buf[len] = 0;
+	cr_assert_eq(aero_ml_prefs_decode(buf, (size_t)len + 1, back), -EBADMSG);
+	/* every bit flip: either valid (0..3 each) or refused */
+	for (int bit = 0; bit < len * 8; bit++) {
+		uint8_t f[AERO_ML_PREFS_MAX + 4];
+		int r;
+
+		memcpy(f, buf, (size_t)len);
+		f[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		memset(back, 9, sizeof(back));
+		r = aero_ml_prefs_decode(f, (size_t)len, back);
+		if (bit < 8) {
+			cr_assert_eq(r, -EBADMSG, "bitmap bit %d", bit); /* count changes */
+		} else {
+			cr_assert_eq(r, 0);
+			for (size_t d = 0; d < AERO_ML_NDSCP; d++)
+				cr_assert_leq(back[d], 3);
+		}
+	}
+	/* a full bitmap needs all 17 octets */
+	memset(buf, 0xff, sizeof(buf));
+	cr_assert_eq(aero_ml_prefs_decode(buf, AERO_ML_PREFS_MAX, back), 0);
+	cr_assert_eq(back[0], 3);
+	cr_assert_eq(aero_ml_prefs_decode(buf, AERO_ML_PREFS_MAX - 1, back), -EBADMSG);
+}

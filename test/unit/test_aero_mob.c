@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <net/if.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 
@@ -89,6 +90,37 @@ Test(aero_mob, routes)
 	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "link-local fe80::/10");
 	h = route_msg(RTM_NEWROUTE, AF_INET6, RT_TABLE_MAIN, ETH, "fec0::");
 	cr_assert(aero_mob_relevant(h, h->nlmsg_len, TUN), "fec0:: is not link-local");
+}
+
+/* An interface going down or up (multilink, §5.8 item 1); not the TUN, not loopback, not a
+ * message too short for its ifinfomsg. */
+Test(aero_mob, links)
+{
+	static uint8_t lb[256] __attribute__((aligned(8)));
+	struct nlmsghdr *h = mnl_nlmsg_put_header(lb);
+	h->nlmsg_type = RTM_NEWLINK;
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+	ifi->ifi_index = ETH;
+	ifi->ifi_change = IFF_UP;
+	cr_assert(aero_mob_relevant(h, h->nlmsg_len, TUN));
+	h->nlmsg_type = RTM_DELLINK;
+	cr_assert(aero_mob_relevant(h, h->nlmsg_len, TUN));
+	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len - 1, TUN), "truncated");
+	h->nlmsg_len = NLMSG_HDRLEN + sizeof(*ifi) - 1;
+	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "short ifinfomsg");
+	h->nlmsg_len = NLMSG_HDRLEN + sizeof(*ifi);
+	ifi->ifi_family = AF_INET6;
+	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "IPv6 device state");
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_change = IFF_PROMISC;
+	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "promiscuous mode");
+	ifi->ifi_change = 0; /* carrier */
+	cr_assert(aero_mob_relevant(h, h->nlmsg_len, TUN));
+	ifi->ifi_index = TUN;
+	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "the TUN");
+	ifi->ifi_index = 1;
+	ifi->ifi_flags = IFF_LOOPBACK;
+	cr_assert_not(aero_mob_relevant(h, h->nlmsg_len, TUN), "loopback");
 }
 
 Test(aero_mob, other_types)

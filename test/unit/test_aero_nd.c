@@ -376,6 +376,175 @@ Test(aero_nd, na_refusals)
 	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), -EBADMSG);
 }
 
+/* Multilink RS (docs/aero.md Multilink): its own Interface Attributes with Link and
+ * Preferences, plus another underlay's Link = 0; every truncation refused. */
+static ssize_t rs_ml(const uint8_t *pref, const struct aero_ifattr *extra, size_t n_extra,
+		     uint8_t *out, size_t cap)
+{
+	union sockaddr_any l2;
+	cr_assert_eq(addr_parse_endpoint("192.0.2.1:8060", 8060, &l2), 0);
+	struct aero_nd_client c = {.mnp = &mnp,
+				   .ed_pk = cli_id.ed_pk,
+				   .ed_sk = cli_id.ed_sk,
+				   .l2 = &l2,
+				   .if_index = 2,
+				   .link = 12,
+				   .pref = pref,
+				   .extra = extra,
+				   .n_extra = n_extra,
+				   .server_msid = 7};
+	return aero_nd_build_rs(&c, false, NOW, out, cap);
+}
+
+Test(aero_nd, rs_interface_attributes_with_preferences)
+{
+	uint8_t p[512], pref[64];
+	struct aero_rs r;
+	struct aero_ifattr x[AERO_ND_MAX_IFS];
+	enum aero_refusal why;
+
+	memset(pref, 2, sizeof(pref));
+	pref[46] = 3;
+	pref[8] = 0;
+	memset(x, 0, sizeof(x));
+	x[0].if_index = 1;
+	x[0].link = 0;
+	memset(x[0].pref, 2, sizeof(x[0].pref));
+	ssize_t n = rs_ml(pref, x, 1, p, sizeof(p));
+	cr_assert_gt(n, 40);
+	cr_assert_eq(aero_nd_check_rs(p, (size_t)n, NOW, &r, &why), 0);
+	cr_assert_eq(r.n_ifs, 2);
+	cr_assert_eq(r.ifs[0].if_index, 2);
+	cr_assert_eq(r.ifs[0].link, 12);
+	cr_assert_arr_eq(r.ifs[0].pref, pref, 64);
+	cr_assert(r.ifs[0].has_l2);
+	cr_assert_eq(r.ifs[1].if_index, 1);
+	cr_assert_eq(r.ifs[1].link, 0);
+	cr_assert_not(r.ifs[1].has_l2);
+	cr_assert_eq(r.ifs[1].pref[46], 2); /* no Preferences sent: all medium */
+	/* the same through aero_nd_ifattrs() */
+	struct aero_ifattr got[AERO_ND_MAX_IFS];
+	size_t k;
+	cr_assert_eq(aero_nd_ifattrs(p, (size_t)n, got, &k), 0);
+	cr_assert_eq(k, 2);
+	cr_assert_eq(got[0].pref[8], 0);
+	for (ssize_t cut = 0; cut < n; cut++)
+		cr_assert_eq(aero_nd_check_rs(p, (size_t)cut, NOW, &r, &why), -EBADMSG, "len %zd",
+			     cut);
+	/* every bit flip: refused (signature / checksum) or, in the unsigned first octets,
+	 * the same attributes */
+	for (ssize_t i = 0; i < n; i++)
+		for (int b = 0; b < 8; b++) {
+			uint8_t q[512];
+			memcpy(q, p, (size_t)n);
+			q[i] ^= (uint8_t)(1 << b);
+			int rc = aero_nd_check_rs(q, (size_t)n, NOW, &r, &why);
+			if (rc == 0) {
+				cr_assert_lt(i, 4, "octet %zd bit %d accepted", i, b);
+				cr_assert_eq(r.ifs[0].pref[46], 3);
+			}
+		}
+	/* too many Interface Attributes to build */
+	cr_assert_eq(rs_ml(pref, x, AERO_ND_MAX_IFS, p, sizeof(p)), -EINVAL);
+}
+
+/* A correctly signed RS whose Preferences do not match their Bitmap (Sub-Length too short or
+ * too long for them) is malformed, and so is a fifth Interface Attributes. */
+Test(aero_nd, rs_preferences_sub_length)
+{
+	static struct nd_msg m;
+	uint8_t p[1024];
+	struct aero_rs r;
+	enum aero_refusal why;
+	/* Bitmap 0x81: two blocks, so exactly 5 octets */
+	static const uint8_t pb[] = {0x81, 0xaa, 0xaa, 0xff, 0xff, 0x00};
+	static const size_t lens[] = {1, 2, 3, 4, 6};
+
+	for (size_t t = 0; t <= ARRAY_SIZE(lens); t++) {
+		memset(&m, 0, sizeof(m));
+		m.hop_limit = 255;
+		m.type = ICMP6_TYPE_RS;
+		omni_lla_from_mnp(&mnp, &m.src);
+		inet_pton(AF_INET6, "ff02::2", &m.dst);
+		m.sub[0].type = OMNI_SUB_NODE_ID;
+		m.sub[0].u.node_id.id_type = OMNI_NODE_ID_ED25519;
+		m.sub[0].u.node_id.id = cli_id.ed_pk;
+		m.sub[0].u.node_id.id_len = 32;
+		m.sub[1].type = OMNI_SUB_IFATTR;
+		m.sub[1].u.ifattr.if_index = 1;
+		m.sub[1].u.ifattr.link = 9;
+		m.sub[1].u.ifattr.prefs = pb;
+		m.sub[1].u.ifattr.prefs_len = t < ARRAY_SIZE(lens) ? lens[t] : 5;
+		m.sub[2].type = OMNI_SUB_AUTH;
+		m.sub[2].u.auth.alg = OMNI_AUTH_ALG_ED25519;
+		m.sub[2].u.auth.key_id = get_be32(cli_id.ed_pk);
+		m.sub[2].u.auth.timestamp_ms = NOW;
+		m.n_sub = 3;
+		ssize_t n = wire_nd_encode(&m, cli_id.ed_sk, p, sizeof(p));
+		cr_assert_gt(n, 0);
+		int rc = aero_nd_check_rs(p, (size_t)n, NOW, &r, &why);
+		if (t < ARRAY_SIZE(lens)) {
+			cr_assert_eq(rc, -EBADMSG, "prefs length %zu accepted", lens[t]);
+			cr_assert_eq(why, AERO_REFUSE_malformed);
+		} else {
+			cr_assert_eq(rc, 0);
+			cr_assert_eq(r.ifs[0].pref[0], 2);
+			cr_assert_eq(r.ifs[0].pref[56], 3);
+			cr_assert_eq(r.ifs[0].pref[63], 3);
+			cr_assert_eq(r.ifs[0].link, 9);
+		}
+	}
+	/* five Interface Attributes (distinct ifIndex): more than AERO_ND_MAX_IFS */
+	m.sub[6] = m.sub[2];
+	for (int i = 0; i < 5; i++) {
+		m.sub[1 + i] = m.sub[1];
+		m.sub[1 + i].u.ifattr.if_index = (uint8_t)(1 + i);
+		m.sub[1 + i].u.ifattr.prefs = NULL;
+		m.sub[1 + i].u.ifattr.prefs_len = 0;
+	}
+	m.n_sub = 7;
+	ssize_t n = wire_nd_encode(&m, cli_id.ed_sk, p, sizeof(p));
+	cr_assert_gt(n, 0);
+	cr_assert_eq(aero_nd_check_rs(p, (size_t)n, NOW, &r, &why), -EBADMSG);
+	cr_assert_eq(why, AERO_REFUSE_malformed);
+}
+
+/* §5.6 item 3: an NA with one Interface Attributes per current target interface. */
+Test(aero_nd, na_one_interface_attributes_per_target_interface)
+{
+	uint8_t p[1024];
+	struct aero_nd_server s = {.msid = 7, .ed_pk = srv_id.ed_pk, .ed_sk = srv_id.ed_sk};
+	struct aero_vouch v = vouch(), got;
+
+	v.n_ifs = 2;
+	v.ifs[0].if_index = 1;
+	v.ifs[0].link = 3;
+	memset(v.ifs[0].pref, 2, 64);
+	v.ifs[0].pref[46] = 3;
+	v.ifs[0].has_l2 = true;
+	cr_assert_eq(addr_parse_endpoint("198.51.100.1:8060", 0, &v.ifs[0].l2), 0);
+	v.ifs[1].if_index = 2;
+	v.ifs[1].link = 0;
+	memset(v.ifs[1].pref, 1, 64);
+	v.ifs[1].has_l2 = true;
+	cr_assert_eq(addr_parse_endpoint("198.51.100.2:8060", 0, &v.ifs[1].l2), 0);
+	ssize_t n = aero_nd_build_na(&s, &mnp, &v, false, NOW, p, sizeof(p));
+	cr_assert_gt(n, 40);
+	cr_assert_eq(aero_nd_check_na(p, (size_t)n, NOW, srv_id.ed_pk, 7, &mnp, &got), 0);
+	cr_assert_eq(got.n_ifs, 2);
+	cr_assert(addr_equal(&got.l2, &v.ifs[0].l2));
+	cr_assert(addr_equal(&got.ifs[1].l2, &v.ifs[1].l2));
+	cr_assert_eq(got.ifs[0].link, 3);
+	cr_assert_eq(got.ifs[1].link, 0);
+	cr_assert_eq(got.ifs[0].pref[46], 3);
+	cr_assert_eq(got.ifs[1].pref[46], 1);
+	for (ssize_t cut = 0; cut < n; cut++)
+		cr_assert_neq(aero_nd_check_na(p, (size_t)cut, NOW, srv_id.ed_pk, 7, &mnp, &got),
+			      0);
+	v.n_ifs = AERO_ND_MAX_IFS + 1;
+	cr_assert_eq(aero_nd_build_na(&s, &mnp, &v, false, NOW, p, sizeof(p)), -EINVAL);
+}
+
 /* ---- route updates between meshed servers ---- */
 
 static ssize_t ru(const struct keys_identity *id, uint32_t from, uint32_t to, uint32_t life,

@@ -2232,6 +2232,7 @@ Test(conf, section_values_round_trip_named)
 				       "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
 				       "path_mtu = 1400\nplain = yes\noffload = no\n"
 				       "link_quality = 12\n"
+				       "dscp_pref = ef=3 cs1=0 default=2\n"
 				       "[underlay.v6]\nlisten = [2001:db8::1]:8061\n"
 				       "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
 				       "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
@@ -2265,7 +2266,8 @@ Test(conf, section_values_round_trip_named)
 	}
 	render_section(&c, "underlay.u", &r);
 	cr_assert_str_eq(r.text, "[underlay.u]\nlisten = 192.0.2.1:8060\ninterface = eth0\n"
-				 "path_mtu = 1400\nplain = yes\noffload = no\nlink_quality = 12\n");
+				 "path_mtu = 1400\nplain = yes\noffload = no\nlink_quality = 12\n"
+				 "dscp_pref = default=2 cs1=0 ef=3\n");
 	render_section(&c, "peer.p1", &r);
 	cr_assert_str_eq(r.text, "[peer.p1]\npublic_key = " PK_A "\nendpoint = 192.0.2.9:1\n"
 				 "endpoint = [2001:db8::9]:2\nmnp = 2001:db8:9::/48\n"
@@ -2407,4 +2409,44 @@ Test(conf, underlay_link_quality)
 	    0);
 	cr_assert_not_null(strstr(err.msg, "link_quality") ? err.msg : strstr(err.msg, "15"), "%s",
 			   err.msg);
+}
+
+/* [underlay.NAME] dscp_pref (§4.5 Preferences, docs/aero.md Multilink): names, numbers,
+ * default, and every kind of bad value refused with the file and line and nothing kept. */
+Test(conf, underlay_dscp_pref)
+{
+	static const char *const bad[] = {
+	    "ef=4",	"ef",	    "ef=",	"=3",	       "ef=3 ef=1", "46=1 ef=2",
+	    "64=1",	"xx=1",	    "ef=-1",	"default=1 default=2", "ef=3,cs1=0", "af44=1",
+	};
+	char buf[256];
+
+	cr_assert_eq(conf_parse_string(&c, "[underlay.u]\nlisten = 192.0.2.1:8060\n", "t", &err), 0,
+		     "%s", err.msg);
+	for (size_t d = 0; d < 64; d++)
+		cr_assert_eq(c.underlays[0].dscp_pref[d], 2);
+	conf_free(&c);
+	conf_init(&c);
+	cr_assert_eq(conf_parse_string(&c,
+				       "[underlay.u]\nlisten = 192.0.2.1:8060\n"
+				       "dscp_pref = EF=3 af41=3 cs1=0 12=1 default=1\n",
+				       "t", &err),
+		     0, "%s", err.msg);
+	for (size_t d = 0; d < 64; d++)
+		cr_assert_eq(c.underlays[0].dscp_pref[d],
+			     d == 46 || d == 34 ? 3 : d == 8 ? 0 : 1, "DSCP %zu", d);
+	conf_free(&c);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		conf_init(&c);
+		snprintf(buf, sizeof(buf),
+			 "[underlay.u]\nlisten = 192.0.2.1:8060\nlink_quality = 3\ndscp_pref = %s\n",
+			 bad[i]);
+		memset(&err, 0, sizeof(err));
+		cr_assert_neq(conf_parse_string(&c, buf, "t.conf", &err), 0, "'%s' accepted", bad[i]);
+		cr_assert_not_null(strstr(err.msg, "dscp_pref"), "'%s': %s", bad[i], err.msg);
+		cr_assert_str_eq(err.file, "t.conf");
+		cr_assert_eq(err.line, 4, "'%s': line %u", bad[i], err.line);
+		conf_free(&c);
+	}
+	conf_init(&c);
 }

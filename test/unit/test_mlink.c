@@ -4,14 +4,19 @@
  * sockets, no session, so probes are not sent): off without [aero]
  * multilink; paths of a configured endpoint, one per underlay with its
  * link_quality; learned paths from arrivals; placement of a flow on the
- * best path and its move when NUD takes that path down; a full table
- * handing the longest-down slot to a new path; learned paths forgotten
- * after being down for ReachableTime while configured ones stay.
+ * best path and its move when NUD takes that path down, also when packets
+ * still arrive on it but our probes are not echoed (one-way failure); a full
+ * table handing the longest-down slot to a new path; learned paths forgotten
+ * after being down for ReachableTime while configured ones stay; the far
+ * side's Interface Attributes from an RS (rank, Link 0 through another path,
+ * per-DSCP preferences), a stable registration origin, and the probe/echo
+ * payloads.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <uv.h>
 
+#include "aero_reg.h"
 #include "aero_timers.h"
 #include "mlink.h"
 #include "node.h"
@@ -52,6 +57,7 @@ static void setup(void)
 		ul[i].family = AF_INET;
 		ul[i].fd = -1;
 		cu[i].link_quality = 8;
+		memset(cu[i].dscp_pref, 2, sizeof(cu[i].dscp_pref));
 	}
 	cu[1].link_quality = 12;
 	snprintf(p.name, sizeof(p.name), "s");
@@ -60,6 +66,16 @@ static void setup(void)
 	p.endpoint = p.conf_endpoint;
 	p.has_endpoint = true;
 	p.underlay = 0;
+}
+
+/* An echo of a probe we stamped @stamp, arriving on (@u, @from) at @t. */
+static void echo(int u, const union sockaddr_any *from, uint64_t stamp, uint64_t t)
+{
+	uint8_t e[CARRIER_ML_PROBE_LEN];
+
+	cr_assert(mlink_rx(&n, &p, u, from, t));
+	aero_ml_probe_encode(CARRIER_ML_ECHO, stamp, e);
+	cr_assert(mlink_control(&n, &p, e, sizeof(e), t));
 }
 
 static void teardown(void)
@@ -120,22 +136,42 @@ Test(mlink, configured_paths_placement_and_failover)
 		cr_assert(addr_equal(&p.endpoint, &s));
 	}
 	cr_assert_eq(p.ml.tx[1], 16);
-	/* u0 keeps being heard, u1 goes quiet: down after 1 + 3 probes, flows move to u0 */
+	/* u0's probes are echoed; on u1 packets keep arriving but our probes are never echoed
+	 * (the far side does not hear us there): down after 1 + 3 probes, flows move to u0 */
 	for (t = 1000;
 	     t <= 1000 + AERO_ML_PROBE_AFTER_MS + AERO_ML_MAX_PROBES * AERO_RETRANS_TIMER_MS;
 	     t += 50) {
-		cr_assert(mlink_rx(&n, &p, 0, &s, t));
+		echo(0, &s, t - 5, t);
+		cr_assert(mlink_rx(&n, &p, 1, &s, t));
 		mlink_tick(&n, t);
+		if (t < 1000 + AERO_ML_PROBE_AFTER_MS + AERO_ML_MAX_PROBES * AERO_RETRANS_TIMER_MS)
+			cr_assert_neq(p.ml.t.p[1].state, AERO_ML_DOWN, "t %lu", (unsigned long)t);
 	}
 	cr_assert_eq(p.ml.t.p[1].state, AERO_ML_DOWN);
+	cr_assert_gt(p.ml.rx[1], 70);
+	cr_assert_eq(p.ml.echo_rx[1], 0);
 	cr_assert_eq(p.ml.down_at[1], t - 50);
 	pkt(b, 1000);
 	mlink_place(&n, &p, b, sizeof(b));
 	cr_assert_eq(p.underlay, 0);
-	/* heard again on u1: back, and so is the flow */
-	cr_assert(mlink_rx(&n, &p, 1, &s, t));
+	/* an echo on u1: back, and so is the flow; the first echo after down gives no RTT
+	 * (it may have waited in a neighbor queue), the next one's age is the RTT */
+	cr_assert_not(mlink_take_came_up(&p));
+	echo(1, &s, t - 700, t);
 	cr_assert_eq(p.ml.t.p[1].state, AERO_ML_REACHABLE);
-	cr_assert_gt(p.ml.t.p[1].rtt_ms, 0); /* answered a probe */
+	cr_assert_eq(p.ml.t.p[1].rtt_ms, 0);
+	cr_assert(mlink_take_came_up(&p)); /* once: the client registers again */
+	cr_assert_not(mlink_take_came_up(&p));
+	echo(1, &s, t - 1000, t); /* too late for an RTT */
+	cr_assert_eq(p.ml.t.p[1].rtt_ms, 0);
+	echo(1, &s, t - 7, t);
+	cr_assert_eq(p.ml.t.p[1].rtt_ms, 8);
+	/* stale or future stamps do not confirm */
+	p.ml.t.p[1].state = AERO_ML_DOWN;
+	echo(1, &s, t + 1, t);
+	echo(1, &s, t - 20000, t);
+	cr_assert_eq(p.ml.t.p[1].state, AERO_ML_DOWN);
+	echo(1, &s, t - 7, t);
 	mlink_place(&n, &p, b, sizeof(b));
 	cr_assert_eq(p.underlay, 1);
 	mlink_tick(&n, t);
@@ -170,11 +206,11 @@ Test(mlink, learned_paths_full_table_and_forgetting)
 	/* full, nothing down: a fifth is not learned */
 	cr_assert(mlink_rx(&n, &p, 0, &a[4], t));
 	cr_assert_eq(aero_ml_find_ep(&p.ml.t, &a[4]), -ENOENT);
-	/* a[1..3] keep talking, a[0] goes quiet and down */
+	/* a[1..3] keep echoing, a[0] goes quiet and down */
 	for (; t <= 1000 + AERO_ML_PROBE_AFTER_MS + AERO_ML_MAX_PROBES * AERO_RETRANS_TIMER_MS;
 	     t += 50) {
 		for (int i = 1; i < 4; i++)
-			cr_assert(mlink_rx(&n, &p, 0, &a[i], t));
+			echo(0, &a[i], t, t);
 		mlink_tick(&n, t);
 	}
 	cr_assert_eq(p.ml.t.p[0].state, AERO_ML_DOWN);
@@ -189,7 +225,7 @@ Test(mlink, learned_paths_full_table_and_forgetting)
 			AERO_REACHABLE_TIME_MS + 100;
 	     t += 50) {
 		for (int i = 1; i < 4; i++)
-			cr_assert(mlink_rx(&n, &p, 0, &a[i], t));
+			echo(0, &a[i], t, t);
 		mlink_tick(&n, t);
 		if (t < t0 + AERO_REACHABLE_TIME_MS)
 			cr_assert_eq(aero_ml_find_ep(&p.ml.t, &a[4]), 0, "t %lu",
@@ -216,4 +252,176 @@ Test(mlink, configured_paths_are_not_forgotten)
 	p.underlay = 0;
 	mlink_place(&n, &p, b, sizeof(b));
 	cr_assert_eq(p.underlay, 0);
+}
+
+/* §5.9 on the server: the client's RS per underlay carries its Interface Attributes; they
+ * outrank the server's own link_quality, per DSCP; a Link 0 for one ifIndex sent through
+ * the other path takes that path out at once, an RS on it brings it back; the registration
+ * origin stays on one usable path while flows shift. */
+Test(mlink, far_attributes_from_rs)
+{
+	union sockaddr_any c1 = ep("10.1.0.2:8060"), c2 = ep("10.2.0.2:8060");
+	struct aero_ifattr x[2];
+	uint8_t b[48];
+	uint64_t t = 1000;
+
+	p.has_conf_endpoint = false;
+	p.has_endpoint = false;
+	p.underlay = -1;
+	/* our u1 (link 12) is the better egress; the client's two interfaces come in on u0 and
+	 * u1 */
+	cr_assert(mlink_rx(&n, &p, 1, &c1, t));
+	memset(x, 0, sizeof(x));
+	x[0].if_index = 1;
+	x[0].link = 3;
+	memset(x[0].pref, 2, sizeof(x[0].pref));
+	x[0].pref[46] = 3; /* EF prefers the client's interface 1 */
+	cr_assert_not(mlink_far_update(&n, &p, x, 1, true, t));
+	cr_assert(mlink_rx(&n, &p, 0, &c2, t));
+	x[0].if_index = 2;
+	x[0].link = 14;
+	x[0].pref[46] = 2;
+	cr_assert_not(mlink_far_update(&n, &p, x, 1, true, t));
+	int s1 = aero_ml_find_ep(&p.ml.t, &c1), s2 = aero_ml_find_ep(&p.ml.t, &c2);
+	cr_assert(s1 >= 0 && s2 >= 0);
+	cr_assert_eq(p.ml.t.p[s1].r_index, 1);
+	cr_assert_eq(p.ml.t.p[s2].r_index, 2);
+	cr_assert_eq(p.ml.t.p[s2].r_link, 14);
+	/* its interface 2 got a path from each of our underlays */
+	cr_assert_eq(aero_ml_count(&p.ml.t), 4);
+	/* default DSCP follows the client's link 14 (its interface 2), and between our two
+	 * paths to it, our own better egress u1 */
+	for (uint16_t sp = 1000; sp < 1016; sp++) {
+		pkt(b, sp);
+		mlink_place(&n, &p, b, sizeof(b));
+		cr_assert(addr_equal(&p.endpoint, &c2));
+		cr_assert_eq(p.underlay, 1);
+	}
+	/* EF (TC 0xb8) follows its preference to interface 1 */
+	pkt(b, 1000);
+	b[0] = 0x6b, b[1] = 0x80;
+	mlink_place(&n, &p, b, sizeof(b));
+	cr_assert(addr_equal(&p.endpoint, &c1));
+	/* what an NA about it carries: both, usable first */
+	struct aero_ifattr na[AERO_ND_MAX_IFS];
+	size_t k;
+	mlink_far_ifattrs(&n, &p, na, &k);
+	cr_assert_eq(k, 2);
+	cr_assert(na[0].has_l2 && na[1].has_l2);
+	/* the origin: the first path, and it stays there while it is usable */
+	const union sockaddr_any *o = mlink_origin(&n, &p, NULL);
+	union sockaddr_any org = *o;
+	cr_assert(mlink_rx(&n, &p, 1, &c1, t));
+	cr_assert(addr_equal(mlink_origin(&n, &p, &org), &org));
+	cr_assert(mlink_rx(&n, &p, 0, &c2, t));
+	cr_assert(addr_equal(mlink_origin(&n, &p, &org), &org));
+	/* interface 2 lost: Link 0 for it arrives through interface 1 (an RS on c1 whose first
+	 * attributes are interface 1's, then interface 2's with Link 0) */
+	cr_assert(mlink_rx(&n, &p, 1, &c1, t));
+	x[0].if_index = 1;
+	x[0].link = 3;
+	x[1].if_index = 2;
+	x[1].link = 0;
+	memset(x[1].pref, 2, sizeof(x[1].pref));
+	cr_assert(mlink_far_update(&n, &p, x, 2, true, t));
+	cr_assert_not(aero_ml_usable(&p.ml.t, s2));
+	cr_assert(aero_ml_usable(&p.ml.t, s1));
+	pkt(b, 1000);
+	mlink_place(&n, &p, b, sizeof(b));
+	cr_assert(addr_equal(&p.endpoint, &c1), "flows moved at once");
+	mlink_far_ifattrs(&n, &p, na, &k);
+	cr_assert_eq(k, 2);
+	cr_assert_eq(na[0].if_index, 1); /* the usable one first */
+	cr_assert_eq(na[1].link, 0);
+	cr_assert(addr_equal(mlink_origin(&n, &p, &c2), &c1)); /* its path went out of use */
+	/* interface 2 back: its own RS on it, while NUD still has our paths to it down: the
+	 * paths stay out of use until confirmed, but the news is reported (Report List) */
+	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
+		if (addr_equal(&p.ml.t.p[i].ep, &c2))
+			p.ml.t.p[i].state = AERO_ML_DOWN;
+	cr_assert(mlink_rx(&n, &p, 0, &c2, t));
+	x[0].if_index = 2;
+	x[0].link = 14;
+	cr_assert(mlink_far_update(&n, &p, x, 1, true, t));
+	cr_assert_not(aero_ml_usable(&p.ml.t, s2));
+	cr_assert_not(mlink_far_update(&n, &p, x, 1, true, t), "the same news twice");
+	echo(0, &c2, t, t);
+	cr_assert(aero_ml_usable(&p.ml.t, s2));
+	mlink_place(&n, &p, b, sizeof(b));
+	cr_assert(addr_equal(&p.endpoint, &c2));
+	json_t *j = mlink_paths_json(&n, &p, t);
+	json_t *r = json_object_get(json_array_get(j, (size_t)s2), "remote");
+	cr_assert(json_is_object(r));
+	cr_assert_eq(json_integer_value(json_object_get(r, "link_quality")), 14);
+	json_decref(j);
+	/* interface 1 re-registers from a new address (it moved, or a client without multilink
+	 * roamed): the origin follows at once, though the old path is still usable */
+	union sockaddr_any c3 = ep("10.3.0.2:8060");
+	cr_assert(addr_equal(mlink_origin(&n, &p, &c1), &c1));
+	cr_assert(mlink_rx(&n, &p, 0, &c3, t));
+	x[0].if_index = 1;
+	x[0].link = 3;
+	cr_assert(mlink_far_update(&n, &p, x, 1, true, t));
+	cr_assert(aero_ml_usable(&p.ml.t, s1));
+	cr_assert(addr_equal(mlink_origin(&n, &p, &c1), &c3));
+	/* off: nothing recorded */
+	n.conf.aero.multilink = false;
+	cr_assert_not(mlink_far_update(&n, &p, x, 1, true, t));
+	mlink_far_ifattrs(&n, &p, na, &k);
+	cr_assert_eq(k, 0);
+}
+
+/* An NA about a multilink target (§5.6 item 3) creates paths to each advertised interface,
+ * with its attributes. */
+Test(mlink, far_attributes_from_na)
+{
+	struct aero_ifattr x[2];
+
+	p.has_conf_endpoint = false;
+	memset(x, 0, sizeof(x));
+	for (int i = 0; i < 2; i++) {
+		x[i].if_index = (uint8_t)(i + 1);
+		x[i].link = (uint8_t)(5 + i);
+		memset(x[i].pref, 2, sizeof(x[i].pref));
+		x[i].has_l2 = true;
+	}
+	x[0].l2 = ep("10.1.0.2:8060");
+	x[1].l2 = ep("10.2.0.2:8060");
+	(void)mlink_far_update(&n, &p, x, 2, false, 1000);
+	/* two local underlays x two interfaces */
+	cr_assert_eq(aero_ml_count(&p.ml.t), 4);
+	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++) {
+		cr_assert(p.ml.t.p[i].remote);
+		cr_assert_eq(p.ml.t.p[i].r_link, addr_equal(&p.ml.t.p[i].ep, &x[0].l2) ? 5 : 6);
+	}
+	/* a uNA saying interface 2 is down */
+	x[1].link = 0;
+	cr_assert(mlink_far_update(&n, &p, x, 2, false, 1000));
+	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
+		cr_assert_eq(aero_ml_usable(&p.ml.t, (int)i),
+			     addr_equal(&p.ml.t.p[i].ep, &x[0].l2));
+}
+
+/* Probe and echo payloads: exact size, known type, zero reserved octets. */
+Test(mlink, probe_payload)
+{
+	uint8_t b[CARRIER_ML_PROBE_LEN + 1], type;
+	uint64_t st;
+
+	aero_ml_probe_encode(CARRIER_ML_PROBE, 0x0102030405060708ull, b);
+	cr_assert_eq(aero_ml_probe_decode(b, CARRIER_ML_PROBE_LEN, &type, &st), 0);
+	cr_assert_eq(type, CARRIER_ML_PROBE);
+	cr_assert_eq(st, 0x0102030405060708ull);
+	cr_assert_eq(aero_ml_probe_decode(b, CARRIER_ML_PROBE_LEN - 1, &type, &st), -EINVAL);
+	cr_assert_eq(aero_ml_probe_decode(b, CARRIER_ML_PROBE_LEN + 1, &type, &st), -EINVAL);
+	b[2] = 1;
+	cr_assert_eq(aero_ml_probe_decode(b, CARRIER_ML_PROBE_LEN, &type, &st), -EINVAL);
+	b[2] = 0;
+	b[0] = 0x60; /* an OAL fragment is never a probe */
+	cr_assert_eq(aero_ml_probe_decode(b, CARRIER_ML_PROBE_LEN, &type, &st), -EINVAL);
+	cr_assert_not(mlink_control(&n, &p, b, CARRIER_ML_PROBE_LEN, 1));
+	/* a probe without a session: consumed, nothing sent (no crash) */
+	b[0] = CARRIER_ML_PROBE;
+	p.underlay = -1;
+	cr_assert(mlink_control(&n, &p, b, CARRIER_ML_PROBE_LEN, 1));
 }
