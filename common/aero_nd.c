@@ -344,6 +344,32 @@ out:
 	return r;
 }
 
+/* An NA (R=1, O=1) from server @msid's ADM-LLA to @dst about @target's MNP-LLA. */
+static void na_init(struct nd_msg *m, uint32_t msid, const struct in6_addr *dst,
+		    const struct prefix *target)
+{
+	m->hop_limit = ND_HOP_LIMIT;
+	m->type = ICMP6_TYPE_NA;
+	omni_lla_adm(msid, &m->src);
+	m->dst = *dst;
+	omni_lla_from_mnp(target, &m->target);
+	m->na_r = true;
+	m->na_o = true;
+}
+
+/* The Vouched Key sub-option of @v (key, MNP length, MNP), packed into @vk, which must
+ * outlive the encoding of @m. */
+static void add_vouched_key(struct nd_msg *m, const struct aero_vouch *v,
+			    uint8_t vk[AERO_VOUCHED_KEY_LEN])
+{
+	memcpy(vk, v->key, 32);
+	vk[32] = v->mnp.plen;
+	memcpy(vk + 33, v->mnp.addr, 16);
+	struct nd_subopt *o = add(m, AERO_SUB_VOUCHED_KEY);
+	o->u.unknown.data = vk;
+	o->u.unknown.len = AERO_VOUCHED_KEY_LEN;
+}
+
 ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *dst_mnp,
 			 const struct aero_vouch *v, bool solicited, uint64_t wall_ms, uint8_t *out,
 			 size_t cap)
@@ -355,13 +381,9 @@ ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *ds
 		free(m);
 		return -EINVAL;
 	}
-	m->hop_limit = ND_HOP_LIMIT;
-	m->type = ICMP6_TYPE_NA;
-	omni_lla_adm(s->msid, &m->src);
-	omni_lla_from_mnp(dst_mnp, &m->dst);
-	omni_lla_from_mnp(&v->mnp, &m->target);
-	m->na_r = true;
-	m->na_o = true;
+	struct in6_addr dst;
+	omni_lla_from_mnp(dst_mnp, &dst);
+	na_init(m, s->msid, &dst, &v->mnp);
 	m->na_s = solicited;
 	uint8_t pb[AERO_ND_MAX_IFS][AERO_ML_PREFS_MAX];
 	if (v->n_ifs > AERO_ND_MAX_IFS) {
@@ -379,12 +401,7 @@ ssize_t aero_nd_build_na(const struct aero_nd_server *s, const struct prefix *ds
 			return -EINVAL;
 		}
 	}
-	memcpy(vk, v->key, 32);
-	vk[32] = v->mnp.plen;
-	memcpy(vk + 33, v->mnp.addr, 16);
-	struct nd_subopt *o = add(m, AERO_SUB_VOUCHED_KEY);
-	o->u.unknown.data = vk;
-	o->u.unknown.len = sizeof(vk);
+	add_vouched_key(m, v, vk);
 	add_node_id(m, s->ed_pk);
 	add_auth(m, s->ed_pk, wall_ms);
 	ssize_t r = wire_nd_encode(m, s->ed_sk, out, cap);
@@ -476,20 +493,12 @@ ssize_t aero_nd_build_ru(const struct aero_nd_server *s, uint32_t to_msid,
 	if (v->mnp.family != AF_INET6 || v->mnp.plen > 64)
 		return -EINVAL;
 	struct nd_msg *m = xcalloc(1, sizeof(*m));
-	m->hop_limit = ND_HOP_LIMIT;
-	m->type = ICMP6_TYPE_NA;
-	omni_lla_adm(s->msid, &m->src);
-	omni_lla_adm(to_msid, &m->dst);
-	omni_lla_from_mnp(&v->mnp, &m->target);
-	m->na_r = true;
-	m->na_o = true;
+	struct in6_addr dst;
+	omni_lla_adm(to_msid, &dst);
+	na_init(m, s->msid, &dst, &v->mnp);
 	add_ifattr(m, 1, &v->l2, s->msid, OMNI_IFATTR_FMT_F);
-	memcpy(vk, v->key, 32);
-	vk[32] = v->mnp.plen;
-	memcpy(vk + 33, v->mnp.addr, 16);
-	struct nd_subopt *o = add(m, AERO_SUB_VOUCHED_KEY);
-	o->u.unknown.data = vk;
-	o->u.unknown.len = sizeof(vk);
+	add_vouched_key(m, v, vk);
+	struct nd_subopt *o;
 	put_be32(ru, s->msid);
 	put_be32(ru + 4, lifetime_s);
 	o = add(m, AERO_SUB_ROUTE_UPDATE);

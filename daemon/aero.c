@@ -218,6 +218,21 @@ static void set_prefixes(struct node *n, struct peer *p, const struct prefix *v,
 	aero_set_prefixes(n, p, v, k);
 }
 
+/* Client: starts registering with [server.NAME] @cp (a new entry at the end of a->srv). */
+static struct aero_server *add_server(struct aero *a, const struct conf_peer *cp, uint64_t now)
+{
+	a->srv = xrealloc(a->srv, (a->n_srv + 1) * sizeof(*a->srv));
+	struct aero_server *s = &a->srv[a->n_srv++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", cp->name);
+	memcpy(s->key, cp->public_key, 32);
+	s->msid = cp->msid;
+	aero_cli_init(&s->cli);
+	/* §5.12 MAX_RTR_SOLICITATION_DELAY: 0..1 s before the first RS. */
+	aero_cli_start(&s->cli, now, randombytes_uniform(AERO_MAX_RTR_SOLICITATION_DELAY_MS + 1));
+	return s;
+}
+
 struct aero *aero_new(struct node *n)
 {
 	struct aero *a = xcalloc(1, sizeof(*a));
@@ -231,16 +246,7 @@ struct aero *aero_new(struct node *n)
 		const struct conf_peer *cp = &n->conf.peers[i];
 		if (cp->kind != CONF_PEER_SERVER)
 			continue;
-		a->srv = xrealloc(a->srv, (a->n_srv + 1) * sizeof(*a->srv));
-		struct aero_server *s = &a->srv[a->n_srv++];
-		memset(s, 0, sizeof(*s));
-		snprintf(s->name, sizeof(s->name), "%s", cp->name);
-		memcpy(s->key, cp->public_key, 32);
-		s->msid = cp->msid;
-		aero_cli_init(&s->cli);
-		/* §5.12 MAX_RTR_SOLICITATION_DELAY: 0..1 s before the first RS. */
-		aero_cli_start(&s->cli, now,
-			       randombytes_uniform(AERO_MAX_RTR_SOLICITATION_DELAY_MS + 1));
+		(void)add_server(a, cp, now);
 	}
 	aero_report_init(&a->report);
 	if (a->role == CONF_ROLE_CLIENT && a->n_srv) {
@@ -1384,15 +1390,7 @@ void aero_reload(struct node *n, const struct conf *nc, uint64_t now)
 		}
 		if (known)
 			continue;
-		a->srv = xrealloc(a->srv, (a->n_srv + 1) * sizeof(*a->srv));
-		struct aero_server *s = &a->srv[a->n_srv++];
-		memset(s, 0, sizeof(*s));
-		snprintf(s->name, sizeof(s->name), "%s", cp->name);
-		memcpy(s->key, cp->public_key, 32);
-		s->msid = cp->msid;
-		aero_cli_init(&s->cli);
-		aero_cli_start(&s->cli, now,
-			       randombytes_uniform(AERO_MAX_RTR_SOLICITATION_DELAY_MS + 1));
+		const struct aero_server *s = add_server(a, cp, now);
 		log_info(LOG_GRP_ND, "reload: registering with server '%s'", s->name);
 	}
 	a->hub = -1;
