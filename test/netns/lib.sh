@@ -235,6 +235,26 @@ aero_client_of() {
 		>>"$T_DIR/$1/omnid.conf"
 }
 
+# aero_ml_topo: the multilink tests' nodes. Server s (underlay address 10.9.9.9 on
+# its loopback), client a with two veths to s (10.1.0.2/24 as $VA1, 10.2.0.2/24 as
+# $VA2; s's ends 10.1.0.1 and 10.2.0.1, $VS2 the second), client b on 198.51.100.1/24.
+aero_ml_topo() {
+	add_ns s
+	add_ns a
+	add_ns b
+	link a s 10.1.0.2 10.1.0.1 24
+	# the second veth between a and s (link() names one per pair)
+	VA2=$(echo "vas2$T_ID" | cut -c1-15) VS2=$(echo "vsa2$T_ID" | cut -c1-15)
+	ip link add "$VA2" netns "$(ns a)" type veth peer name "$VS2" netns "$(ns s)"
+	ip -n "$(ns a)" addr add 10.2.0.2/24 dev "$VA2"
+	ip -n "$(ns s)" addr add 10.2.0.1/24 dev "$VS2"
+	ip -n "$(ns a)" link set "$VA2" up
+	ip -n "$(ns s)" link set "$VS2" up
+	VA1=$LINK_a_s
+	link b s 198.51.100.1 198.51.100.2 24
+	nx s ip addr add 10.9.9.9/32 dev lo
+}
+
 need() { for c in "$@"; do command -v "$c" >/dev/null || skip "$c missing"; done; }
 
 # two_nodes: the default topology: a and b on a veth underlay 192.0.2.1/.2,

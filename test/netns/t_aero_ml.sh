@@ -14,22 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 need ping jq
 
-add_ns s
-add_ns a
-add_ns b
-link a s 10.1.0.2 10.1.0.1 24
-# a second veth between a and s (link() names one per pair)
-VA2=$(echo "vas2$T_ID" | cut -c1-15) VS2=$(echo "vsa2$T_ID" | cut -c1-15)
-ip link add "$VA2" netns "$(ns a)" type veth peer name "$VS2" netns "$(ns s)"
-ip -n "$(ns a)" addr add 10.2.0.2/24 dev "$VA2"
-ip -n "$(ns s)" addr add 10.2.0.1/24 dev "$VS2"
-ip -n "$(ns a)" link set "$VA2" up
-ip -n "$(ns s)" link set "$VS2" up
-VA1=$LINK_a_s
-link b s 198.51.100.1 198.51.100.2 24
-# s's underlay address is on its loopback; a reaches it over either veth, chosen by the
-# source address of the underlay socket (policy routing)
-nx s ip addr add 10.9.9.9/32 dev lo
+aero_ml_topo
 # every ping is one flow (no per-socket random Flow Label), so the test knows its path
 nx a sh -c "echo 0 >/proc/sys/net/ipv6/auto_flowlabels" || fail "cannot set auto_flowlabels"
 # (the kernel drops these routes when a link goes down: routes puts them back)

@@ -20,19 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 need ping jq nft
 
-add_ns s
-add_ns a
-add_ns b
-link a s 10.1.0.2 10.1.0.1 24
-VA2=$(echo "vas2$T_ID" | cut -c1-15) VS2=$(echo "vsa2$T_ID" | cut -c1-15)
-ip link add "$VA2" netns "$(ns a)" type veth peer name "$VS2" netns "$(ns s)"
-ip -n "$(ns a)" addr add 10.2.0.2/24 dev "$VA2"
-ip -n "$(ns s)" addr add 10.2.0.1/24 dev "$VS2"
-ip -n "$(ns a)" link set "$VA2" up
-ip -n "$(ns s)" link set "$VS2" up
-VA1=$LINK_a_s
-link b s 198.51.100.1 198.51.100.2 24
-nx s ip addr add 10.9.9.9/32 dev lo
+aero_ml_topo
 # each underlay socket leaves by its own veth (policy routing by source address)
 routes() {
 	nx a ip route replace 10.9.9.9/32 via 10.1.0.1 dev "$VA1"
