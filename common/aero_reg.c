@@ -185,6 +185,34 @@ static enum aero_srv_result refuse(struct aero_srv *s, enum aero_refusal r, enum
 	return AERO_SRV_REFUSED;
 }
 
+/* The last accepted RS timestamp of @e for ifIndex @ifx, 0 when none is kept. */
+static uint64_t seen_ts(const struct aero_reg *e, uint8_t ifx)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(e->seen); i++)
+		if (e->seen[i].used && e->seen[i].if_index == ifx)
+			return e->seen[i].ts_ms;
+	return 0;
+}
+
+/* Records @ts for @ifx: its own slot, else a free one, else the oldest. A forgotten
+ * ifIndex is still bounded by the Authentication window (±30 s) and the carrier's
+ * own replay protection. */
+static void seen_set(struct aero_reg *e, uint8_t ifx, uint64_t ts)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(e->seen); i++) {
+		if (e->seen[i].used && e->seen[i].if_index == ifx) {
+			k = i;
+			break;
+		}
+		if (!e->seen[i].used || (e->seen[k].used && e->seen[i].ts_ms < e->seen[k].ts_ms))
+			k = i;
+	}
+	e->seen[k].used = true;
+	e->seen[k].if_index = ifx;
+	e->seen[k].ts_ms = ts;
+}
+
 enum aero_srv_result aero_srv_rs(struct aero_srv *s, const char *name,
 				 const uint8_t session_key[32], const struct prefix *allowed,
 				 const struct aero_rs *rs, const union sockaddr_any *origin,
@@ -200,7 +228,8 @@ enum aero_srv_result aero_srv_rs(struct aero_srv *s, const char *name,
 	if (!keys_equal(rs->key, session_key, 32))
 		return refuse(s, AERO_REFUSE_key_mismatch, why);
 	struct aero_reg *e = aero_srv_find(s, session_key);
-	if (e && rs->timestamp_ms <= e->last_ts_ms)
+	uint8_t ifx = rs->n_ifs ? rs->ifs[0].if_index : 0;
+	if (e && rs->timestamp_ms <= seen_ts(e, ifx))
 		return refuse(s, AERO_REFUSE_replay, why);
 	if (allowed->family != AF_INET6)
 		return refuse(s, AERO_REFUSE_mnp_not_allowed, why);
@@ -242,7 +271,8 @@ enum aero_srv_result aero_srv_rs(struct aero_srv *s, const char *name,
 		res = AERO_SRV_REFRESHED;
 	}
 	e->mnp = *allowed;
-	e->last_ts_ms = rs->timestamp_ms;
+	e->last_ts_ms = MAX(e->last_ts_ms, rs->timestamp_ms);
+	seen_set(e, ifx, rs->timestamp_ms);
 	e->expires_ms = now_ms + (uint64_t)s->lifetime_s * 1000;
 	if (out)
 		*out = e;

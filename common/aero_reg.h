@@ -130,6 +130,14 @@ struct aero_reg {
 	uint64_t registered_ms;	   /* first registration of this entry */
 	uint64_t expires_ms;
 	uint64_t last_ts_ms; /* last accepted Authentication timestamp */
+	/* Replay check per underlay: the last accepted timestamp for each ifIndex of
+	 * an RS's first Interface Attributes (0: an RS without one). A multilink client
+	 * sends one RS per underlay, and they may arrive in any order. */
+	struct {
+		bool used;
+		uint8_t if_index;
+		uint64_t ts_ms;
+	} seen[AERO_ND_MAX_IFS + 1];
 	uint64_t refreshes;  /* RS accepted after the first */
 	uint64_t replaced;   /* times the origin changed */
 };

@@ -417,3 +417,46 @@ Test(aero_srv, origin_follows_the_session)
 	cr_assert_eq(s.replaced, 2);
 	aero_srv_deinit(&s);
 }
+
+/* A multilink client's per-underlay RSs may arrive out of order: the replay check is per
+ * ifIndex of the first Interface Attributes, so the later-sent RS of one underlay does
+ * not make the earlier one of another a "replay"; a true replay is still refused. */
+Test(aero_srv, replay_check_per_underlay)
+{
+	struct aero_srv s;
+	struct aero_reg *e;
+	enum aero_refusal why;
+	struct prefix mnp = pfx("2001:db8:1000:2000::/56");
+	union sockaddr_any o1 = ep("192.0.2.1:4000");
+	aero_srv_init(&s, 7, 600);
+
+	struct aero_rs u1 = rs_for(key_a, "fe80::2001:db8:1000:2000", 1001, 7);
+	struct aero_rs u0 = rs_for(key_a, "fe80::2001:db8:1000:2000", 1000, 7);
+	u1.n_ifs = u0.n_ifs = 1;
+	u1.ifs[0].if_index = 2;
+	u0.ifs[0].if_index = 1;
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &u1, &o1, 0, &e, &why), AERO_SRV_REGISTERED);
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &u0, &o1, 1, &e, &why), AERO_SRV_REFRESHED,
+		     "the other underlay's earlier RS was refused");
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &u0, &o1, 2, &e, &why), AERO_SRV_REFUSED);
+	cr_assert_eq(why, AERO_REFUSE_replay);
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &u1, &o1, 2, &e, &why), AERO_SRV_REFUSED);
+	cr_assert_eq(why, AERO_REFUSE_replay);
+	u1.timestamp_ms = 1002;
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &u1, &o1, 3, &e, &why), AERO_SRV_REFRESHED);
+	/* An RS without Interface Attributes has its own sequence (ifIndex 0). */
+	struct aero_rs none = rs_for(key_a, "fe80::2001:db8:1000:2000", 900, 7);
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &none, &o1, 4, &e, &why), AERO_SRV_REFRESHED);
+	cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &none, &o1, 5, &e, &why), AERO_SRV_REFUSED);
+	/* More underlays than slots: the oldest is forgotten, the newest still checked. */
+	for (unsigned i = 0; i < AERO_ND_MAX_IFS + 2; i++) {
+		struct aero_rs x = rs_for(key_a, "fe80::2001:db8:1000:2000", 2000 + i, 7);
+		x.n_ifs = 1;
+		x.ifs[0].if_index = (uint8_t)(10 + i);
+		cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &x, &o1, 6, &e, &why),
+			     AERO_SRV_REFRESHED);
+		cr_assert_eq(aero_srv_rs(&s, "a", key_a, &mnp, &x, &o1, 6, &e, &why),
+			     AERO_SRV_REFUSED);
+	}
+	aero_srv_deinit(&s);
+}
