@@ -950,31 +950,55 @@ static int parse_dscp_pref(const char *sec, const char *k, const char *value, ui
 	return 0;
 }
 
-/* The canonical form: "default=N" and each DSCP that differs, named where it has a name. */
+/* @pref as "default=N" (unless @with_default is false) and each DSCP that differs from N,
+ * by name where it has one and @names is set. Returns the length it needs. */
+static size_t render_dscp_pref(const uint8_t pref[64], unsigned def, bool names,
+			       bool with_default, char *buf, size_t cap)
+{
+	size_t n = with_default ? (size_t)snprintf(buf, cap, "default=%u", def) : 0;
+
+	if (cap)
+		buf[MIN(n, cap - 1)] = '\0';
+	for (unsigned d = 0; d < 64; d++) {
+		const char *name = NULL;
+
+		if (pref[d] == def)
+			continue;
+		for (size_t i = 0; names && i < ARRAY_SIZE(dscp_names) && !name; i++)
+			if (dscp_names[i].dscp == d)
+				name = dscp_names[i].name;
+		char one[16];
+		if (name)
+			snprintf(one, sizeof(one), "%s%s=%u", n ? " " : "", name, pref[d]);
+		else
+			snprintf(one, sizeof(one), "%s%u=%u", n ? " " : "", d, pref[d]);
+		if (n < cap)
+			snprintf(buf + n, cap - n, "%s", one);
+		n += strlen(one);
+	}
+	return n;
+}
+
+/*
+ * The canonical form: "default=N" (N the most common preference) and each DSCP that
+ * differs, named where it has a name. When that is longer than a config value may be,
+ * numbers instead of names, and then without "default=2" (the implicit default): the
+ * last form is never longer than the shortest value that gives these preferences.
+ */
 static void format_dscp_pref(const uint8_t pref[64], char *buf, size_t cap)
 {
 	unsigned cnt[4] = {0}, def = 2;
-	size_t n;
 
 	for (size_t d = 0; d < 64; d++)
 		cnt[pref[d] & 3]++;
 	for (unsigned v = 0; v < 4; v++)
 		if (cnt[v] > cnt[def])
 			def = v;
-	n = (size_t)snprintf(buf, cap, "default=%u", def);
-	for (unsigned d = 0; d < 64 && n < cap; d++) {
-		const char *name = NULL;
-
-		if (pref[d] == def)
-			continue;
-		for (size_t i = 0; i < ARRAY_SIZE(dscp_names) && !name; i++)
-			if (dscp_names[i].dscp == d)
-				name = dscp_names[i].name;
-		if (name)
-			n += (size_t)snprintf(buf + n, cap - n, " %s=%u", name, pref[d]);
-		else
-			n += (size_t)snprintf(buf + n, cap - n, " %u=%u", d, pref[d]);
-	}
+	if (render_dscp_pref(pref, def, true, true, buf, cap) <= CONF_VALUE_MAX)
+		return;
+	if (render_dscp_pref(pref, def, false, true, buf, cap) <= CONF_VALUE_MAX || def != 2)
+		return;
+	(void)render_dscp_pref(pref, def, false, false, buf, cap);
 }
 
 static int parse_eh_action(const char *sec, const struct key_def *kd, const char *value,

@@ -2448,5 +2448,21 @@ Test(conf, underlay_dscp_pref)
 		cr_assert_eq(err.line, 4, "'%s': line %u", bad[i], err.line);
 		conf_free(&c);
 	}
+	/* A long valid value renders within the value limit and reads back the same (the
+	 * named canonical form would be 156 characters here). */
+	static const char *const longer =
+	    "0=1 1=1 8=1 10=1 12=1 14=1 16=1 18=1 20=1 22=1 24=1 26=1 28=1 30=1 32=1 34=1 36=1 "
+	    "38=1 40=1 44=1 46=1 48=1 56=1";
+	struct rendered r;
+	conf_init(&c);
+	snprintf(buf, sizeof(buf), "[underlay.u]\nlisten = 192.0.2.1:8060\ndscp_pref = %s\n", longer);
+	cr_assert_eq(conf_parse_string(&c, buf, "t", &err), 0, "%s", err.msg);
+	render_section(&c, "underlay.u", &r);
+	struct conf d;
+	conf_init(&d);
+	cr_assert_eq(conf_parse_string(&d, r.text, "rendered", &err), 0, "%s: %s", r.text, err.msg);
+	cr_assert_eq(memcmp(c.underlays[0].dscp_pref, d.underlays[0].dscp_pref, 64), 0, "%s", r.text);
+	conf_free(&d);
+	conf_free(&c);
 	conf_init(&c);
 }
