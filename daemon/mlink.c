@@ -389,6 +389,16 @@ bool mlink_far_update(struct node *n, struct peer *p, const struct aero_ifattr *
 	return moved;
 }
 
+/* Slot of a usable path of @m to @ep, or -1. */
+static int mlink_usable_to(const struct mlink_peer *m, const union sockaddr_any *ep)
+{
+	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
+		if (m->t.p[i].used && addr_equal(&m->t.p[i].ep, ep) &&
+		    aero_ml_usable(&m->t, (int)i))
+			return (int)i;
+	return -1;
+}
+
 void mlink_far_ifattrs(const struct node *n, const struct peer *p, struct aero_ifattr *out,
 		       size_t *k)
 {
@@ -397,11 +407,18 @@ void mlink_far_ifattrs(const struct node *n, const struct peer *p, struct aero_i
 	*k = 0;
 	if (!mlink_on(n))
 		return;
-	/* usable interfaces first: the receiver takes the first L2ADDR as the endpoint */
-	for (size_t f = 0; f < 2 * AERO_ML_MAX_PATHS && *k < AERO_ND_MAX_IFS; f++) {
+	/*
+	 * The receiver takes the first L2ADDR as the endpoint: first the interfaces up by
+	 * their Link that we also reach (our path to them is usable: a one-way cut towards
+	 * one is not passed on), then the rest up by their Link, then those at Link 0.
+	 */
+	for (size_t f = 0; f < 3 * AERO_ML_MAX_PATHS && *k < AERO_ND_MAX_IFS; f++) {
 		const struct mlink_far *x = &m->far[f % AERO_ML_MAX_PATHS];
 
-		if (!x->if_index || !x->has_ep || (f < AERO_ML_MAX_PATHS) != (x->link > 0))
+		if (!x->if_index || !x->has_ep)
+			continue;
+		unsigned rank = x->link == 0 ? 2 : mlink_usable_to(m, &x->ep) >= 0 ? 0 : 1;
+		if (rank != f / AERO_ML_MAX_PATHS)
 			continue;
 		memset(&out[*k], 0, sizeof(out[*k]));
 		out[*k].if_index = x->if_index;
@@ -411,16 +428,6 @@ void mlink_far_ifattrs(const struct node *n, const struct peer *p, struct aero_i
 		out[*k].l2 = x->ep;
 		(*k)++;
 	}
-}
-
-/* Slot of a usable path of @m to @ep, or -1. */
-static int mlink_usable_to(const struct mlink_peer *m, const union sockaddr_any *ep)
-{
-	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
-		if (m->t.p[i].used && addr_equal(&m->t.p[i].ep, ep) &&
-		    aero_ml_usable(&m->t, (int)i))
-			return (int)i;
-	return -1;
 }
 
 const union sockaddr_any *mlink_origin(const struct node *n, const struct peer *p,

@@ -347,6 +347,22 @@ Test(mlink, far_attributes_from_rs)
 	cr_assert_not(mlink_far_update(&n, &p, x, 1, true, t), "the same news twice");
 	echo(0, &c2, t, t);
 	cr_assert(aero_ml_usable(&p.ml.t, s2));
+	/* both interfaces up by their Link, but our paths to interface 1 down (a one-way cut
+	 * towards it): an NA names interface 2 first, so route-optimized neighbors are not sent
+	 * to an endpoint we cannot reach */
+	enum aero_ml_state st[AERO_ML_MAX_PATHS];
+	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++) {
+		st[i] = p.ml.t.p[i].state;
+		if (addr_equal(&p.ml.t.p[i].ep, &c1))
+			p.ml.t.p[i].state = AERO_ML_DOWN;
+	}
+	mlink_far_ifattrs(&n, &p, na, &k);
+	cr_assert_eq(k, 2);
+	cr_assert_eq(na[0].if_index, 2);
+	cr_assert(addr_equal(&na[0].l2, &c2));
+	cr_assert_eq(na[1].if_index, 1);
+	for (size_t i = 0; i < AERO_ML_MAX_PATHS; i++)
+		p.ml.t.p[i].state = st[i];
 	mlink_place(&n, &p, b, sizeof(b));
 	cr_assert(addr_equal(&p.endpoint, &c2));
 	json_t *j = mlink_paths_json(&n, &p, t);
