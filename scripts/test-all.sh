@@ -46,7 +46,7 @@ if [ -z "${SKIP_ASAN:-}" ]; then
 		sed 's/"name": "/"name": "asan:/' build-asan/meson-logs/testlog.json >build-asan/testlog.renamed.json
 		collect build-asan/testlog.renamed.json
 		echo "== ASan+UBSan omnid in the netns tests (a sanitizer report fails the test)"
-		for t in ping badinput reload restart underlay api api_crash cli scion aero_reg aero_mob aero_nat aero_ml aero_ml2 aero_ml3 aero_reload aero_mesh aero_mesh_trust aero_hub; do
+		for t in ping badinput reload restart underlay api api_crash cli scion aero_reg aero_mob aero_nat aero_ml2 aero_ml3 aero_reload aero_mesh aero_mesh_trust aero_hub; do
 			out=$(OMNID=$ROOT/build-asan/daemon/omnid OMNICTL=$ROOT/build-asan/cli/omnictl \
 				ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 				timeout 300 sh test/netns/t_$t.sh 2>&1)
