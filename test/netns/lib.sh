@@ -255,6 +255,25 @@ aero_ml_topo() {
 	nx s ip addr add 10.9.9.9/32 dev lo
 }
 
+# aero_ml_routes: a's two underlay sockets each leave by their own veth towards s's
+# 10.9.9.9 (policy routing by source address). The kernel drops these routes when a
+# link goes down: call it again to put them back.
+aero_ml_routes() {
+	nx a ip route replace 10.9.9.9/32 via 10.1.0.1 dev "$VA1"
+	nx a ip route replace 10.9.9.9/32 via 10.2.0.1 dev "$VA2" table 100
+}
+
+# aero_ml_policy: aero_ml_routes plus the rule for a's second address (whose datagrams
+# must not fall through to the main table when its link is down), b's route to s and
+# IPv6 forwarding on s.
+aero_ml_policy() {
+	aero_ml_routes
+	nx a ip rule add from 10.2.0.2 table 100
+	nx a ip route add unreachable 10.9.9.9/32 metric 1000 table 100
+	nx b ip route add 10.9.9.9/32 via 198.51.100.2
+	nx s sh -c "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding" || fail "cannot enable forwarding"
+}
+
 need() { for c in "$@"; do command -v "$c" >/dev/null || skip "$c missing"; done; }
 
 # two_nodes: the default topology: a and b on a veth underlay 192.0.2.1/.2,

@@ -17,17 +17,7 @@ need ping jq
 aero_ml_topo
 # every ping is one flow (no per-socket random Flow Label), so the test knows its path
 nx a sh -c "echo 0 >/proc/sys/net/ipv6/auto_flowlabels" || fail "cannot set auto_flowlabels"
-# (the kernel drops these routes when a link goes down: routes puts them back)
-routes() {
-	nx a ip route replace 10.9.9.9/32 via 10.1.0.1 dev "$VA1"
-	nx a ip route replace 10.9.9.9/32 via 10.2.0.1 dev "$VA2" table 100
-}
-routes
-nx a ip rule add from 10.2.0.2 table 100
-# u1's datagrams must not fall through to the main table when its link is down
-nx a ip route add unreachable 10.9.9.9/32 metric 1000 table 100
-nx b ip route add 10.9.9.9/32 via 198.51.100.2
-nx s sh -c "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding" || fail "cannot enable forwarding"
+aero_ml_policy
 for n in s a b; do genkey "$n"; done
 
 aero_server_conf 10.9.9.9:8060 "multilink = yes" a b
@@ -65,7 +55,7 @@ cut() {
 	nx a ip link set "$1" down
 	wait "$pp" || true
 	nx a ip link set "$1" up
-	routes
+	aero_ml_routes
 	tx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$T_DIR/ping.out")
 	rx=$(sed -n 's/.* \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p' "$T_DIR/ping.out")
 	[ -n "$tx" ] && [ -n "$rx" ] || fail "no ping summary: $(cat "$T_DIR/ping.out")"

@@ -21,16 +21,7 @@
 need ping jq nft
 
 aero_ml_topo
-# each underlay socket leaves by its own veth (policy routing by source address)
-routes() {
-	nx a ip route replace 10.9.9.9/32 via 10.1.0.1 dev "$VA1"
-	nx a ip route replace 10.9.9.9/32 via 10.2.0.1 dev "$VA2" table 100
-}
-routes
-nx a ip rule add from 10.2.0.2 table 100
-nx a ip route add unreachable 10.9.9.9/32 metric 1000 table 100
-nx b ip route add 10.9.9.9/32 via 198.51.100.2
-nx s sh -c "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding" || fail "cannot enable forwarding"
+aero_ml_policy
 nx a sh -c "echo 0 >/proc/sys/net/ipv6/auto_flowlabels" || fail "cannot set auto_flowlabels"
 nx b sh -c "echo 0 >/proc/sys/net/ipv6/auto_flowlabels" || fail "cannot set auto_flowlabels"
 for n in s a b; do genkey "$n"; done
@@ -144,7 +135,7 @@ down=$L
 echo "# measured: client takes the carrying underlay down (ip link set down, Link 0 via the other): $down of 600 pings at 10 ms lost (~$((down * 10)) ms)"
 [ "$(far_link 10.2.0.2)" -eq 0 ] || fail "(d) s did not record Link 0 for a's u1: $(apaths)"
 nx a ip link set "$VA2" up
-routes
+aero_ml_routes
 wait_for 10 both_up || fail "(d) u1 did not come back after link up: $(apaths) $(a_u1)"
 [ "$(far_link 10.2.0.2)" -eq 12 ] || fail "(d) a's RS on u1 did not restore link 12: $(apaths)"
 [ "$down" -lt 50 ] || fail "(d) interface-down failover lost $down (bound 50 = 0.5 s)"
